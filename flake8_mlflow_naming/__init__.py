@@ -1,0 +1,3 @@
+"""flake8-mlflow-naming: lint MLflow run naming, wrapper use and artifact paths."""
+
+__version__ = "0.1.0"

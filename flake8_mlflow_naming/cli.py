@@ -1,0 +1,159 @@
+"""The ``mlflow-naming`` command line: ``check`` and ``rule`` (``fix`` and ``migrate`` live in :mod:`.fix`).
+
+Exit codes follow Ruff: 0 clean, 1 findings, 2 errors (unparsable files, bad config,
+bad arguments). Every error is one line; no traceback reaches the user.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Callable, Sequence
+
+from . import __version__
+from .config import ConfigError, ConfigFinder
+from .files import iter_targets
+from .rules import ALL_CODES, ALL_RULES, RULES_BY_CODE
+from .runner import STDIN, FileResult, check_file
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+class _ArgumentParser(argparse.ArgumentParser):
+    """argparse that reports a usage error in one line and exits 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(EXIT_ERROR, f"mlflow-naming: error: {message} (see --help)\n")
+
+
+def _codes(text: str) -> tuple[str, ...]:
+    codes = tuple(c.strip().upper() for c in text.split(",") if c.strip())
+    for code in codes:
+        if not code.startswith("MLN") or not any(known.startswith(code) for known in ALL_CODES):
+            raise argparse.ArgumentTypeError(f"unknown rule code {code!r}")
+    return codes
+
+
+def add_selection_options(parser: argparse.ArgumentParser) -> None:
+    """``--select``/``--ignore``/``--config``/``--stdin-filename``, shared by check and fix."""
+    parser.add_argument("--select", type=_codes, help="only these rule codes or prefixes (comma-separated)")
+    parser.add_argument("--ignore", type=_codes, help="skip these rule codes or prefixes (comma-separated)")
+    parser.add_argument("--config", type=Path, help="use this pyproject.toml instead of searching for one")
+    parser.add_argument("--stdin-filename", help="the path to report (and find configuration for) when reading -")
+
+
+def selected_codes(args: argparse.Namespace) -> frozenset[str]:
+    """The codes the command line asks for (configuration filters apply on top)."""
+    codes = {c for c in ALL_CODES if not args.select or c.startswith(tuple(args.select))}
+    if args.ignore:
+        codes = {c for c in codes if not c.startswith(tuple(args.ignore))}
+    return frozenset(codes)
+
+
+def make_finder(args: argparse.Namespace) -> ConfigFinder:
+    """The configuration finder, honouring ``--config``."""
+    return ConfigFinder(args.config)
+
+
+def iter_results(args: argparse.Namespace, finder: ConfigFinder, codes: frozenset[str]):
+    """Check every target the arguments name, yielding one :class:`FileResult` each."""
+    for target in iter_targets([p for p in args.paths if p != STDIN], finder):
+        if target.error is not None:
+            yield FileResult(target.path, error=target.error)
+        else:
+            yield check_file(target.path, finder, codes)
+    if STDIN in args.paths:
+        yield check_file(STDIN, finder, codes, display_name=args.stdin_filename)
+
+
+def format_error(result: FileResult) -> str:
+    """``path:line:col: error: message``, with flake8's 1-based column."""
+    return f"{result.path}:{result.error_line}:{result.error_col + 1}: error: {result.error}"
+
+
+def format_finding(path: str, finding) -> str:
+    """``path:line:col: CODE message``, with flake8's 1-based column."""
+    return f"{path}:{finding.line}:{finding.col + 1}: {finding.code} {finding.message}"
+
+
+def run_check(args: argparse.Namespace) -> int:
+    """``mlflow-naming check``: report findings; exit 0, 1 or 2."""
+    finder = make_finder(args)
+    codes = selected_codes(args)
+    found = errors = 0
+    out = sys.stdout
+    for result in iter_results(args, finder, codes):
+        if result.error is not None:
+            errors += 1
+            out.write(format_error(result) + "\n")
+            continue
+        for finding in result.findings:
+            found += 1
+            out.write(format_finding(result.path, finding) + "\n")
+    if errors:
+        return EXIT_ERROR
+    return EXIT_FINDINGS if found else EXIT_CLEAN
+
+
+def run_rule(args: argparse.Namespace) -> int:
+    """``mlflow-naming rule CODE``: print a rule's documentation (``--all``: every rule)."""
+    if args.all:
+        sys.stdout.write("\n".join(rule.documentation() for rule in ALL_RULES))
+        return EXIT_CLEAN
+    if not args.code:
+        for rule in ALL_RULES:
+            sys.stdout.write(f"{rule.code}  {rule.name:<28} {rule.summary}\n")
+        return EXIT_CLEAN
+    rule = RULES_BY_CODE.get(args.code.upper())
+    if rule is None:
+        sys.stderr.write(f"mlflow-naming: error: unknown rule {args.code!r}; known: {', '.join(ALL_CODES)}\n")
+        return EXIT_ERROR
+    sys.stdout.write(rule.documentation())
+    return EXIT_CLEAN
+
+
+def build_parser(extra: Sequence[Callable[[argparse._SubParsersAction], None]] = ()) -> argparse.ArgumentParser:
+    """The argument parser; ``extra`` registers further subcommands (fix, migrate)."""
+    parser = _ArgumentParser(prog="mlflow-naming", description="Lint MLflow run naming, wrapper use and artifact paths.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_ArgumentParser)
+
+    check = commands.add_parser("check", help="report findings")
+    check.add_argument("paths", nargs="+", metavar="PATH", help="files and folders ('-' reads standard input)")
+    add_selection_options(check)
+    check.set_defaults(handler=run_check)
+
+    rule = commands.add_parser("rule", help="show a rule's documentation")
+    rule.add_argument("code", nargs="?", help="e.g. MLN001; without it, list the rules")
+    rule.add_argument("--all", action="store_true", help="print every rule's documentation")
+    rule.set_defaults(handler=run_rule)
+
+    for register in extra:
+        register(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``mlflow-naming`` console script."""
+    parser = build_parser(_extra_commands())
+    args = parser.parse_args(argv)
+    try:
+        return args.handler(args)
+    except ConfigError as error:
+        sys.stderr.write(f"mlflow-naming: error: {error}\n")
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        sys.stderr.write("mlflow-naming: interrupted\n")
+        return 130
+    except BrokenPipeError:
+        return EXIT_CLEAN
+
+
+def _extra_commands() -> list[Callable[[argparse._SubParsersAction], None]]:
+    """Subcommands defined elsewhere (kept out of this module so ``check`` stays light)."""
+    return []
+
+
+if __name__ == "__main__":
+    sys.exit(main())

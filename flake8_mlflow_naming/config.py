@@ -1,0 +1,278 @@
+"""The one configuration: ``[tool.mlflow-naming]`` in the nearest pyproject.toml.
+
+It is parsed once per pyproject into a frozen :class:`Config`; the CLI, the flake8 plugin
+(which may override keys with its ``--mlflow-*`` options) and the runtime wrapper all use
+that object. No other module reads configuration files or the environment.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+import sys
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+from pathlib import Path, PurePosixPath
+from typing import Any, Callable, Iterable, Mapping
+
+from .naming import NameSchema
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+TABLE = "mlflow-naming"
+DEFAULT_RUN_NAME_REGEX = r"^[a-z][a-z0-9]*(_[a-z0-9]+)+$"
+DEFAULT_RUN_NAME_MAX_LENGTH = 80
+DEFAULT_RUN_NAME_TEMPLATE = "{module}_{function}"
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; the message is one line naming the key and file."""
+
+
+@dataclass(frozen=True)
+class Config:
+    """Every setting the rules, fixes and runtime wrapper read. Immutable once built."""
+
+    run_name_regex: str = DEFAULT_RUN_NAME_REGEX
+    run_name_max_length: int = DEFAULT_RUN_NAME_MAX_LENGTH
+    run_wrapper: str | None = None
+    wrapper_exempt: tuple[str, ...] = ()
+    tracked_artifact_roots: tuple[str, ...] = ()
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    exclude: tuple[str, ...] = ()
+    run_name_template: str = DEFAULT_RUN_NAME_TEMPLATE
+    #: Folder that relative globs are resolved against (the pyproject's folder, or cwd).
+    root: Path = field(default_factory=Path.cwd, compare=False)
+    #: File the settings came from, for messages; None for built-in defaults.
+    source: Path | None = None
+
+    @cached_property
+    def schema(self) -> NameSchema:
+        """The naming schema (regex and maximum length) as one object."""
+        return NameSchema(self.run_name_regex, self.run_name_max_length)
+
+    @cached_property
+    def wrapper_module_suffixes(self) -> tuple[str, ...]:
+        """Path endings of the module that defines the configured wrapper (exempt from MLN002)."""
+        if not self.run_wrapper or "." not in self.run_wrapper:
+            return ()
+        module = self.run_wrapper.rsplit(".", 1)[0].replace(".", "/")
+        return (f"{module}.py", f"{module}/__init__.py")
+
+    def with_overrides(self, **values: Any) -> "Config":
+        """A copy with some settings replaced (flake8 options beat pyproject)."""
+        return replace(self, **{k: v for k, v in values.items() if v is not None})
+
+    def relative(self, path: str | Path) -> str:
+        """``path`` relative to :attr:`root` in POSIX form (unchanged if outside it)."""
+        candidate = Path(path)
+        try:
+            candidate = candidate.resolve().relative_to(self.root.resolve())
+        except (ValueError, OSError):
+            pass
+        return PurePosixPath(candidate.as_posix()).as_posix()
+
+    def is_excluded(self, path: str | Path) -> bool:
+        """True when ``path`` matches an ``exclude`` glob."""
+        return matches_any(self.relative(path), self.exclude)
+
+    def is_wrapper_exempt(self, path: str | Path) -> bool:
+        """True when MLN002 must not report in ``path`` (the wrapper's own module, or exempt globs)."""
+        posix = Path(path).as_posix()
+        if any(posix == s or posix.endswith("/" + s) for s in self.wrapper_module_suffixes):
+            return True
+        return matches_any(self.relative(path), self.wrapper_exempt)
+
+    def enabled_codes(self, codes: Iterable[str], path: str | Path) -> frozenset[str]:
+        """The rule codes reported in ``path``, after select, ignore and per-file-ignores."""
+        ignored = list(self.ignore)
+        if self.per_file_ignores:
+            relative = self.relative(path)
+            for pattern, file_codes in self.per_file_ignores:
+                if matches_any(relative, (pattern,)):
+                    ignored.extend(file_codes)
+        return frozenset(
+            code
+            for code in codes
+            if (not self.select or any(code.startswith(s) for s in self.select))
+            and not any(code.startswith(i) for i in ignored)
+        )
+
+
+def matches_any(relative_posix: str, patterns: Iterable[str]) -> bool:
+    """Glob match the way users expect from flake8/Ruff excludes.
+
+    A pattern matches the path itself or any of its parent folders; a pattern without a
+    slash also matches any single path component (``venv``, ``*_test.py``).
+    """
+    parts = relative_posix.split("/")
+    prefixes = ["/".join(parts[: i + 1]) for i in range(len(parts))]
+    for pattern in patterns:
+        pattern = pattern.rstrip("/")
+        if pattern.startswith("./"):
+            pattern = pattern[2:]
+        if any(fnmatch.fnmatchcase(prefix, pattern) for prefix in prefixes):
+            return True
+        if "/" not in pattern and any(fnmatch.fnmatchcase(part, pattern) for part in parts):
+            return True
+    return False
+
+
+# --- parsing -----------------------------------------------------------------------------
+
+
+def _string(key: str, value: object) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"must be a string, not {type(value).__name__}")
+    return value
+
+
+def _regex(key: str, value: object) -> str:
+    text = _string(key, value)
+    try:
+        re.compile(text)
+    except re.error as error:
+        raise ValueError(f"is not a valid regular expression ({error})") from None
+    return text
+
+
+def _positive_int(key: str, value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError("must be a positive integer")
+    return value
+
+
+def _string_list(key: str, value: object) -> tuple[str, ...]:
+    if isinstance(value, str) or not isinstance(value, (list, tuple)) or not all(
+        isinstance(item, str) for item in value
+    ):
+        raise ValueError("must be a list of strings")
+    return tuple(value)
+
+
+def _code_list(key: str, value: object) -> tuple[str, ...]:
+    from .rules import ALL_CODES
+
+    codes = tuple(code.strip().upper() for code in _string_list(key, value))
+    for code in codes:
+        if not any(known.startswith(code) for known in ALL_CODES) or not code.startswith("MLN"):
+            raise ValueError(f"names unknown rule code {code!r}")
+    return codes
+
+
+def _per_file_ignores(key: str, value: object) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    if not isinstance(value, Mapping):
+        raise ValueError("must be a table of glob = [codes]")
+    return tuple((pattern, _code_list(key, codes)) for pattern, codes in value.items())
+
+
+def _dotted_name(key: str, value: object) -> str:
+    text = _string(key, value)
+    if not re.fullmatch(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)+", text):
+        raise ValueError("must be a dotted path such as 'ml_platform.tracking.production_run'")
+    return text
+
+
+def _template(key: str, value: object) -> str:
+    text = _string(key, value)
+    try:
+        text.format(module="m", function="f", **{"class": "c"})
+    except (KeyError, IndexError, ValueError) as error:
+        raise ValueError(f"is not a valid template; fields are {{module}}, {{function}}, {{class}} ({error})") from None
+    return text
+
+
+_KEYS: dict[str, tuple[str, Callable[[str, object], Any]]] = {
+    "run-name-regex": ("run_name_regex", _regex),
+    "run-name-max-length": ("run_name_max_length", _positive_int),
+    "run-wrapper": ("run_wrapper", _dotted_name),
+    "wrapper-exempt": ("wrapper_exempt", _string_list),
+    "tracked-artifact-roots": ("tracked_artifact_roots", _string_list),
+    "select": ("select", _code_list),
+    "ignore": ("ignore", _code_list),
+    "per-file-ignores": ("per_file_ignores", _per_file_ignores),
+    "exclude": ("exclude", _string_list),
+    "run-name-template": ("run_name_template", _template),
+}
+
+
+def parse_setting(key: str, value: object, source: str) -> tuple[str, Any]:
+    """Validate one ``key = value``; return (field name, typed value) or raise ConfigError."""
+    if key not in _KEYS:
+        known = ", ".join(sorted(_KEYS))
+        raise ConfigError(f"{source}: unknown key {key!r} in [tool.{TABLE}] (known keys: {known})")
+    field_name, convert = _KEYS[key]
+    try:
+        return field_name, convert(key, value)
+    except ValueError as error:
+        raise ConfigError(f"{source}: [tool.{TABLE}] {key} {error}") from None
+
+
+def config_from_table(table: Mapping[str, object], source: Path) -> Config:
+    """Build a :class:`Config` from the ``[tool.mlflow-naming]`` table of ``source``."""
+    values = dict(parse_setting(key, value, str(source)) for key, value in table.items())
+    return Config(root=source.parent, source=source, **values)
+
+
+def _read_table(pyproject: Path) -> Mapping[str, object] | None:
+    try:
+        with pyproject.open("rb") as handle:
+            data = tomllib.load(handle)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{pyproject}: invalid TOML ({error})") from None
+    except OSError as error:
+        raise ConfigError(f"{pyproject}: cannot read ({error.strerror})") from None
+    table = data.get("tool", {}).get(TABLE) if isinstance(data.get("tool"), dict) else None
+    if table is not None and not isinstance(table, dict):
+        raise ConfigError(f"{pyproject}: [tool.{TABLE}] must be a table")
+    return table
+
+
+class ConfigFinder:
+    """Finds and parses the configuration for each checked file, once per folder."""
+
+    def __init__(self, explicit: Path | None = None) -> None:
+        self._explicit = explicit
+        self._by_folder: dict[Path, Config] = {}
+        self._by_file: dict[Path, Config] = {}
+
+    def for_path(self, path: str | Path | None) -> Config:
+        """The configuration governing ``path`` (a file that may not exist, or None for stdin)."""
+        if self._explicit is not None:
+            return self._load_file(self._explicit, required=True)
+        folder = Path.cwd() if path is None else Path(path).parent
+        try:
+            folder = folder.resolve()
+        except OSError:
+            folder = Path.cwd()
+        if not folder.is_dir():
+            folder = Path.cwd().resolve()
+        return self._for_folder(folder)
+
+    def _for_folder(self, folder: Path) -> Config:
+        cached = self._by_folder.get(folder)
+        if cached is not None:
+            return cached
+        candidate = folder / "pyproject.toml"
+        config = self._load_file(candidate, required=False) if candidate.is_file() else None
+        if config is None:
+            config = Config(root=Path.cwd()) if folder.parent == folder else self._for_folder(folder.parent)
+        self._by_folder[folder] = config
+        return config
+
+    def _load_file(self, pyproject: Path, required: bool) -> Config | None:
+        if pyproject in self._by_file:
+            return self._by_file[pyproject]
+        table = _read_table(pyproject)
+        if table is None:
+            if required:
+                raise ConfigError(f"{pyproject}: has no [tool.{TABLE}] table")
+            return None
+        config = config_from_table(table, pyproject)
+        self._by_file[pyproject] = config
+        return config

@@ -1,0 +1,115 @@
+"""What the engine produces: findings, and the fixes attached to them as plain data.
+
+A fix never touches text here. It lists *edits* that name their target by its ``ast``
+position (line, and column in UTF-8 bytes, as ``ast`` and flake8 count them); the LibCST
+layer (:mod:`flake8_mlflow_naming.fix`) finds the same nodes and applies the edits. This
+keeps the lint path pure ``ast`` while every fix goes through LibCST.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Union
+
+
+class Applicability(str, Enum):
+    """Ruff's fix safety: safe fixes keep behaviour; unsafe ones may change it."""
+
+    SAFE = "safe"
+    UNSAFE = "unsafe"
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    """Start and end of a node, in ``ast`` coordinates (1-based lines, 0-based byte columns)."""
+
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+
+    @classmethod
+    def of(cls, node: ast.AST) -> "Span":
+        """The span of an ``ast`` node."""
+        return cls(node.lineno, node.col_offset, node.end_lineno or node.lineno, node.end_col_offset or 0)  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class SetKeyword:
+    """Give ``call`` the keyword argument ``keyword=value`` (replacing one already there)."""
+
+    call: Span
+    keyword: str
+    value: str  # Python source of the expression
+
+
+@dataclass(frozen=True)
+class PositionalToKeyword:
+    """Turn ``call``'s positional arguments from index ``start`` on into keywords named by ``parameters``."""
+
+    call: Span
+    parameters: tuple[str, ...]
+    start: int = 0
+
+
+@dataclass(frozen=True)
+class ReplaceCallee:
+    """Call ``name`` instead of what ``call`` calls now."""
+
+    call: Span
+    name: str
+
+
+@dataclass(frozen=True)
+class ReplaceString:
+    """Give the string literal at ``node`` the new ``value``, keeping its prefix and quotes."""
+
+    node: Span
+    value: str
+
+
+@dataclass(frozen=True)
+class AddImport:
+    """Ensure ``from module import name`` is present."""
+
+    module: str
+    name: str
+
+
+@dataclass(frozen=True)
+class RemoveImportIfUnused:
+    """Remove ``import module`` when nothing in the file uses it any more."""
+
+    module: str
+
+
+Edit = Union[SetKeyword, PositionalToKeyword, ReplaceCallee, ReplaceString, AddImport, RemoveImportIfUnused]
+
+
+@dataclass(frozen=True)
+class Fix:
+    """How to resolve a finding: a description, its safety, and the edits."""
+
+    description: str
+    applicability: Applicability
+    edits: tuple[Edit, ...]
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """One problem at one place. Columns are 0-based UTF-8 byte offsets, like ``ast``."""
+
+    line: int
+    col: int
+    code: str
+    message: str
+    end_line: int = field(default=0, compare=False)
+    end_col: int = field(default=0, compare=False)
+    fix: Fix | None = field(default=None, compare=False)
+
+    @property
+    def text(self) -> str:
+        """``MLN001 message`` as flake8 prints it."""
+        return f"{self.code} {self.message}"

@@ -1,0 +1,85 @@
+"""The run-naming schema: one place that says whether a run name is acceptable.
+
+The linter (MLN003), the fixes (which invent or normalise names) and the runtime wrapper
+all ask this module, so a name the linter accepts is a name the wrapper accepts.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Sequence
+
+from .template_match import HOLE, could_fullmatch
+
+#: Names MLflow generates for unnamed runs (adjective-animal-number, e.g. ``clumsy-fish-158``).
+GENERATED_NAME = re.compile(r"^[a-z]+-[a-z]+-\d{1,4}$")
+
+
+class RunNameError(ValueError):
+    """A run name breaks the configured naming schema (rule MLN003)."""
+
+    rule = "MLN003"
+
+
+def looks_generated(name: str) -> bool:
+    """True when ``name`` has the shape of a name MLflow invents for an unnamed run."""
+    return GENERATED_NAME.match(name) is not None
+
+
+@dataclass(frozen=True)
+class NameSchema:
+    """The configured schema: a regex every name must fullmatch, and a maximum length."""
+
+    regex: str
+    max_length: int
+
+    def problem(self, name: str) -> str | None:
+        """Why ``name`` breaks the schema, or None when it is acceptable."""
+        if len(name) > self.max_length:
+            return f"is {len(name)} characters long, more than run-name-max-length ({self.max_length})"
+        if re.fullmatch(self.regex, name) is None:
+            if looks_generated(name):
+                return (
+                    "looks like a name MLflow generates for unnamed runs and does not match "
+                    f"run-name-regex {self.regex!r}"
+                )
+            return f"does not match run-name-regex {self.regex!r}"
+        return None
+
+    def template_problem(self, parts: Sequence[str | None]) -> str | None:
+        """Why no filling of a template (literal text and ``HOLE`` parts) can be acceptable."""
+        shortest = sum(len(p) for p in parts if p is not HOLE)
+        if shortest > self.max_length:
+            return f"is at least {shortest} characters long, more than run-name-max-length ({self.max_length})"
+        if not could_fullmatch(self.regex, parts):
+            return f"cannot match run-name-regex {self.regex!r} whatever its fields hold"
+        return None
+
+    def normalise(self, text: str) -> str | None:
+        """The snake_case form of ``text`` if that satisfies the schema, else None.
+
+        ``"ResNet50 v1 lr=0.01"`` becomes ``"resnet50_v1_lr_0_01"``.
+        """
+        words = re.findall(r"[a-z0-9]+", text.lower())
+        if not words:
+            return None
+        if words[0][0].isdigit():
+            words.insert(0, "run")
+        if len(words) == 1:
+            words.append("run")
+        candidate = "_".join(words)[: self.max_length].rstrip("_")
+        return candidate if self.problem(candidate) is None else None
+
+
+def validate_run_name(name: object, schema: NameSchema) -> str:
+    """Return ``name`` if it satisfies ``schema``; raise :class:`RunNameError` otherwise.
+
+    This is the runtime twin of MLN003: the team wrapper calls it before creating a run.
+    """
+    if not isinstance(name, str) or not name:
+        raise RunNameError(f"MLN001: a run needs a name; got {name!r}")
+    reason = schema.problem(name)
+    if reason is not None:
+        raise RunNameError(f"MLN003: run name {name!r} {reason}")
+    return name

@@ -1,0 +1,88 @@
+"""The flake8 plugin: a thin adapter from flake8 to the engine.
+
+flake8 hands over the parsed tree; the plugin never reads the file, never prints, and
+turns configuration errors into an ``MLN000`` finding at line 1, since a plugin has no
+other way to tell the user.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Any, ClassVar, Iterator
+
+from . import __version__
+from .config import Config, ConfigError, ConfigFinder, parse_setting
+from .engine import SourceError, lint_tree
+from .rules import CONFIG_ERROR_CODE
+
+#: flake8 option → pyproject key. The key's own validation applies to both spellings.
+_OPTIONS: dict[str, tuple[str, dict[str, Any]]] = {
+    "--mlflow-run-name-regex": ("run-name-regex", {}),
+    "--mlflow-run-name-max-length": ("run-name-max-length", {"type": int}),
+    "--mlflow-run-wrapper": ("run-wrapper", {}),
+    "--mlflow-wrapper-exempt": ("wrapper-exempt", {"comma_separated_list": True}),
+    "--mlflow-tracked-artifact-roots": ("tracked-artifact-roots", {"comma_separated_list": True}),
+    "--mlflow-run-name-template": ("run-name-template", {}),
+}
+
+
+class MlflowNamingChecker:
+    """flake8 entry point ``MLN``."""
+
+    name = "flake8-mlflow-naming"
+    version = __version__
+
+    _overrides: ClassVar[dict[str, Any]] = {}
+    _option_error: ClassVar[str | None] = None
+    _finder: ClassVar[ConfigFinder] = ConfigFinder()
+
+    def __init__(self, tree: ast.Module, filename: str = "stdin") -> None:
+        self.tree = tree
+        self.filename = filename
+
+    @classmethod
+    def add_options(cls, parser: Any) -> None:
+        """Register the ``--mlflow-*`` options (also readable from setup.cfg, tox.ini, .flake8)."""
+        for flag, (key, extra) in _OPTIONS.items():
+            parser.add_option(
+                flag,
+                default=None,
+                parse_from_config=True,
+                help=f"Overrides [tool.mlflow-naming] {key} (flake8-mlflow-naming).",
+                **extra,
+            )
+
+    @classmethod
+    def parse_options(cls, options: Any) -> None:
+        """Validate the options once; remember them as overrides of the pyproject settings."""
+        cls._finder = ConfigFinder()
+        cls._overrides, cls._option_error = {}, None
+        for flag, (key, _) in _OPTIONS.items():
+            value = getattr(options, flag[2:].replace("-", "_"), None)
+            if value is None or value == []:
+                continue
+            try:
+                field, typed = parse_setting(key, list(value) if isinstance(value, list) else value, f"flake8 option {flag}")
+            except ConfigError as error:
+                cls._option_error = str(error)
+                return
+            cls._overrides[field] = typed
+
+    def run(self) -> Iterator[tuple[int, int, str, type]]:
+        """Yield ``(line, column, "MLN00X message", type)`` for flake8."""
+        if self._option_error is not None:
+            yield 1, 0, f"{CONFIG_ERROR_CODE} {self._option_error}", type(self)
+            return
+        path = None if self.filename in ("-", "stdin") else self.filename
+        try:
+            config: Config = self._finder.for_path(path).with_overrides(**self._overrides)
+        except ConfigError as error:
+            yield 1, 0, f"{CONFIG_ERROR_CODE} {error}", type(self)
+            return
+        try:
+            findings = lint_tree(self.tree, self.filename, config)
+        except SourceError as error:
+            yield 1, 0, f"{CONFIG_ERROR_CODE} {error}", type(self)
+            return
+        for finding in findings:
+            yield finding.line, finding.col, finding.text, type(self)

@@ -1,0 +1,101 @@
+"""MLN005: a run is started outside a ``with`` block."""
+
+from __future__ import annotations
+
+import ast
+from typing import Iterator
+
+from ..context import START_RUN, ModuleContext
+from ..findings import Finding
+from ..resolve import CallSite, iter_scope_nodes
+from .base import Invalid, Rule, Valid
+
+
+class RunOutsideWith(Rule):
+    code = "MLN005"
+    name = "run-outside-with"
+    summary = "A run is started outside a `with` block."
+    what_it_does = """
+        Reports `mlflow.start_run(...)` whose result is not managed by a `with` statement: not
+        a `with` item (multi-item `with` blocks count), not returned or yielded (directly or
+        through a local name), not passed straight into another call
+        (`stack.enter_context(mlflow.start_run())`), and not assigned to a local name that a
+        later `with` in the same scope uses. `self.run = mlflow.start_run()` is reported.
+    """
+    why_bad = """
+        A run started without `with` is ended only by an explicit `end_run()`. When the process
+        is killed the run stays RUNNING forever, and when the code raises, MLflow's exit hook
+        marks the run FINISHED, so failed runs look successful.
+    """
+    example = """
+        run = mlflow.start_run(run_name="resnet50_baseline")
+        train()
+        mlflow.end_run()
+    """
+    use_instead = """
+        with mlflow.start_run(run_name="resnet50_baseline"):
+            train()
+    """
+    fix_safety = "No automatic fix: moving the body into a `with` block is a change a person should make."
+    VALID = [
+        Valid('import mlflow\nwith mlflow.start_run(run_name="a_b"):\n    pass\n'),
+        Valid('import mlflow\nwith open("f") as f, mlflow.start_run(run_name="a_b"):\n    pass\n'),
+        Valid('import mlflow\ndef start():\n    return mlflow.start_run(run_name="a_b")\n'),
+        Valid('import mlflow\ndef runs():\n    run = mlflow.start_run(run_name="a_b")\n    yield run\n'),
+        Valid('import contextlib, mlflow\nwith contextlib.ExitStack() as stack:\n    stack.enter_context(mlflow.start_run(run_name="a_b"))\n'),
+        Valid('import mlflow\nrun = mlflow.start_run(run_name="a_b")\nwith run:\n    pass\n'),
+    ]
+    INVALID = [
+        Invalid('import mlflow\nmlflow.start_run(run_name="a_b")\nmlflow.end_run()\n'),
+        Invalid('import mlflow\nclass Job:\n    def begin(self):\n        self.run = mlflow.start_run(run_name="a_b")\n'),
+        Invalid('import mlflow\nrun = mlflow.start_run(run_name="a_b")\nprint(run.info.run_id)\n'),
+    ]
+
+    def check(self, ctx: ModuleContext) -> Iterator[Finding]:
+        for site in ctx.calls(START_RUN):
+            if not _is_managed(site):
+                yield ctx.report(
+                    self.code,
+                    site.node,
+                    "run started outside a with block: it stays RUNNING if the process dies and is marked "
+                    "FINISHED after an exception; use `with mlflow.start_run(...):`",
+                )
+
+
+def _is_managed(site: CallSite) -> bool:
+    node, parent = site.node, site.parent
+    if site.with_item is not None:
+        return True
+    if isinstance(parent, (ast.Return, ast.Yield, ast.YieldFrom)):
+        return True
+    if isinstance(parent, ast.keyword) or (isinstance(parent, ast.Call) and node is not parent.func):
+        return True
+    target = _assigned_name(node, parent)
+    return target is not None and _name_managed_later(site, target)
+
+
+def _assigned_name(node: ast.Call, parent: ast.AST) -> str | None:
+    if isinstance(parent, ast.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Name):
+        return parent.targets[0].id
+    if isinstance(parent, ast.AnnAssign) and isinstance(parent.target, ast.Name):
+        return parent.target.id
+    if isinstance(parent, ast.NamedExpr):
+        return parent.target.id
+    return None
+
+
+def _name_managed_later(site: CallSite, name: str) -> bool:
+    """True when a later ``with``, ``return`` or ``yield`` in the same scope uses ``name``."""
+    start = (site.node.lineno, site.node.col_offset)
+    for node in iter_scope_nodes(site.scope.node):
+        if isinstance(node, (ast.With, ast.AsyncWith)) and (node.lineno, node.col_offset) > start:
+            if any(_is_name(item.context_expr, name) for item in node.items):
+                return True
+        elif isinstance(node, (ast.Return, ast.Yield, ast.YieldFrom)) and _is_name(node.value, name):
+            if (node.lineno, node.col_offset) > start:
+                return True
+    return False
+
+
+def _is_name(node: ast.AST | None, name: str) -> bool:
+    return isinstance(node, ast.Name) and node.id == name

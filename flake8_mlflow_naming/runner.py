@@ -1,0 +1,67 @@
+"""Run the engine over files: read, configure, lint, and report problems as data.
+
+Shared by ``check`` and ``fix`` so both see the same files, configuration and findings.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from .config import Config, ConfigError, ConfigFinder
+from .engine import SourceError, lint_source
+from .findings import Finding
+
+STDIN = "-"
+
+
+@dataclass
+class FileResult:
+    """What happened to one file: its findings, or the one error that stopped it."""
+
+    path: str
+    findings: list[Finding] = field(default_factory=list)
+    error: str | None = None
+    error_line: int = 1
+    error_col: int = 0
+    source: bytes | None = None
+    config: Config | None = None
+
+
+def read_source(path: str) -> bytes:
+    """The bytes of ``path`` (``-`` is standard input)."""
+    if path == STDIN:
+        return sys.stdin.buffer.read()
+    with open(path, "rb") as handle:
+        return handle.read()
+
+
+def check_file(
+    path: str,
+    finder: ConfigFinder,
+    codes: Iterable[str] | None = None,
+    source: bytes | None = None,
+    display_name: str | None = None,
+) -> FileResult:
+    """Lint one file. Never raises for bad input: the problem is put in ``error``."""
+    shown = display_name or path
+    result = FileResult(shown)
+    try:
+        result.config = config = finder.for_path(None if path == STDIN and not display_name else shown)
+    except ConfigError as error:
+        result.error = str(error)
+        return result
+    try:
+        result.source = source if source is not None else read_source(path)
+    except IsADirectoryError:
+        result.error = "is a directory, not a Python file"
+        return result
+    except OSError as error:
+        result.error = f"cannot read: {error.strerror or error}"
+        return result
+    try:
+        result.findings = lint_source(result.source, shown, config, codes)
+    except SourceError as error:
+        result.error, result.error_line, result.error_col = error.message, error.line, error.col
+    return result
