@@ -1,0 +1,81 @@
+"""The one configuration: discovery, validation, precedence, filters."""
+
+from __future__ import annotations
+
+import pytest
+
+from flake8_mlflow_naming.config import Config, ConfigError, ConfigFinder, matches_any
+
+from .helpers import write_project
+
+
+def test_nearest_pyproject_with_the_table_wins(tmp_path):
+    write_project(tmp_path, {"run-name-max-length": 40})
+    inner = tmp_path / "pkg"
+    inner.mkdir()
+    (inner / "pyproject.toml").write_text("[project]\nname = 'x'\n")  # no table: keep searching up
+    config = ConfigFinder().for_path(inner / "train.py")
+    assert config.run_name_max_length == 40
+    assert config.source == tmp_path / "pyproject.toml"
+
+
+def test_defaults_without_any_pyproject(tmp_path):
+    config = ConfigFinder().for_path(tmp_path / "missing" / "x.py")
+    assert config == Config()
+
+
+@pytest.mark.parametrize(
+    ("settings", "fragment"),
+    [
+        ({"run-name-regex": "([a-z"}, "run-name-regex is not a valid regular expression"),
+        ({"run-name-max-length": "80"}, "run-name-max-length must be a positive integer"),
+        ({"run-name-length": 80}, "unknown key 'run-name-length'"),
+        ({"select": ["E501"]}, "unknown rule code 'E501'"),
+        ({"tracked-artifact-roots": "s3://x"}, "tracked-artifact-roots must be a list of strings"),
+        ({"run-wrapper": "production_run"}, "run-wrapper must be a dotted path"),
+    ],
+)
+def test_bad_settings_give_one_line_naming_key_and_file(tmp_path, settings, fragment):
+    write_project(tmp_path, settings)
+    with pytest.raises(ConfigError) as raised:
+        ConfigFinder().for_path(tmp_path / "x.py")
+    message = str(raised.value)
+    assert fragment in message and str(tmp_path / "pyproject.toml") in message and "\n" not in message
+
+
+def test_invalid_toml(tmp_path):
+    (tmp_path / "pyproject.toml").write_text("[tool.mlflow-naming\n")
+    with pytest.raises(ConfigError, match="invalid TOML"):
+        ConfigFinder().for_path(tmp_path / "x.py")
+
+
+def test_select_ignore_and_per_file_ignores(tmp_path):
+    write_project(tmp_path, {"select": ["MLN00"], "ignore": ["MLN005"], "per-file-ignores": {"tests/*": ["MLN001"]}})
+    config = ConfigFinder().for_path(tmp_path / "x.py")
+    codes = ["MLN001", "MLN003", "MLN005"]
+    assert config.enabled_codes(codes, tmp_path / "src" / "x.py") == {"MLN001", "MLN003"}
+    assert config.enabled_codes(codes, tmp_path / "tests" / "test_x.py") == {"MLN003"}
+
+
+def test_wrapper_module_is_exempt(tmp_path):
+    write_project(tmp_path, {"run-wrapper": "ml_platform.tracking.production_run", "wrapper-exempt": ["scripts"]})
+    config = ConfigFinder().for_path(tmp_path / "x.py")
+    assert config.is_wrapper_exempt(tmp_path / "src" / "ml_platform" / "tracking.py")
+    assert config.is_wrapper_exempt(tmp_path / "ml_platform" / "tracking" / "__init__.py")
+    assert config.is_wrapper_exempt(tmp_path / "scripts" / "backfill.py")
+    assert not config.is_wrapper_exempt(tmp_path / "train.py")
+
+
+@pytest.mark.parametrize(
+    ("path", "patterns", "expected"),
+    [
+        ("a/b/c.py", ["a"], True),
+        ("a/b/c.py", ["b"], True),
+        ("a/b/c.py", ["*.py"], True),
+        ("a/b/c.py", ["a/b/*"], True),
+        ("a/b/c.py", ["x"], False),
+        ("a/b/c.py", ["a/c.py"], False),
+    ],
+)
+def test_glob_matching(path, patterns, expected):
+    assert matches_any(path, patterns) is expected
