@@ -150,9 +150,57 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_CLEAN
 
 
+def _lazy(name: str) -> Callable[[argparse.Namespace], int]:
+    """A handler from :mod:`.fix.command`, imported only when run: ``check`` never loads libcst."""
+
+    def handler(args: argparse.Namespace) -> int:
+        from .fix import command
+
+        return getattr(command, name)(args)
+
+    return handler
+
+
+def _jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive whole number, not {text!r}")
+    return value
+
+
+def _register_fix(commands: argparse._SubParsersAction) -> None:
+    fix = commands.add_parser("fix", help="apply fixes (safe ones unless --unsafe-fixes)")
+    fix.add_argument("paths", nargs="+", metavar="PATH", help="files and folders ('-': standard input to standard output)")
+    fix.add_argument("--unsafe-fixes", action="store_true", help="also apply fixes that may change behaviour")
+    fix.add_argument("--diff", action="store_true", help="print a diff instead of writing files")
+    fix.add_argument("-j", "--jobs", type=_jobs, default=1, help="worker processes (default 1)")
+    add_selection_options(fix)
+    fix.set_defaults(handler=_lazy("run_fix"))
+
+    migrate = commands.add_parser("migrate", help="codemod legacy scripts: every fix, unsafe included")
+    migrate.add_argument("paths", nargs="+", metavar="PATH", help="files and folders ('-': standard input to standard output)")
+    migrate.add_argument("--wrapper", type=_wrapper, help="dotted path of the team wrapper to migrate to (overrides run-wrapper)")
+    migrate.add_argument("--diff", action="store_true", help="print a diff instead of writing files")
+    migrate.add_argument("-j", "--jobs", type=_jobs, default=1, help="worker processes (default 1)")
+    add_selection_options(migrate)
+    migrate.set_defaults(handler=_lazy("run_migrate"))
+
+
+def _wrapper(text: str) -> str:
+    from .config import ConfigError, parse_setting
+
+    try:
+        return parse_setting("run-wrapper", text, "--wrapper")[1]
+    except ConfigError as error:
+        raise argparse.ArgumentTypeError(str(error).split("] ", 1)[-1]) from None
+
+
 def _extra_commands() -> list[Callable[[argparse._SubParsersAction], None]]:
-    """Subcommands defined elsewhere (kept out of this module so ``check`` stays light)."""
-    return []
+    """Subcommands whose work lives elsewhere (their handlers are imported lazily)."""
+    return [_register_fix]
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ from typing import Iterable, Iterator
 
 from .config import Config
 from .findings import Finding, Fix, Span
-from .resolve import CLIENT_PREFIX, CallSite, ModuleIndex
+from .resolve import CLIENT_PREFIX, CallSite, ModuleIndex, iter_scope_nodes
 
 START_RUN = "mlflow.start_run"
 #: Attribute names worth resolving; calls through other attributes are never MLflow's API
@@ -142,3 +142,44 @@ def template_parts(node: ast.AST) -> list[str | None] | None:
 def dict_keys(node: ast.AST) -> Iterable[ast.expr | None]:
     """The keys of a dict literal (None stands for a ``**spread``)."""
     return node.keys if isinstance(node, ast.Dict) else ()
+
+
+def is_managed_run(site: CallSite) -> bool:
+    """True when the run started at ``site`` is managed: a ``with`` item, returned, yielded,
+    passed straight into a call, or held in a local name that a later ``with`` uses (MLN005)."""
+    node, parent = site.node, site.parent
+    if site.with_item is not None:
+        return True
+    if isinstance(parent, (ast.Return, ast.Yield, ast.YieldFrom)):
+        return True
+    if isinstance(parent, ast.keyword) or (isinstance(parent, ast.Call) and node is not parent.func):
+        return True
+    target = _assigned_name(node, parent)
+    return target is not None and _name_managed_later(site, target)
+
+
+def _assigned_name(node: ast.Call, parent: ast.AST) -> str | None:
+    if isinstance(parent, ast.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Name):
+        return parent.targets[0].id
+    if isinstance(parent, ast.AnnAssign) and isinstance(parent.target, ast.Name):
+        return parent.target.id
+    if isinstance(parent, ast.NamedExpr):
+        return parent.target.id
+    return None
+
+
+def _name_managed_later(site: CallSite, name: str) -> bool:
+    """True when a later ``with``, ``return`` or ``yield`` in the same scope uses ``name``."""
+    start = (site.node.lineno, site.node.col_offset)
+    for node in iter_scope_nodes(site.scope.node):
+        if isinstance(node, (ast.With, ast.AsyncWith)) and (node.lineno, node.col_offset) > start:
+            if any(_is_name(item.context_expr, name) for item in node.items):
+                return True
+        elif isinstance(node, (ast.Return, ast.Yield, ast.YieldFrom)) and _is_name(node.value, name):
+            if (node.lineno, node.col_offset) > start:
+                return True
+    return False
+
+
+def _is_name(node: ast.AST | None, name: str) -> bool:
+    return isinstance(node, ast.Name) and node.id == name

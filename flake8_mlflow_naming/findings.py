@@ -80,9 +80,11 @@ class AddImport:
 
 @dataclass(frozen=True)
 class RemoveImportIfUnused:
-    """Remove ``import module`` when nothing in the file uses it any more."""
+    """Remove the import ``module`` / ``from module import obj`` (as ``asname``) once unused."""
 
     module: str
+    obj: str | None = None
+    asname: str | None = None
 
 
 Edit = Union[SetKeyword, PositionalToKeyword, ReplaceCallee, ReplaceString, AddImport, RemoveImportIfUnused]

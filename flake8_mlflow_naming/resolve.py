@@ -48,6 +48,8 @@ class Binding:
     value: ast.expr | None = None  # assigned value for ``name = value``
     annotation: ast.expr | None = None  # for annotated parameters
     fallback: bool = False  # made in an ``except`` handler (``except ImportError: mlflow = None``)
+    #: For imports, the statement's form: (module, imported object or None, alias or None).
+    import_form: tuple[str, str | None, str | None] | None = None
 
 
 @dataclass
@@ -138,6 +140,15 @@ class ModuleIndex:
                     return module
             scope = scope.parent
         return None
+
+    def import_behind(self, expr: ast.expr, scope: Scope) -> tuple[str, str | None, str | None] | None:
+        """The import statement form (module, object, alias) that the root name of ``expr`` comes from."""
+        while isinstance(expr, ast.Attribute):
+            expr = expr.value
+        if not isinstance(expr, ast.Name):
+            return None
+        binding = self.lookup(expr.id, scope, (expr.lineno, expr.col_offset))
+        return binding.import_form if binding is not None else None
 
     def is_client(self, expr: ast.expr, scope: Scope, depth: int = 0) -> bool:
         """True when ``expr`` evaluates to an ``MlflowClient`` (constructed, held in a name or attribute)."""
@@ -264,11 +275,12 @@ class _Walker:
 
     def visit_Import(self, node: ast.Import, parent: ast.AST) -> None:
         for alias in node.names:
+            form = (alias.name, None, alias.asname)
             if alias.asname:
-                self.bind(alias.asname, node, imported=alias.name)
+                self.bind(alias.asname, node, imported=alias.name, import_form=form)
             else:
                 top = alias.name.split(".", 1)[0]
-                self.bind(top, node, imported=top)
+                self.bind(top, node, imported=top, import_form=form)
 
     def visit_ImportFrom(self, node: ast.ImportFrom, parent: ast.AST) -> None:
         if node.level or not node.module:
@@ -279,7 +291,8 @@ class _Walker:
             if alias.name == "*":
                 self.scope.star_imports.append(node.module)
             else:
-                self.bind(alias.asname or alias.name, node, imported=f"{node.module}.{alias.name}")
+                form = (node.module, alias.name, alias.asname)
+                self.bind(alias.asname or alias.name, node, imported=f"{node.module}.{alias.name}", import_form=form)
 
     def visit_Global(self, node: ast.Global, parent: ast.AST) -> None:
         self.scope.global_names.update(node.names)

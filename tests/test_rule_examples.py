@@ -52,3 +52,23 @@ def test_every_rule_documents_itself(rule):
         assert section in doc
     assert rule.VALID and rule.INVALID
     assert rule.__module__.rsplit(".", 1)[-1].startswith(rule.code.lower() + "_")
+
+
+@pytest.mark.parametrize(
+    ("rule", "example"), [p for p in _cases("INVALID") if p.values[1].fixed is not None]
+)
+def test_invalid_example_fixes_to_expected_code(tmp_path, rule, example):
+    """The example's fix, applied through LibCST, gives exactly its ``fixed`` text."""
+    from flake8_mlflow_naming.fix.run import FixOptions, FixResult, fix_source
+
+    root = write_project(tmp_path, example.config, {example.path: example.code})
+    target = root / example.path
+    config = ConfigFinder().for_path(target) if example.config else Config(root=root)
+    options = FixOptions(codes=frozenset({rule.code}), unsafe=example.unsafe)
+    result = FixResult(str(target))
+    fixed = fix_source(example.code.encode(), str(target), config, options, result)
+    assert fixed.decode() == example.fixed
+    assert result.applied == {rule.code: 1}
+    if example.unsafe:  # without --unsafe-fixes an unsafe fix must not apply
+        untouched = fix_source(example.code.encode(), str(target), config, FixOptions(codes=frozenset({rule.code})), FixResult(""))
+        assert untouched == example.code.encode()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from typing import Iterator
 
-from ..context import START_RUN, ModuleContext
+from ..context import START_RUN, ModuleContext, is_managed_run
 from ..findings import AddImport, Applicability, Finding, Fix, PositionalToKeyword, RemoveImportIfUnused, ReplaceCallee, Span
 from ..signatures import START_RUN as START_RUN_PARAMETERS
 from .base import Invalid, Rule, Valid
@@ -41,8 +41,11 @@ class RawStartRun(Rule):
     """
     fix_safety = """
         **Unsafe**: the call is rewritten to the wrapper with every argument kept (positional
-        ones become keywords), its import is added, and `import mlflow` is removed when nothing
-        else uses it. The wrapper adds tags and validation, which changes behaviour.
+        ones become keywords), its import is added, and the import that reached `start_run`
+        is removed when nothing else uses it. The wrapper adds tags and validation, which
+        changes behaviour. Only runs managed by a `with` block (or returned, or passed to
+        `enter_context`) are rewritten: a wrapper that is a context manager starts nothing
+        when merely called, so a bare `start_run()` statement needs a person (see MLN005).
     """
     options = """
         - `run-wrapper` (dotted path, e.g. `ml_platform.tracking.production_run`): enables the rule.
@@ -64,14 +67,14 @@ class RawStartRun(Rule):
     INVALID = [
         Invalid(
             'import mlflow\nwith mlflow.start_run(run_name="a_b"):\n    pass\n',
-            fixed='from ml_platform.tracking import production_run\nwith production_run(run_name="a_b"):\n    pass\n',
+            fixed='from ml_platform.tracking import production_run\n\nwith production_run(run_name="a_b"):\n    pass\n',
             config=_WRAPPER,
             unsafe=True,
         ),
         Invalid(
             'import mlflow as mf\nwith mf.start_run(None, "7", "a_b"):\n    mf.log_metric("loss", 0.1)\n',
             fixed=(
-                "import mlflow as mf\nfrom ml_platform.tracking import production_run\n"
+                "import mlflow as mf\nfrom ml_platform.tracking import production_run\n\n"
                 'with production_run(run_id=None, experiment_id="7", run_name="a_b"):\n    mf.log_metric("loss", 0.1)\n'
             ),
             config=_WRAPPER,
@@ -86,16 +89,17 @@ class RawStartRun(Rule):
         module, _, function = wrapper.rpartition(".")
         for site in ctx.calls(START_RUN):
             message = f"mlflow.start_run called directly; use the team wrapper {wrapper} so the run gets its standard tags"
-            if any(isinstance(arg, ast.Starred) for arg in site.node.args):
-                yield ctx.report(self.code, site.node, message)  # the wrapper cannot take start_run's *args
+            if any(isinstance(arg, ast.Starred) for arg in site.node.args) or not is_managed_run(site):
+                # The wrapper cannot take start_run's *args, and as a context manager it
+                # starts nothing unless a ``with`` enters it: leave those to a person.
+                yield ctx.report(self.code, site.node, message)
                 continue
             edits: list = []
             if site.node.args:
                 edits.append(PositionalToKeyword(Span.of(site.node), START_RUN_PARAMETERS, 0))
-            edits += [
-                ReplaceCallee(Span.of(site.node), function),
-                AddImport(module, function),
-                RemoveImportIfUnused("mlflow"),
-            ]
+            edits += [ReplaceCallee(Span.of(site.node), function), AddImport(module, function)]
+            import_form = ctx.index.import_behind(site.node.func, site.scope)
+            if import_form is not None:
+                edits.append(RemoveImportIfUnused(*import_form))
             fix = Fix(f"Call {function} instead", Applicability.UNSAFE, tuple(edits))
             yield ctx.report(self.code, site.node, message, fix)

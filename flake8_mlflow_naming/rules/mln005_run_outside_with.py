@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import ast
 from typing import Iterator
 
-from ..context import START_RUN, ModuleContext
+from ..context import START_RUN, ModuleContext, is_managed_run
 from ..findings import Finding
-from ..resolve import CallSite, iter_scope_nodes
 from .base import Invalid, Rule, Valid
 
 
@@ -53,49 +51,10 @@ class RunOutsideWith(Rule):
 
     def check(self, ctx: ModuleContext) -> Iterator[Finding]:
         for site in ctx.calls(START_RUN):
-            if not _is_managed(site):
+            if not is_managed_run(site):
                 yield ctx.report(
                     self.code,
                     site.node,
                     "run started outside a with block: it stays RUNNING if the process dies and is marked "
                     "FINISHED after an exception; use `with mlflow.start_run(...):`",
                 )
-
-
-def _is_managed(site: CallSite) -> bool:
-    node, parent = site.node, site.parent
-    if site.with_item is not None:
-        return True
-    if isinstance(parent, (ast.Return, ast.Yield, ast.YieldFrom)):
-        return True
-    if isinstance(parent, ast.keyword) or (isinstance(parent, ast.Call) and node is not parent.func):
-        return True
-    target = _assigned_name(node, parent)
-    return target is not None and _name_managed_later(site, target)
-
-
-def _assigned_name(node: ast.Call, parent: ast.AST) -> str | None:
-    if isinstance(parent, ast.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Name):
-        return parent.targets[0].id
-    if isinstance(parent, ast.AnnAssign) and isinstance(parent.target, ast.Name):
-        return parent.target.id
-    if isinstance(parent, ast.NamedExpr):
-        return parent.target.id
-    return None
-
-
-def _name_managed_later(site: CallSite, name: str) -> bool:
-    """True when a later ``with``, ``return`` or ``yield`` in the same scope uses ``name``."""
-    start = (site.node.lineno, site.node.col_offset)
-    for node in iter_scope_nodes(site.scope.node):
-        if isinstance(node, (ast.With, ast.AsyncWith)) and (node.lineno, node.col_offset) > start:
-            if any(_is_name(item.context_expr, name) for item in node.items):
-                return True
-        elif isinstance(node, (ast.Return, ast.Yield, ast.YieldFrom)) and _is_name(node.value, name):
-            if (node.lineno, node.col_offset) > start:
-                return True
-    return False
-
-
-def _is_name(node: ast.AST | None, name: str) -> bool:
-    return isinstance(node, ast.Name) and node.id == name
