@@ -46,6 +46,8 @@ class Config:
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     exclude: tuple[str, ...] = ()
     run_name_template: str = DEFAULT_RUN_NAME_TEMPLATE
+    #: Tags every run started through the runtime wrapper must be given (``tags=``).
+    required_tags: tuple[str, ...] = ()
     #: Folder that relative globs are resolved against (the pyproject's folder, or cwd).
     root: Path = field(default_factory=Path.cwd, compare=False)
     #: File the settings came from, for messages; None for built-in defaults.
@@ -198,6 +200,7 @@ _KEYS: dict[str, tuple[str, Callable[[str, object], Any]]] = {
     "per-file-ignores": ("per_file_ignores", _per_file_ignores),
     "exclude": ("exclude", _string_list),
     "run-name-template": ("run_name_template", _template),
+    "required-tags": ("required_tags", _string_list),
 }
 
 
