@@ -11,6 +11,7 @@ import ast
 import io
 import re
 import tokenize
+import unicodedata
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
@@ -87,8 +88,48 @@ def decode(source: bytes) -> str:
     return text[1:] if text.startswith("\ufeff") else text
 
 
-def lint_source(source: bytes, path: str, config: Config, codes: Iterable[str] | None = None) -> list[Finding]:
-    """Parse and lint one file's bytes, dropping findings silenced by ``# noqa``."""
+def candidate_names(config: Config) -> tuple[str, ...]:
+    """Text that every file able to hold a finding contains.
+
+    Every rule matches calls whose names resolve to MLflow (reached through an import of
+    ``mlflow``, a bare ``mlflow``, or an ``MlflowClient`` annotation) or to the configured
+    wrapper (reached through an import naming its top-level package).
+    """
+    names = ["mlflow", "MlflowClient"]
+    if config.run_wrapper:
+        names.append(config.run_wrapper.split(".", 1)[0])
+    return tuple(names)
+
+
+def could_have_findings(source: bytes | str, config: Config) -> bool:
+    """The exact prefilter: False only when no rule can report anything in ``source``.
+
+    Python normalises identifiers with NFKC (``ｍｌｆｌｏｗ`` is ``mlflow``), so a file with
+    non-ASCII text is normalised before searching; undecodable ones are parsed (and reported).
+    """
+    names = candidate_names(config)
+    if isinstance(source, bytes):
+        if source.isascii():
+            return any(name.encode() in source for name in names)
+        try:
+            source = decode(source)
+        except SourceError:
+            return True
+    if not source.isascii():
+        source = unicodedata.normalize("NFKC", source)
+    return any(name in source for name in names)
+
+
+def lint_source(
+    source: bytes, path: str, config: Config, codes: Iterable[str] | None = None, prefilter: bool = True
+) -> list[Finding]:
+    """Parse and lint one file's bytes, dropping findings silenced by ``# noqa``.
+
+    With ``prefilter`` (the default), a file that cannot hold a finding is not even parsed;
+    like ``flake8 --select MLN``, a syntax error in such a file is then not reported.
+    """
+    if prefilter and not could_have_findings(source, config):
+        return []
     tree = parse(source, path)
     findings = lint_tree(tree, path, config, codes)
     if not findings:

@@ -8,11 +8,11 @@ other way to tell the user.
 from __future__ import annotations
 
 import ast
-from typing import Any, ClassVar, Iterator
+from typing import Any, ClassVar, Iterator, Sequence
 
 from . import __version__
 from .config import Config, ConfigError, ConfigFinder, parse_setting
-from .engine import SourceError, lint_tree
+from .engine import SourceError, could_have_findings, lint_tree
 from .rules import CONFIG_ERROR_CODE
 
 #: flake8 option → pyproject key. The key's own validation applies to both spellings.
@@ -36,9 +36,10 @@ class MlflowNamingChecker:
     _option_error: ClassVar[str | None] = None
     _finder: ClassVar[ConfigFinder] = ConfigFinder()
 
-    def __init__(self, tree: ast.Module, filename: str = "stdin") -> None:
+    def __init__(self, tree: ast.Module, filename: str = "stdin", lines: Sequence[str] = ()) -> None:
         self.tree = tree
         self.filename = filename
+        self.lines = lines
 
     @classmethod
     def add_options(cls, parser: Any) -> None:
@@ -79,6 +80,8 @@ class MlflowNamingChecker:
         except ConfigError as error:
             yield 1, 0, f"{CONFIG_ERROR_CODE} {error}", type(self)
             return
+        if self.lines and not could_have_findings("".join(self.lines), config):
+            return  # the exact prefilter: nothing here can resolve to MLflow or the wrapper
         try:
             findings = lint_tree(self.tree, self.filename, config)
         except SourceError as error:

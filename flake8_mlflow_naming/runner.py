@@ -65,3 +65,30 @@ def check_file(
     except SourceError as error:
         result.error, result.error_line, result.error_col = error.message, error.line, error.col
     return result
+
+
+_FINDERS: dict[str | None, ConfigFinder] = {}
+
+
+def _check_in_worker(path: str, config_file: str | None, codes: frozenset[str] | None) -> FileResult:
+    """Worker-process side of :func:`check_many`: one finder per process, no source sent back."""
+    if config_file not in _FINDERS:
+        from pathlib import Path
+
+        _FINDERS[config_file] = ConfigFinder(Path(config_file) if config_file else None)
+    result = check_file(path, _FINDERS[config_file], codes)
+    result.source = None
+    return result
+
+
+def check_many(paths: list[str], finder: ConfigFinder, codes: frozenset[str] | None, jobs: int, config_file: str | None):
+    """Check files in order, in ``jobs`` worker processes when more than one."""
+    if jobs <= 1 or len(paths) < 2:
+        for path in paths:
+            yield check_file(path, finder, codes)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        chunk = max(1, len(paths) // (jobs * 16))
+        yield from pool.map(_check_in_worker, paths, [config_file] * len(paths), [codes] * len(paths), chunksize=chunk)
