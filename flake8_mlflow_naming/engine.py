@@ -88,17 +88,33 @@ def decode(source: bytes) -> str:
     return text[1:] if text.startswith("\ufeff") else text
 
 
-def candidate_names(config: Config) -> tuple[str, ...]:
-    """Text that every file able to hold a finding contains.
+#: The last name of every API a rule matches. A call resolves to one only if that name is
+#: written in the file (in the call, or in the import that brought it in).
+API_NAMES = (
+    "start_run",
+    "create_run",
+    "set_tag",  # also set_tags
+    "update_run",
+    "log_artifact",  # also log_artifacts
+    "save_model",
+    "log_model",
+    "create_experiment",
+)
 
-    Every rule matches calls whose names resolve to MLflow (reached through an import of
-    ``mlflow``, a bare ``mlflow``, or an ``MlflowClient`` annotation) or to the configured
-    wrapper (reached through an import naming its top-level package).
+
+def candidate_names(config: Config) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Two lists of text a file able to hold a finding contains one of each.
+
+    Roots: every rule matches calls resolving to MLflow (through an import of ``mlflow``, a
+    bare ``mlflow``, or an ``MlflowClient`` annotation) or to the configured wrapper (through
+    an import naming its top-level package). APIs: the last name of what is called.
     """
-    names = ["mlflow", "MlflowClient"]
+    roots = ["mlflow", "MlflowClient"]
+    apis = list(API_NAMES)
     if config.run_wrapper:
-        names.append(config.run_wrapper.split(".", 1)[0])
-    return tuple(names)
+        roots.append(config.run_wrapper.split(".", 1)[0])
+        apis.append(config.run_wrapper.rsplit(".", 1)[-1])
+    return tuple(roots), tuple(apis)
 
 
 def could_have_findings(source: bytes | str, config: Config) -> bool:
@@ -107,17 +123,17 @@ def could_have_findings(source: bytes | str, config: Config) -> bool:
     Python normalises identifiers with NFKC (``ｍｌｆｌｏｗ`` is ``mlflow``), so a file with
     non-ASCII text is normalised before searching; undecodable ones are parsed (and reported).
     """
-    names = candidate_names(config)
+    roots, apis = candidate_names(config)
     if isinstance(source, bytes):
         if source.isascii():
-            return any(name.encode() in source for name in names)
+            return any(r.encode() in source for r in roots) and any(a.encode() in source for a in apis)
         try:
             source = decode(source)
         except SourceError:
             return True
     if not source.isascii():
         source = unicodedata.normalize("NFKC", source)
-    return any(name in source for name in names)
+    return any(r in source for r in roots) and any(a in source for a in apis)
 
 
 def lint_source(

@@ -54,7 +54,8 @@ def test_files_without_candidate_names_are_not_parsed(monkeypatch):
     parsed = []
     monkeypatch.setattr(engine, "parse", lambda source, path: parsed.append(path) or __import__("ast").parse(source))
     lint_source(b"import os\nprint(os.getcwd())\n", "plain.py", Config())
-    lint_source(b"import mlflow\n", "tracked.py", Config())
+    lint_source(b"import mlflow\nmlflow.start_run()\n", "tracked.py", Config())
+    lint_source(b"import mlflow\nprint(mlflow.__version__)\n", "no_api.py", Config())
     assert parsed == ["tracked.py"]
     assert not could_have_findings("def start_run(): pass\n", Config())
     assert could_have_findings("ｍｌｆｌｏｗ.start_run()\n", Config())
