@@ -11,11 +11,11 @@ import sys
 from pathlib import Path
 from typing import Callable, Sequence
 
-from . import __version__
+from . import __version__, output
 from .config import ConfigError, ConfigFinder
 from .files import iter_targets
 from .rules import ALL_CODES, ALL_RULES, RULES_BY_CODE
-from .runner import STDIN, FileResult, check_file
+from .runner import STDIN, FileResult, check_file, check_many
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -58,18 +58,15 @@ def make_finder(args: argparse.Namespace) -> ConfigFinder:
 
 def iter_results(args: argparse.Namespace, finder: ConfigFinder, codes: frozenset[str]):
     """Check every target the arguments name, yielding one :class:`FileResult` each."""
-    for target in iter_targets([p for p in args.paths if p != STDIN], finder):
+    targets = list(iter_targets([p for p in args.paths if p != STDIN], finder))
+    for target in targets:
         if target.error is not None:
             yield FileResult(target.path, error=target.error)
-        else:
-            yield check_file(target.path, finder, codes)
+    files = [t.path for t in targets if t.error is None]
+    config_file = str(args.config) if args.config else None
+    yield from check_many(files, finder, codes, getattr(args, "jobs", 1), config_file)
     if STDIN in args.paths:
         yield check_file(STDIN, finder, codes, display_name=args.stdin_filename)
-
-
-def format_error(result: FileResult) -> str:
-    """``path:line:col: error: message``, with flake8's 1-based column."""
-    return f"{result.path}:{result.error_line}:{result.error_col + 1}: error: {result.error}"
 
 
 def format_finding(path: str, finding) -> str:
@@ -78,22 +75,25 @@ def format_finding(path: str, finding) -> str:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    """``mlflow-naming check``: report findings; exit 0, 1 or 2."""
+    """``mlflow-naming check``: report findings in ``--output-format``; exit 0, 1 or 2."""
     finder = make_finder(args)
     codes = selected_codes(args)
-    found = errors = 0
-    out = sys.stdout
-    for result in iter_results(args, finder, codes):
-        if result.error is not None:
-            errors += 1
-            out.write(format_error(result) + "\n")
-            continue
-        for finding in result.findings:
-            found += 1
-            out.write(format_finding(result.path, finding) + "\n")
-    if errors:
+    if args.output_format == "concise" and not args.statistics:
+        results = []
+        for result in iter_results(args, finder, codes):
+            # Stream the default format, so a long run shows progress; keep no sources.
+            sys.stdout.write(output.concise([result]))
+            results.append(FileResult(result.path, result.findings, result.error))
+    else:
+        results = list(iter_results(args, finder, codes))
+        if args.statistics:
+            sys.stdout.write(output.statistics(results, args.output_format))
+        else:
+            sys.stdout.write(output.FORMATS[args.output_format](results))
+    if any(r.error is not None for r in results):
         return EXIT_ERROR
-    return EXIT_FINDINGS if found else EXIT_CLEAN
+    found = any(r.findings for r in results)
+    return EXIT_FINDINGS if found and not args.exit_zero else EXIT_CLEAN
 
 
 def run_rule(args: argparse.Namespace) -> int:
@@ -121,7 +121,16 @@ def build_parser(extra: Sequence[Callable[[argparse._SubParsersAction], None]] =
 
     check = commands.add_parser("check", help="report findings")
     check.add_argument("paths", nargs="+", metavar="PATH", help="files and folders ('-' reads standard input)")
+    check.add_argument("-j", "--jobs", type=_jobs, default=1, help="worker processes (default 1)")
     add_selection_options(check)
+    check.add_argument(
+        "--output-format",
+        choices=tuple(output.FORMATS),
+        default="concise",
+        help="concise (default: path:line:col: CODE message), json, github (workflow annotations), sarif, junit",
+    )
+    check.add_argument("--statistics", action="store_true", help="print the number of findings per code instead of the findings")
+    check.add_argument("--exit-zero", action="store_true", help="exit 0 even if there are findings (errors still exit 2)")
     check.set_defaults(handler=run_check)
 
     rule = commands.add_parser("rule", help="show a rule's documentation")
@@ -138,6 +147,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``mlflow-naming`` console script."""
     parser = build_parser(_extra_commands())
     args = parser.parse_args(argv)
+    if getattr(args, "statistics", False) and args.output_format not in output.STATISTICS_FORMATS:
+        parser.error(f"--statistics works with --output-format {' or '.join(output.STATISTICS_FORMATS)}")
     try:
         return args.handler(args)
     except ConfigError as error:

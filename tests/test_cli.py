@@ -24,12 +24,12 @@ def test_clean_exit_0(tmp_path):
 
 
 def test_unparsable_file_is_reported_and_others_still_checked(tmp_path):
-    (tmp_path / "a_broken.py").write_text("def (:\n")
+    (tmp_path / "a_broken.py").write_text("import mlflow\nwith mlflow.start_run(:\n")
     (tmp_path / "b_train.py").write_text(UNNAMED)
     result = run_tool("mlflow-naming", "check", ".", cwd=tmp_path)
     assert result.returncode == 2
     out = result.stdout.decode()
-    assert "a_broken.py:1:" in out and ": error: cannot parse" in out
+    assert "a_broken.py:2:" in out and ": error: cannot parse" in out
     assert "b_train.py:2:6: MLN001" in out
     assert b"Traceback" not in result.stderr + result.stdout
 

@@ -1,0 +1,259 @@
+"""How ``mlflow-naming check`` reports: one renderer per ``--output-format``.
+
+Every renderer takes the whole list of :class:`~.runner.FileResult` and returns text, so a
+file that could not be checked (unparsable, unreadable, bad configuration) is reported in
+the same document as the findings and the output stays valid JSON / SARIF / XML.
+
+Columns: ``concise`` and ``json`` print flake8's column (the ``ast`` UTF-8 byte offset
+plus one), so they match ``flake8`` line for line. ``github`` and ``sarif`` are read by
+user interfaces that count characters, so they print 1-based Unicode code point columns
+(SARIF says so with ``columnKind``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import textwrap
+from collections import Counter
+from pathlib import Path, PurePath
+from typing import Callable, Sequence
+from urllib.parse import quote
+from xml.etree import ElementTree
+
+from . import __version__
+from .engine import SourceError, decode
+from .findings import Applicability, Finding
+from .rules import ALL_RULES, RULES_BY_CODE
+from .runner import FileResult
+
+TOOL = "mlflow-naming"
+SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def concise(results: Sequence[FileResult]) -> str:
+    """``path:line:col: CODE message`` per finding, ``path:line:col: error: message`` per error."""
+    lines = []
+    for result in results:
+        if result.error is not None:
+            lines.append(f"{result.path}:{result.error_line}:{result.error_col + 1}: error: {result.error}")
+        lines.extend(f"{result.path}:{f.line}:{f.col + 1}: {f.code} {f.message}" for f in result.findings)
+    return "".join(line + "\n" for line in lines)
+
+
+def json_list(results: Sequence[FileResult]) -> str:
+    """A JSON list with one object per finding; a file that could not be checked is an object with ``code: null``."""
+    items = []
+    for result in results:
+        if result.error is not None:
+            where = {"row": result.error_line, "column": result.error_col + 1}
+            items.append(
+                {"code": None, "message": result.error, "filename": result.path, "location": where, "end_location": where, "fix": None}
+            )
+        for f in result.findings:
+            fix = None if f.fix is None else {"applicability": f.fix.applicability.value, "message": f.fix.description}
+            items.append(
+                {
+                    "code": f.code,
+                    "message": f.message,
+                    "filename": result.path,
+                    "location": {"row": f.line, "column": f.col + 1},
+                    "end_location": {"row": f.end_line or f.line, "column": (f.end_col if f.end_line else f.col) + 1},
+                    "fix": fix,
+                }
+            )
+    return json.dumps(items, indent=2, ensure_ascii=False) + "\n"
+
+
+def github(results: Sequence[FileResult]) -> str:
+    """GitHub Actions workflow commands: one ``::error`` annotation per finding or error."""
+    lines = []
+    for result in results:
+        columns = _Columns(result)
+        if result.error is not None:
+            props = {"file": result.path, "line": result.error_line, "col": columns.of(result.error_line, result.error_col), "title": f"{TOOL} error"}
+            lines.append(_command("error", props, result.error))
+        for f in result.findings:
+            end_line, end_col = _end(f)
+            props = {
+                "file": result.path,
+                "line": f.line,
+                "col": columns.of(f.line, f.col),
+                "endLine": end_line,
+                "endColumn": columns.of(end_line, end_col),
+                "title": f.code,
+            }
+            lines.append(_command("error", props, f.message))
+    return "".join(line + "\n" for line in lines)
+
+
+def sarif(results: Sequence[FileResult]) -> str:
+    """A SARIF 2.1.0 log: every rule, every finding, and errors as tool execution notifications."""
+    rule_index = {rule.code: i for i, rule in enumerate(ALL_RULES)}
+    findings, notifications = [], []
+    for result in results:
+        columns = _Columns(result)
+        artifact = {"uri": _uri(result.path)}
+        if result.error is not None:
+            region = {"startLine": result.error_line, "startColumn": columns.of(result.error_line, result.error_col)}
+            notifications.append(
+                {
+                    "level": "error",
+                    "message": {"text": result.error},
+                    "locations": [{"physicalLocation": {"artifactLocation": artifact, "region": region}}],
+                }
+            )
+        for f in result.findings:
+            end_line, end_col = _end(f)
+            region = {
+                "startLine": f.line,
+                "startColumn": columns.of(f.line, f.col),
+                "endLine": end_line,
+                "endColumn": columns.of(end_line, end_col),
+            }
+            item = {
+                "ruleId": f.code,
+                "level": "error",
+                "message": {"text": f.message},
+                "locations": [{"physicalLocation": {"artifactLocation": artifact, "region": region}}],
+            }
+            if f.code in rule_index:
+                item["ruleIndex"] = rule_index[f.code]
+            findings.append(item)
+    log = {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": TOOL,
+                        "version": __version__,
+                        "informationUri": "https://pypi.org/project/flake8-mlflow-naming/",
+                        "rules": [_sarif_rule(rule) for rule in ALL_RULES],
+                    }
+                },
+                "columnKind": "unicodeCodePoints",
+                "invocations": [{"executionSuccessful": not notifications, "toolExecutionNotifications": notifications}],
+                "results": findings,
+            }
+        ],
+    }
+    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+
+
+def junit(results: Sequence[FileResult]) -> str:
+    """JUnit XML: one test suite, one test case per file, one ``<failure>`` per finding, ``<error>`` per error."""
+    failures = sum(len(r.findings) for r in results)
+    errors = sum(r.error is not None for r in results)
+    suites = ElementTree.Element("testsuites", name=TOOL, tests=str(len(results)), failures=str(failures), errors=str(errors))
+    suite = ElementTree.SubElement(
+        suites, "testsuite", name=TOOL, tests=str(len(results)), failures=str(failures), errors=str(errors)
+    )
+    for result in results:
+        case = ElementTree.SubElement(suite, "testcase", name=result.path, classname=result.path, file=result.path)
+        if result.error is not None:
+            error = ElementTree.SubElement(case, "error", message=result.error, type="error")
+            error.text = f"{result.path}:{result.error_line}:{result.error_col + 1}: {result.error}"
+        for f in result.findings:
+            failure = ElementTree.SubElement(case, "failure", message=f"{f.code} {f.message}", type=f.code)
+            failure.text = f"{result.path}:{f.line}:{f.col + 1}: {f.code} {f.message}"
+    ElementTree.indent(suites)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ElementTree.tostring(suites, encoding="unicode") + "\n"
+
+
+FORMATS: dict[str, Callable[[Sequence[FileResult]], str]] = {
+    "concise": concise,
+    "json": json_list,
+    "github": github,
+    "sarif": sarif,
+    "junit": junit,
+}
+#: The formats ``--statistics`` can be printed in.
+STATISTICS_FORMATS = ("concise", "json")
+
+
+def statistics(results: Sequence[FileResult], output_format: str) -> str:
+    """Counts per code, most frequent first: ``count<TAB>code<TAB>[*] name`` after any errors, or JSON objects."""
+    counts = Counter(f.code for r in results for f in r.findings)
+    # Like Ruff's ``[*]``: the code has findings that ``mlflow-naming fix`` fixes without ``--unsafe-fixes``.
+    fixable = {f.code for r in results for f in r.findings if f.fix is not None and f.fix.applicability is Applicability.SAFE}
+    rows = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    if output_format == "json":
+        items = [{"code": code, "name": _name(code), "count": count, "fixable": code in fixable} for code, count in rows]
+        return json.dumps(items, indent=2) + "\n"
+    errors = concise([FileResult(r.path, error=r.error, error_line=r.error_line, error_col=r.error_col) for r in results if r.error])
+    width = len(str(rows[0][1])) if rows else 1
+    table = "".join(f"{count:>{width}}\t{code}\t{'[*] ' if code in fixable else ''}{_name(code)}\n" for code, count in rows)
+    return errors + table
+
+
+def _name(code: str) -> str:
+    rule = RULES_BY_CODE.get(code)
+    return rule.name if rule else code
+
+
+def _end(finding: Finding) -> tuple[int, int]:
+    """End line and byte column; a finding without an end ends where it starts."""
+    return (finding.end_line, finding.end_col) if finding.end_line else (finding.line, finding.col)
+
+
+class _Columns:
+    """Turns ``ast`` byte columns into 1-based code point columns, using the file's source."""
+
+    def __init__(self, result: FileResult) -> None:
+        self._lines: list[str] = []
+        source = result.source
+        if source is None and result.error is None and result.findings:
+            # Results from worker processes (``-j``) may come back without their source.
+            try:
+                source = Path(result.path).read_bytes()
+            except OSError:
+                source = None
+        if source is not None:
+            try:
+                self._lines = _LINE_BREAK.split(decode(source))
+            except SourceError:
+                pass
+
+    def of(self, line: int, byte_col: int) -> int:
+        if not 1 <= line <= len(self._lines):
+            return byte_col + 1
+        prefix = self._lines[line - 1].encode("utf-8")[:byte_col]
+        return len(prefix.decode("utf-8", errors="ignore")) + 1
+
+
+def _command(name: str, props: dict[str, object], message: str) -> str:
+    """A workflow command, escaped as the GitHub Actions runner expects."""
+
+    def data(text: str) -> str:
+        return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+    def prop(value: object) -> str:
+        return data(str(value)).replace(":", "%3A").replace(",", "%2C")
+
+    return f"::{name} " + ",".join(f"{key}={prop(value)}" for key, value in props.items()) + f"::{data(message)}"
+
+
+def _uri(path: str) -> str:
+    """A URI reference for ``path``: relative ones stay relative (to the checkout), absolute ones become ``file:``."""
+    if Path(path).is_absolute():
+        return Path(path).as_uri()
+    return quote(PurePath(path).as_posix())
+
+
+def _sarif_rule(rule) -> dict:
+    return {
+        "id": rule.code,
+        "name": rule.name,
+        "shortDescription": {"text": _plain(rule.summary)},
+        "fullDescription": {"text": _plain(rule.what_it_does), "markdown": textwrap.dedent(rule.what_it_does).strip()},
+        "help": {"text": _plain(rule.why_bad), "markdown": rule.documentation()},
+        "defaultConfiguration": {"level": "error"},
+    }
+
+
+def _plain(markdown: str) -> str:
+    """Markdown prose as one plain-text paragraph."""
+    return " ".join(textwrap.dedent(markdown).replace("`", "").split())
