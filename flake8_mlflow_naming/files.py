@@ -6,6 +6,7 @@ configured ``exclude`` globs, and never follows a symlink out of the given roots
 
 from __future__ import annotations
 
+import errno
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,7 +54,7 @@ def iter_targets(paths: list[str], finder: ConfigFinder) -> Iterator[Target]:
     for given in paths:
         path = Path(given)
         if path.is_symlink() and not path.exists():
-            yield Target(given, "is a dangling symbolic link")
+            yield Target(given, _broken_link(path))
             continue
         if path.is_dir():
             for found in _walk(path, finder):
@@ -66,6 +67,16 @@ def iter_targets(paths: list[str], finder: ConfigFinder) -> Iterator[Target]:
                 yield Target(given)
         else:
             yield Target(given, "no such file or directory")
+
+
+def _broken_link(path: Path) -> str:
+    """Why a symlink that does not resolve cannot be read: a loop, or a missing target."""
+    try:
+        os.stat(path)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            return "is a symbolic link loop"
+    return "is a dangling symbolic link"
 
 
 def _walk(root: Path, finder: ConfigFinder) -> Iterator[str]:

@@ -210,6 +210,18 @@ def _choose(candidates: list[Binding], position: tuple[int, int] | None) -> Bind
     return before[-1] if before else primary[0]
 
 
+def _child_nodes(node: ast.AST) -> list[ast.AST]:
+    """The direct child nodes of ``node``, in field order."""
+    found: list[ast.AST] = []
+    for name in node._fields:
+        value = getattr(node, name, None)
+        if isinstance(value, ast.AST):
+            found.append(value)
+        elif isinstance(value, list):
+            found.extend(item for item in value if isinstance(item, ast.AST))
+    return found
+
+
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 
@@ -239,14 +251,17 @@ class _Walker:
             self.children(node)
 
     def children(self, node: ast.AST) -> None:
-        for name in node._fields:
-            value = getattr(node, name, None)
-            if isinstance(value, ast.AST):
-                self.visit(value, node)
-            elif isinstance(value, list):
-                for item in value:
-                    if isinstance(item, ast.AST):
-                        self.visit(item, node)
+        # Nodes without a handler are walked with an explicit stack, in the same pre-order
+        # as recursion would, so long expressions (``a + a + ...``, hundreds of terms) that
+        # Python itself compiles do not exhaust the recursion limit here.
+        stack = [(child, node) for child in reversed(_child_nodes(node))]
+        while stack:
+            child, parent = stack.pop()
+            handler = getattr(self, "visit_" + type(child).__name__, None)
+            if handler is not None:
+                handler(child, parent)
+            else:
+                stack.extend((grandchild, child) for grandchild in reversed(_child_nodes(child)))
 
     # --- bindings ------------------------------------------------------------------------
 

@@ -77,10 +77,13 @@ def fix_source(source: bytes, path: str, config: Config, options: FixOptions, re
             break
         try:
             module = cst.parse_module(current)
+            result.libcst_parses += 1
+            fixed = apply_fixes(module, decode(current), [f.fix for f in chosen], path).bytes  # type: ignore[misc]
         except cst.ParserSyntaxError as error:
             raise FixError(f"LibCST cannot parse this file ({str(error).splitlines()[0]}); left unchanged") from None
-        result.libcst_parses += 1
-        fixed = apply_fixes(module, decode(current), [f.fix for f in chosen], path).bytes  # type: ignore[misc]
+        except RecursionError:
+            # ``ast`` copes with deeper nesting than LibCST's recursive tree copies do.
+            raise FixError("too deeply nested for LibCST to fix; left unchanged") from None
         if fixed == current:
             break
         try:
