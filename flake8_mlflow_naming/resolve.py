@@ -210,10 +210,23 @@ def _choose(candidates: list[Binding], position: tuple[int, int] | None) -> Bind
     return before[-1] if before else primary[0]
 
 
+#: Fields that never lead to a call or a binding: expression contexts and operator singletons.
+_INERT_FIELDS = frozenset({"ctx", "op", "ops", "type_comment", "kind"})
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _child_fields(cls: type) -> tuple[str, ...]:
+    """The fields of ``cls`` worth walking, computed once per node type."""
+    fields = _CHILD_FIELDS.get(cls)
+    if fields is None:
+        fields = _CHILD_FIELDS[cls] = tuple(f for f in cls._fields if f not in _INERT_FIELDS)  # type: ignore[attr-defined]
+    return fields
+
+
 def _child_nodes(node: ast.AST) -> list[ast.AST]:
-    """The direct child nodes of ``node``, in field order."""
+    """The direct child nodes of ``node`` that can hold calls or bindings, in field order."""
     found: list[ast.AST] = []
-    for name in node._fields:
+    for name in _child_fields(type(node)):
         value = getattr(node, name, None)
         if isinstance(value, ast.AST):
             found.append(value)
@@ -244,9 +257,9 @@ class _Walker:
             self.visit(statement, tree)
 
     def visit(self, node: ast.AST, parent: ast.AST) -> None:
-        handler = getattr(self, "visit_" + type(node).__name__, None)
+        handler = _DISPATCH.get(type(node))
         if handler is not None:
-            handler(node, parent)
+            handler(self, node, parent)
         else:
             self.children(node)
 
@@ -255,13 +268,21 @@ class _Walker:
         # as recursion would, so long expressions (``a + a + ...``, hundreds of terms) that
         # Python itself compiles do not exhaust the recursion limit here.
         stack = [(child, node) for child in reversed(_child_nodes(node))]
+        dispatch = _DISPATCH
         while stack:
             child, parent = stack.pop()
-            handler = getattr(self, "visit_" + type(child).__name__, None)
+            cls = type(child)
+            handler = dispatch.get(cls)
             if handler is not None:
-                handler(child, parent)
-            else:
-                stack.extend((grandchild, child) for grandchild in reversed(_child_nodes(child)))
+                handler(self, child, parent)
+                continue
+            fields = _CHILD_FIELDS.get(cls) or _child_fields(cls)
+            for name in reversed(fields):
+                value = getattr(child, name, None)
+                if isinstance(value, ast.AST):
+                    stack.append((value, child))
+                elif value and isinstance(value, list):
+                    stack.extend((item, child) for item in reversed(value) if isinstance(item, ast.AST))
 
     # --- bindings ------------------------------------------------------------------------
 
@@ -496,6 +517,14 @@ class _Walker:
         saved, self.with_item = self.with_item, None
         self.children(node)
         self.with_item = saved
+
+
+#: Node type → handler, built once instead of a ``getattr`` by name for every node.
+_DISPATCH = {
+    getattr(ast, name[len("visit_") :]): function
+    for name, function in vars(_Walker).items()
+    if name.startswith("visit_") and name != "visit_target_parts" and isinstance(getattr(ast, name[len("visit_") :], None), type)
+}
 
 
 def iter_scope_nodes(root: ast.AST) -> Iterator[ast.AST]:

@@ -16,13 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-import libcst as cst
-
 from ..config import Config, ConfigError, ConfigFinder
 from ..engine import SourceError, decode, lint_source, parse
 from ..findings import Applicability, Finding
+from ..notebook import NotebookError, fix_notebook, is_notebook
 from ..runner import read_source
-from .apply import apply_fixes, choose_compatible
 
 #: Enough for every chain of fixes the rules produce (e.g. MLN002, then MLN001 on the wrapper call).
 MAX_PASSES = 10
@@ -44,6 +42,7 @@ class FixResult:
     error: str | None = None
     error_line: int = 1
     error_col: int = 0
+    error_cell: int | None = None  # notebooks: 1-based cell of the error, among all cells
     libcst_parses: int = 0
 
     @property
@@ -70,11 +69,16 @@ def is_applicable(finding: Finding, unsafe: bool) -> bool:
 def fix_source(source: bytes, path: str, config: Config, options: FixOptions, result: FixResult) -> bytes:
     """Return the fixed bytes of ``source``, filling in ``result``; raise SourceError/FixError."""
     current = source
+    findings = lint_source(current, path, config, options.codes)
     for _ in range(MAX_PASSES):
-        findings = lint_source(current, path, config, options.codes)
-        chosen = choose_compatible(f for f in findings if is_applicable(f, options.unsafe))
-        if not chosen:
+        if not any(is_applicable(f, options.unsafe) for f in findings):
             break
+        # LibCST is imported only once a file has something to fix: a clean tree never loads it.
+        import libcst as cst
+
+        from .apply import apply_fixes, choose_compatible
+
+        chosen = choose_compatible(f for f in findings if is_applicable(f, options.unsafe))
         try:
             module = cst.parse_module(current)
             result.libcst_parses += 1
@@ -92,7 +96,8 @@ def fix_source(source: bytes, path: str, config: Config, options: FixOptions, re
             raise FixError(f"a fix produced code that does not parse ({error}); left unchanged") from None
         result.applied.update(f.code for f in chosen)
         current = fixed
-    result.remaining = lint_source(current, path, config, options.codes)
+        findings = lint_source(current, path, config, options.codes)
+    result.remaining = findings  # computed for ``current``: no second lint of the same bytes
     return current
 
 
@@ -105,7 +110,13 @@ def fix_file(path: str, options: FixOptions, finder: ConfigFinder | None = None,
         if options.wrapper:
             config = config.with_overrides(run_wrapper=options.wrapper)
         result.original = source if source is not None else read_source(path)
-        fixed = fix_source(result.original, path, config, options, result)
+        if is_notebook(path):
+            fixed = fix_notebook(result.original, path, config, options, result)
+        else:
+            fixed = fix_source(result.original, path, config, options, result)
+    except NotebookError as error:
+        result.error, result.error_line, result.error_col, result.error_cell = error.message, error.line, error.col, error.cell
+        return result
     except ConfigError as error:
         result.error = str(error)
         return result
