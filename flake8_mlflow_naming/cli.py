@@ -14,6 +14,7 @@ from typing import Callable, Sequence
 from . import __version__, output
 from .config import ConfigError, ConfigFinder
 from .files import iter_targets
+from .progress import Progress
 from .rules import ALL_CODES, ALL_RULES, RULES_BY_CODE
 from .runner import STDIN, FileResult, check_file, check_many
 
@@ -56,36 +57,49 @@ def make_finder(args: argparse.Namespace) -> ConfigFinder:
     return ConfigFinder(args.config)
 
 
-def iter_results(args: argparse.Namespace, finder: ConfigFinder, codes: frozenset[str]):
-    """Check every target the arguments name, yielding one :class:`FileResult` each."""
+def iter_results(args: argparse.Namespace, finder: ConfigFinder, codes: frozenset[str], progress: Progress | None = None):
+    """Check every target the arguments name, yielding one :class:`FileResult` each (counted on ``progress``)."""
     targets = list(iter_targets([p for p in args.paths if p != STDIN], finder))
-    for target in targets:
-        if target.error is not None:
-            yield FileResult(target.path, error=target.error)
-    files = [t.path for t in targets if t.error is None]
-    config_file = str(args.config) if args.config else None
-    yield from check_many(files, finder, codes, getattr(args, "jobs", 1), config_file)
-    if STDIN in args.paths:
-        yield check_file(STDIN, finder, codes, display_name=args.stdin_filename)
+
+    def results():
+        for target in targets:
+            if target.error is not None:
+                yield FileResult(target.path, error=target.error)
+        files = [t.path for t in targets if t.error is None]
+        config_file = str(args.config) if args.config else None
+        yield from check_many(files, finder, codes, getattr(args, "jobs", 1), config_file)
+        if STDIN in args.paths:
+            yield check_file(STDIN, finder, codes, display_name=args.stdin_filename)
+
+    if progress is None:
+        yield from results()
+    else:
+        yield from progress.track(results(), len(targets) + (STDIN in args.paths))
 
 
 def format_finding(path: str, finding) -> str:
-    """``path:line:col: CODE message``, with flake8's 1-based column."""
-    return f"{path}:{finding.line}:{finding.col + 1}: {finding.code} {finding.message}"
+    """``path:line:col: CODE message``, with flake8's 1-based column (``path:cell N:line:col`` in a notebook)."""
+    return f"{output.location(path, finding.line, finding.col, output.cell_of(finding))}: {finding.code} {finding.message}"
 
 
 def run_check(args: argparse.Namespace) -> int:
     """``mlflow-naming check``: report findings in ``--output-format``; exit 0, 1 or 2."""
     finder = make_finder(args)
     codes = selected_codes(args)
+    progress = Progress(sys.stderr)
     if args.output_format == "concise" and not args.statistics:
         results = []
-        for result in iter_results(args, finder, codes):
+        for result in iter_results(args, finder, codes, progress):
             # Stream the default format, so a long run shows progress; keep no sources.
-            sys.stdout.write(output.concise([result]))
-            results.append(FileResult(result.path, result.findings, result.error))
+            text = output.concise([result])
+            if text:
+                progress.clear()
+                sys.stdout.write(text)
+                if progress.enabled:
+                    sys.stdout.flush()  # the findings, then the bar again, in this order
+            results.append(FileResult(result.path, result.findings, result.error, error_cell=result.error_cell))
     else:
-        results = list(iter_results(args, finder, codes))
+        results = list(iter_results(args, finder, codes, progress))
         if args.statistics:
             sys.stdout.write(output.statistics(results, args.output_format))
         else:
@@ -145,6 +159,7 @@ def build_parser(extra: Sequence[Callable[[argparse._SubParsersAction], None]] =
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``mlflow-naming`` console script."""
+    _interrupt_on_sigterm()
     parser = build_parser(_extra_commands())
     args = parser.parse_args(argv)
     if getattr(args, "statistics", False) and args.output_format not in output.STATISTICS_FORMATS:
@@ -155,10 +170,31 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write(f"mlflow-naming: error: {error}\n")
         return EXIT_ERROR
     except KeyboardInterrupt:
-        sys.stderr.write("mlflow-naming: interrupted\n")
+        sys.stderr.write("mlflow-naming: interrupted; every file is either as it was or completely fixed\n")
+        return 130
+    except Exception as error:  # a worker process killed mid-run (BrokenProcessPool)
+        if type(error).__name__ != "BrokenProcessPool":
+            raise
+        sys.stderr.write("mlflow-naming: a worker process died; every file is either as it was or completely fixed\n")
         return 130
     except BrokenPipeError:
         return EXIT_CLEAN
+
+
+def _interrupt_on_sigterm() -> None:
+    """Treat SIGTERM like Ctrl-C, so cleanup runs (worker processes inherit the handler).
+
+    Writes are atomic either way; this also removes a half-written temporary file.
+    """
+    import signal
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:  # not the main thread (embedded use): leave signals alone
+        pass
 
 
 def _lazy(name: str) -> Callable[[argparse.Namespace], int]:
@@ -209,9 +245,38 @@ def _wrapper(text: str) -> str:
         raise argparse.ArgumentTypeError(str(error).split("] ", 1)[-1]) from None
 
 
+def _register_audit(commands: argparse._SubParsersAction) -> None:
+    audit = commands.add_parser(
+        "audit", help="audit the runs in a tracking store; plan, apply and undo renames (needs the runtime extra)"
+    )
+    audit.add_argument("--tracking-uri", required=True, metavar="URI", help="the MLflow tracking server or store")
+    audit.add_argument(
+        "--experiment", action="append", default=[], metavar="NAME_OR_ID", help="audit only this experiment (repeatable)"
+    )
+    audit.add_argument("--output-format", choices=("text", "json", "csv"), default="text", help="text (default), json, csv")
+    audit.add_argument(
+        "--stale-after", type=float, default=24.0, metavar="HOURS", help="report runs RUNNING longer than this (default 24)"
+    )
+    audit.add_argument("--page-size", type=_jobs, default=1000, metavar="N", help="runs per search_runs page (default 1000)")
+    audit.add_argument("--config", type=Path, help="use this pyproject.toml instead of searching for one")
+    action = audit.add_mutually_exclusive_group()
+    action.add_argument("--plan", type=Path, metavar="FILE", help="also write a rename plan (CSV) for badly named runs")
+    action.add_argument("--apply", type=Path, metavar="FILE", help="rename runs as a plan says (no audit)")
+    action.add_argument("--undo", type=Path, metavar="FILE", help="restore the names recorded in an undo file")
+    audit.add_argument("--undo-file", type=Path, metavar="FILE", help="where --apply records renames (default: FILE.undo.csv)")
+    audit.add_argument("--dry-run", action="store_true", help="with --apply or --undo: print what would change, change nothing")
+
+    def handler(args: argparse.Namespace) -> int:
+        from .audit_command import run_audit  # MLflow is imported only when audit runs
+
+        return run_audit(args)
+
+    audit.set_defaults(handler=handler)
+
+
 def _extra_commands() -> list[Callable[[argparse._SubParsersAction], None]]:
     """Subcommands whose work lives elsewhere (their handlers are imported lazily)."""
-    return [_register_fix]
+    return [_register_fix, _register_audit]
 
 
 if __name__ == "__main__":

@@ -155,6 +155,8 @@ def lint_source(
 
 def without_noqa(findings: Sequence[Finding], lines: Sequence[str]) -> list[Finding]:
     """Drop findings silenced by ``# noqa`` / ``# flake8: noqa``, exactly as flake8 does."""
+    if not any("noqa" in line.lower() for line in lines):
+        return list(findings)  # nothing to honour: skip tokenizing the file
     for line in lines:
         match = NOQA_FILE.match(line)
         if match is not None and not match.group("codes"):

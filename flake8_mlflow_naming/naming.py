@@ -7,6 +7,7 @@ all ask this module, so a name the linter accepts is a name the wrapper accepts.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -61,7 +62,9 @@ class NameSchema:
 
         ``"ResNet50 v1 lr=0.01"`` becomes ``"resnet50_v1_lr_0_01"``.
         """
-        words = re.findall(r"[a-z0-9]+", text.lower())
+        # "café" → "cafe": keep the letters of accented characters, drop only the accents.
+        ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+        words = re.findall(r"[a-z0-9]+", ascii_text.lower())
         if not words:
             return None
         if words[0][0].isdigit():

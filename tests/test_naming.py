@@ -83,6 +83,7 @@ def test_normalise():
     assert SCHEMA.normalise("Nightly") == "nightly_run"
     assert SCHEMA.normalise("2024 sweep") == "run_2024_sweep"
     assert SCHEMA.normalise("!!!") is None
+    assert SCHEMA.normalise("café Run") == "cafe_run"
 
 
 def test_validate_run_name_raises_value_error_naming_the_rule():

@@ -10,6 +10,7 @@ from typing import Iterator
 from ..context import ModuleContext
 from ..findings import Finding
 from ..resolve import CallSite
+from ..uris import mask_credentials
 from ..signatures import (
     CLIENT_LOG_ARTIFACT,
     CLIENT_LOG_ARTIFACTS,
@@ -93,6 +94,7 @@ class UntrackedArtifactPath(Rule):
         Invalid('import mlflow\nBUCKET = "s3://models/"\nmlflow.xgboost.log_model(m, artifact_path=BUCKET + "x")\n'),
         Invalid('from mlflow import MlflowClient\nMlflowClient().log_artifact(run_id, "hdfs://nn/data.csv")\n'),
         Invalid('import mlflow\nmlflow.create_experiment("churn", "s3://somewhere-else/churn")\n'),
+        Invalid('import mlflow\nmlflow.log_artifact("https://user:hunter2@host/a.csv?sig=abc")\n'),
     ]
 
     def check(self, ctx: ModuleContext) -> Iterator[Finding]:
@@ -137,7 +139,7 @@ def _message(function: str, parameter: str, remote: RemoteValue) -> str:
 
 
 def _shown(prefix: str, complete: bool) -> str:
-    return repr(prefix if complete else prefix + "…")
+    return repr(mask_credentials(prefix if complete else prefix + "…"))
 
 
 def _normalise_scheme(uri: str) -> str:

@@ -1,0 +1,31 @@
+"""Credentials in URIs are never printed."""
+
+from __future__ import annotations
+
+import pytest
+
+from flake8_mlflow_naming.config import Config
+from flake8_mlflow_naming.engine import lint_source
+from flake8_mlflow_naming.uris import mask_credentials
+
+
+@pytest.mark.parametrize(
+    ("uri", "masked"),
+    [
+        ("https://user:hunter2@mlflow.example.com", "https://***@mlflow.example.com"),
+        ("s3://AKIAX:secret@bucket/key", "s3://***@bucket/key"),
+        ("wasbs://c@acct.blob.core.windows.net/x?sv=1&sig=abc%2F&se=2", "wasbs://***@acct.blob.core.windows.net/x?sv=1&sig=***&se=2"),
+        ("http://127.0.0.1:5000", "http://127.0.0.1:5000"),
+        ("databricks://profile", "databricks://profile"),
+        ("postgresql://u:p@db:5432/mlflow", "postgresql://***@db:5432/mlflow"),
+    ],
+)
+def test_mask_credentials(uri, masked):
+    assert mask_credentials(uri) == masked
+
+
+def test_findings_never_show_credentials():
+    source = b"import mlflow\nmlflow.log_artifact('https://ci-bot:hunter2@files.example.com/d.csv?token=t0k3n')\n"
+    [finding] = lint_source(source, "t.py", Config())
+    assert "hunter2" not in finding.message and "t0k3n" not in finding.message
+    assert "https://***@files.example.com" in finding.message
