@@ -255,7 +255,7 @@ def _register_audit(commands: argparse._SubParsersAction) -> None:
     )
     audit.add_argument("--output-format", choices=("text", "json", "csv"), default="text", help="text (default), json, csv")
     audit.add_argument(
-        "--stale-after", type=float, default=24.0, metavar="HOURS", help="report runs RUNNING longer than this (default 24)"
+        "--stale-after", type=float, default=24.0, metavar="HOURS", help="report runs RUNNING longer than this (default 24; 0: never)"
     )
     audit.add_argument("--page-size", type=_jobs, default=1000, metavar="N", help="runs per search_runs page (default 1000)")
     audit.add_argument("--config", type=Path, help="use this pyproject.toml instead of searching for one")

@@ -48,6 +48,8 @@ class Config:
     run_name_template: str = DEFAULT_RUN_NAME_TEMPLATE
     #: Tags every run started through the runtime wrapper must be given (``tags=``).
     required_tags: tuple[str, ...] = ()
+    #: How ``audit --plan`` builds new names for badly named runs; None normalises the old name.
+    rename_template: str | None = None
     #: Folder that relative globs are resolved against (the pyproject's folder, or cwd).
     root: Path = field(default_factory=Path.cwd, compare=False)
     #: File the settings came from, for messages; None for built-in defaults.
@@ -189,6 +191,12 @@ def _template(key: str, value: object) -> str:
     return text
 
 
+def _rename_template(key: str, value: object) -> str:
+    from .audit import check_rename_template  # imports no MLflow; only needed for this key
+
+    return check_rename_template(_string(key, value))
+
+
 _KEYS: dict[str, tuple[str, Callable[[str, object], Any]]] = {
     "run-name-regex": ("run_name_regex", _regex),
     "run-name-max-length": ("run_name_max_length", _positive_int),
@@ -201,6 +209,7 @@ _KEYS: dict[str, tuple[str, Callable[[str, object], Any]]] = {
     "exclude": ("exclude", _string_list),
     "run-name-template": ("run_name_template", _template),
     "required-tags": ("required_tags", _string_list),
+    "rename-template": ("rename_template", _rename_template),
 }
 
 
