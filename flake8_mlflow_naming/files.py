@@ -14,7 +14,8 @@ from typing import Iterator
 
 from .config import ConfigError, ConfigFinder
 
-PYTHON_SUFFIXES = (".py", ".pyi")
+#: What a directory walk picks up: Python sources and Jupyter notebooks (see :mod:`.notebook`).
+PYTHON_SUFFIXES = (".py", ".pyi", ".ipynb")
 #: Folder names never worth walking into.
 SKIPPED_FOLDERS = frozenset(
     {

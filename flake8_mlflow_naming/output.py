@@ -8,6 +8,12 @@ Columns: ``concise`` and ``json`` print flake8's column (the ``ast`` UTF-8 byte 
 plus one), so they match ``flake8`` line for line. ``github`` and ``sarif`` are read by
 user interfaces that count characters, so they print 1-based Unicode code point columns
 (SARIF says so with ``columnKind``).
+
+Notebooks: a finding in a ``.ipynb`` file counts its line within a cell, the 1-based index of
+the cell among all the notebook's cells. ``concise`` and ``junit`` print ``path:cell N:line:col``,
+``json`` adds ``"cell": N``, ``sarif`` puts the cell in the result's ``properties`` (and the
+region counts in that cell), and ``github`` annotates the file as a whole with the cell, line and
+column in the message (the diff view cannot point inside a cell).
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from xml.etree import ElementTree
 from . import __version__
 from .engine import SourceError, decode
 from .findings import Applicability, Finding
+from .notebook import NotebookError, is_notebook
 from .rules import ALL_RULES, RULES_BY_CODE
 from .runner import FileResult
 
@@ -32,13 +39,23 @@ SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schem
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
+def location(path: str, line: int, col: int, cell: int | None = None) -> str:
+    """``path:line:col`` with flake8's 1-based column (``col`` is 0-based); ``path:cell N:line:col`` in a notebook."""
+    return f"{path}:cell {cell}:{line}:{col + 1}" if cell is not None else f"{path}:{line}:{col + 1}"
+
+
+def cell_of(finding: Finding) -> int | None:
+    """The notebook cell of a finding (None outside notebooks)."""
+    return getattr(finding, "cell", None)
+
+
 def concise(results: Sequence[FileResult]) -> str:
     """``path:line:col: CODE message`` per finding, ``path:line:col: error: message`` per error."""
     lines = []
     for result in results:
         if result.error is not None:
-            lines.append(f"{result.path}:{result.error_line}:{result.error_col + 1}: error: {result.error}")
-        lines.extend(f"{result.path}:{f.line}:{f.col + 1}: {f.code} {f.message}" for f in result.findings)
+            lines.append(f"{location(result.path, result.error_line, result.error_col, result.error_cell)}: error: {result.error}")
+        lines.extend(f"{location(result.path, f.line, f.col, cell_of(f))}: {f.code} {f.message}" for f in result.findings)
     return "".join(line + "\n" for line in lines)
 
 
@@ -48,21 +65,23 @@ def json_list(results: Sequence[FileResult]) -> str:
     for result in results:
         if result.error is not None:
             where = {"row": result.error_line, "column": result.error_col + 1}
-            items.append(
-                {"code": None, "message": result.error, "filename": result.path, "location": where, "end_location": where, "fix": None}
-            )
+            item = {"code": None, "message": result.error, "filename": result.path, "location": where, "end_location": where, "fix": None}
+            if result.error_cell is not None:
+                item["cell"] = result.error_cell
+            items.append(item)
         for f in result.findings:
             fix = None if f.fix is None else {"applicability": f.fix.applicability.value, "message": f.fix.description}
-            items.append(
-                {
-                    "code": f.code,
-                    "message": f.message,
-                    "filename": result.path,
-                    "location": {"row": f.line, "column": f.col + 1},
-                    "end_location": {"row": f.end_line or f.line, "column": (f.end_col if f.end_line else f.col) + 1},
-                    "fix": fix,
-                }
-            )
+            item = {
+                "code": f.code,
+                "message": f.message,
+                "filename": result.path,
+                "location": {"row": f.line, "column": f.col + 1},
+                "end_location": {"row": f.end_line or f.line, "column": (f.end_col if f.end_line else f.col) + 1},
+                "fix": fix,
+            }
+            if cell_of(f) is not None:
+                item["cell"] = cell_of(f)
+            items.append(item)
     return json.dumps(items, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -73,8 +92,17 @@ def github(results: Sequence[FileResult]) -> str:
         columns = _Columns(result)
         if result.error is not None:
             props = {"file": result.path, "line": result.error_line, "col": columns.of(result.error_line, result.error_col), "title": f"{TOOL} error"}
+            if result.error_cell is not None:
+                props = {"file": result.path, "title": f"{TOOL} error"}
+                column = columns.of(result.error_line, result.error_col, result.error_cell)
+                lines.append(_command("error", props, f"cell {result.error_cell}, line {result.error_line}, col {column}: {result.error}"))
+                continue
             lines.append(_command("error", props, result.error))
         for f in result.findings:
+            if cell_of(f) is not None:
+                where = f"cell {cell_of(f)}, line {f.line}, col {columns.of(f.line, f.col, cell_of(f))}"
+                lines.append(_command("error", {"file": result.path, "title": f.code}, f"{where}: {f.message}"))
+                continue
             end_line, end_col = _end(f)
             props = {
                 "file": result.path,
@@ -96,21 +124,22 @@ def sarif(results: Sequence[FileResult]) -> str:
         columns = _Columns(result)
         artifact = {"uri": _uri(result.path)}
         if result.error is not None:
-            region = {"startLine": result.error_line, "startColumn": columns.of(result.error_line, result.error_col)}
-            notifications.append(
-                {
-                    "level": "error",
-                    "message": {"text": result.error},
-                    "locations": [{"physicalLocation": {"artifactLocation": artifact, "region": region}}],
-                }
-            )
+            region = {"startLine": result.error_line, "startColumn": columns.of(result.error_line, result.error_col, result.error_cell)}
+            notification = {
+                "level": "error",
+                "message": {"text": result.error},
+                "locations": [{"physicalLocation": {"artifactLocation": artifact, "region": region}}],
+            }
+            if result.error_cell is not None:
+                notification["properties"] = {"cell": result.error_cell}
+            notifications.append(notification)
         for f in result.findings:
             end_line, end_col = _end(f)
             region = {
                 "startLine": f.line,
-                "startColumn": columns.of(f.line, f.col),
+                "startColumn": columns.of(f.line, f.col, cell_of(f)),
                 "endLine": end_line,
-                "endColumn": columns.of(end_line, end_col),
+                "endColumn": columns.of(end_line, end_col, cell_of(f)),
             }
             item = {
                 "ruleId": f.code,
@@ -120,6 +149,9 @@ def sarif(results: Sequence[FileResult]) -> str:
             }
             if f.code in rule_index:
                 item["ruleIndex"] = rule_index[f.code]
+            if cell_of(f) is not None:
+                # SARIF has no notion of notebook cells: the region counts lines within this cell.
+                item["properties"] = {"cell": cell_of(f)}
             findings.append(item)
     log = {
         "$schema": SARIF_SCHEMA,
@@ -155,10 +187,10 @@ def junit(results: Sequence[FileResult]) -> str:
         case = ElementTree.SubElement(suite, "testcase", name=result.path, classname=result.path, file=result.path)
         if result.error is not None:
             error = ElementTree.SubElement(case, "error", message=result.error, type="error")
-            error.text = f"{result.path}:{result.error_line}:{result.error_col + 1}: {result.error}"
+            error.text = f"{location(result.path, result.error_line, result.error_col, result.error_cell)}: {result.error}"
         for f in result.findings:
             failure = ElementTree.SubElement(case, "failure", message=f"{f.code} {f.message}", type=f.code)
-            failure.text = f"{result.path}:{f.line}:{f.col + 1}: {f.code} {f.message}"
+            failure.text = f"{location(result.path, f.line, f.col, cell_of(f))}: {f.code} {f.message}"
     ElementTree.indent(suites)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ElementTree.tostring(suites, encoding="unicode") + "\n"
 
@@ -183,7 +215,13 @@ def statistics(results: Sequence[FileResult], output_format: str) -> str:
     if output_format == "json":
         items = [{"code": code, "name": _name(code), "count": count, "fixable": code in fixable} for code, count in rows]
         return json.dumps(items, indent=2) + "\n"
-    errors = concise([FileResult(r.path, error=r.error, error_line=r.error_line, error_col=r.error_col) for r in results if r.error])
+    errors = concise(
+        [
+            FileResult(r.path, error=r.error, error_line=r.error_line, error_col=r.error_col, error_cell=r.error_cell)
+            for r in results
+            if r.error
+        ]
+    )
     width = len(str(rows[0][1])) if rows else 1
     table = "".join(f"{count:>{width}}\t{code}\t{'[*] ' if code in fixable else ''}{_name(code)}\n" for code, count in rows)
     return errors + table
@@ -204,6 +242,7 @@ class _Columns:
 
     def __init__(self, result: FileResult) -> None:
         self._lines: list[str] = []
+        self._cells: dict[int, list[str]] = {}
         source = result.source
         if source is None and result.error is None and result.findings:
             # Results from worker processes (``-j``) may come back without their source.
@@ -211,16 +250,24 @@ class _Columns:
                 source = Path(result.path).read_bytes()
             except OSError:
                 source = None
-        if source is not None:
+        if source is not None and is_notebook(result.path):
+            from .notebook import load
+
+            try:
+                self._cells = {cell.index: cell.text.split("\n") for cell in load(source).cells}
+            except NotebookError:
+                pass
+        elif source is not None:
             try:
                 self._lines = _LINE_BREAK.split(decode(source))
             except SourceError:
                 pass
 
-    def of(self, line: int, byte_col: int) -> int:
-        if not 1 <= line <= len(self._lines):
+    def of(self, line: int, byte_col: int, cell: int | None = None) -> int:
+        lines = self._lines if cell is None else self._cells.get(cell, [])
+        if not 1 <= line <= len(lines):
             return byte_col + 1
-        prefix = self._lines[line - 1].encode("utf-8")[:byte_col]
+        prefix = lines[line - 1].encode("utf-8")[:byte_col]
         return len(prefix.decode("utf-8", errors="ignore")) + 1
 
 

@@ -12,6 +12,7 @@ from typing import Iterable
 from .config import Config, ConfigError, ConfigFinder
 from .engine import SourceError, lint_source
 from .findings import Finding
+from .notebook import NotebookError, is_notebook, lint_notebook
 
 STDIN = "-"
 
@@ -25,8 +26,9 @@ class FileResult:
     error: str | None = None
     error_line: int = 1
     error_col: int = 0
-    source: bytes | None = None
+    source: bytes | None = None  # for a notebook, its JSON bytes
     config: Config | None = None
+    error_cell: int | None = None  # notebooks: 1-based cell of the error, among all cells
 
 
 def read_source(path: str) -> bytes:
@@ -61,7 +63,12 @@ def check_file(
         result.error = f"cannot read: {error.strerror or error}"
         return result
     try:
-        result.findings = lint_source(result.source, shown, config, codes)
+        if is_notebook(shown):
+            result.findings = list(lint_notebook(result.source, shown, config, codes))
+        else:
+            result.findings = lint_source(result.source, shown, config, codes)
+    except NotebookError as error:
+        result.error, result.error_line, result.error_col, result.error_cell = error.message, error.line, error.col, error.cell
     except SourceError as error:
         result.error, result.error_line, result.error_col = error.message, error.line, error.col
     return result

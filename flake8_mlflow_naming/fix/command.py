@@ -11,6 +11,8 @@ from collections import Counter
 from ..cli import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, format_finding, make_finder, selected_codes
 from ..engine import SourceError, decode
 from ..files import iter_targets
+from ..output import location
+from ..progress import Progress
 from ..runner import STDIN, read_source
 from .run import FixOptions, FixResult, fix_file, fix_many
 
@@ -52,12 +54,12 @@ def _run(args: argparse.Namespace, options: FixOptions, per_file_summary: bool) 
     for target in targets:
         if target.error is not None:
             results.append(FixResult(target.path, error=target.error))
-    results.extend(fix_many(files, options, jobs=args.jobs))
+    results.extend(Progress(sys.stderr).track(fix_many(files, options, jobs=args.jobs), len(files)))
     for result in results:
         if args.diff and result.changed:
             sys.stdout.write(unified_diff(result))
         if result.error is not None:
-            report.write(f"{result.path}:{result.error_line}:{result.error_col + 1}: error: {result.error}\n")
+            report.write(f"{location(result.path, result.error_line, result.error_col, result.error_cell)}: error: {result.error}\n")
             continue
         for finding in result.remaining:
             report.write(format_finding(result.path, finding) + "\n")
@@ -79,7 +81,7 @@ def _run_stdin(args: argparse.Namespace, options: FixOptions) -> int:
     result = fix_file(name if args.stdin_filename else STDIN, replace(options, write=False), make_finder(args), source)
     if result.error is not None:
         sys.stdout.buffer.write(source)
-        sys.stderr.write(f"{name}:{result.error_line}:{result.error_col + 1}: error: {result.error}\n")
+        sys.stderr.write(f"{location(name, result.error_line, result.error_col, result.error_cell)}: error: {result.error}\n")
         return EXIT_ERROR
     if args.diff:
         sys.stdout.write(unified_diff(result))
