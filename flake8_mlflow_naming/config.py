@@ -288,3 +288,17 @@ class ConfigFinder:
         config = config_from_table(table, pyproject)
         self._by_file[pyproject] = config
         return config
+
+
+_SHARED_FINDERS: dict[str | None, ConfigFinder] = {}
+
+
+def shared_finder(config_file: str | None = None) -> ConfigFinder:
+    """One finder per process and ``--config`` file, so each pyproject is parsed once.
+
+    Worker processes (``-j``) call this instead of receiving a finder, which would not pickle
+    cheaply; within a process every caller shares the cache.
+    """
+    if config_file not in _SHARED_FINDERS:
+        _SHARED_FINDERS[config_file] = ConfigFinder(Path(config_file) if config_file else None)
+    return _SHARED_FINDERS[config_file]

@@ -9,7 +9,7 @@ import sys
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from .config import Config, ConfigError, ConfigFinder
+from .config import Config, ConfigError, ConfigFinder, shared_finder
 from .engine import SourceError, lint_source
 from .findings import Finding
 from .notebook import NotebookError, is_notebook, lint_notebook
@@ -74,16 +74,9 @@ def check_file(
     return result
 
 
-_FINDERS: dict[str | None, ConfigFinder] = {}
-
-
 def _check_in_worker(path: str, config_file: str | None, codes: frozenset[str] | None) -> FileResult:
     """Worker-process side of :func:`check_many`: one finder per process, no source sent back."""
-    if config_file not in _FINDERS:
-        from pathlib import Path
-
-        _FINDERS[config_file] = ConfigFinder(Path(config_file) if config_file else None)
-    result = check_file(path, _FINDERS[config_file], codes)
+    result = check_file(path, shared_finder(config_file), codes)
     result.source = None
     return result
 

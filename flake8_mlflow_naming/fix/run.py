@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from ..config import Config, ConfigError, ConfigFinder
+from ..config import Config, ConfigError, ConfigFinder, shared_finder
 from ..engine import SourceError, decode, lint_source, parse
 from ..findings import Applicability, Finding
 from ..notebook import NotebookError, fix_notebook, is_notebook
@@ -104,7 +104,7 @@ def fix_source(source: bytes, path: str, config: Config, options: FixOptions, re
 def fix_file(path: str, options: FixOptions, finder: ConfigFinder | None = None, source: bytes | None = None) -> FixResult:
     """Fix one file (or ``source`` given for it); write it back atomically when ``options.write``."""
     result = FixResult(path)
-    finder = finder or _finder(options.config_file)
+    finder = finder or shared_finder(options.config_file)
     try:
         config = finder.for_path(None if path == "-" else path)
         if options.wrapper:
@@ -140,16 +140,6 @@ def fix_file(path: str, options: FixOptions, finder: ConfigFinder | None = None,
             except OSError as error:
                 result.error = f"cannot write: {error.strerror or error}; left unchanged"
     return result
-
-
-_FINDERS: dict[str | None, ConfigFinder] = {}
-
-
-def _finder(config_file: str | None) -> ConfigFinder:
-    """One finder per process and config file, so worker processes parse each pyproject once."""
-    if config_file not in _FINDERS:
-        _FINDERS[config_file] = ConfigFinder(Path(config_file) if config_file else None)
-    return _FINDERS[config_file]
 
 
 def atomic_write(path: Path, data: bytes) -> None:
