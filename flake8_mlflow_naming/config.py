@@ -8,6 +8,7 @@ that object. No other module reads configuration files or the environment.
 from __future__ import annotations
 
 import fnmatch
+import os
 import re
 import sys
 from dataclasses import dataclass, field, replace
@@ -72,25 +73,37 @@ class Config:
         """A copy with some settings replaced (flake8 options beat pyproject)."""
         return replace(self, **{k: v for k, v in values.items() if v is not None})
 
+    @cached_property
+    def _real_root(self) -> str:
+        return os.path.realpath(self.root)
+
     def relative(self, path: str | Path) -> str:
-        """``path`` relative to :attr:`root` in POSIX form (unchanged if outside it)."""
-        candidate = Path(path)
-        try:
-            candidate = candidate.resolve().relative_to(self.root.resolve())
-        except (ValueError, OSError):
-            pass
-        return PurePosixPath(candidate.as_posix()).as_posix()
+        """``path`` relative to :attr:`root` in POSIX form (unchanged if outside it).
+
+        Walking thousands of files calls this for each one, so symlinks are resolved only
+        when the plain absolute path does not already lie under the root.
+        """
+        root = self._real_root
+        for candidate in (os.path.abspath(path), None):
+            if candidate is None:
+                try:
+                    candidate = os.path.realpath(path)
+                except OSError:
+                    break
+            if candidate.startswith(root + os.sep):
+                return candidate[len(root) + 1 :].replace(os.sep, "/")
+        return PurePosixPath(Path(path).as_posix()).as_posix()
 
     def is_excluded(self, path: str | Path) -> bool:
         """True when ``path`` matches an ``exclude`` glob."""
-        return matches_any(self.relative(path), self.exclude)
+        return bool(self.exclude) and matches_any(self.relative(path), self.exclude)
 
     def is_wrapper_exempt(self, path: str | Path) -> bool:
         """True when MLN002 must not report in ``path`` (the wrapper's own module, or exempt globs)."""
         posix = Path(path).as_posix()
         if any(posix == s or posix.endswith("/" + s) for s in self.wrapper_module_suffixes):
             return True
-        return matches_any(self.relative(path), self.wrapper_exempt)
+        return bool(self.wrapper_exempt) and matches_any(self.relative(path), self.wrapper_exempt)
 
     def enabled_codes(self, codes: Iterable[str], path: str | Path) -> frozenset[str]:
         """The rule codes reported in ``path``, after select, ignore and per-file-ignores."""
@@ -251,12 +264,19 @@ class ConfigFinder:
     def __init__(self, explicit: Path | None = None) -> None:
         self._explicit = explicit
         self._by_folder: dict[Path, Config] = {}
+        self._by_raw_folder: dict[str | None, Config] = {}
         self._by_file: dict[Path, Config] = {}
 
     def for_path(self, path: str | Path | None) -> Config:
         """The configuration governing ``path`` (a file that may not exist, or None for stdin)."""
         if self._explicit is not None:
             return self._load_file(self._explicit, required=True)
+        # Files of one folder share its configuration: look the folder up as written first,
+        # so a walk over thousands of files resolves each folder once, not each file.
+        raw = os.path.dirname(os.path.abspath(path)) if path is not None else None
+        cached = self._by_raw_folder.get(raw)
+        if cached is not None:
+            return cached
         folder = Path.cwd() if path is None else Path(path).parent
         try:
             folder = folder.resolve()
@@ -264,7 +284,9 @@ class ConfigFinder:
             folder = Path.cwd()
         if not folder.is_dir():
             folder = Path.cwd().resolve()
-        return self._for_folder(folder)
+        config = self._for_folder(folder)
+        self._by_raw_folder[raw] = config
+        return config
 
     def _for_folder(self, folder: Path) -> Config:
         cached = self._by_folder.get(folder)

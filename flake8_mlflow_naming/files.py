@@ -102,21 +102,22 @@ def _walk(root: Path, finder: ConfigFinder) -> Iterator[str]:
             continue
         subfolders = []
         for entry in entries:
-            entry_path = Path(entry.path)
             try:
                 is_dir = entry.is_dir()
-                if entry.is_symlink() and not _inside(entry_path, real_root):
+                if entry.is_symlink() and not _inside(Path(entry.path), real_root):
                     continue  # never follow a link out of the given root
             except OSError:
                 continue
             if is_dir:
+                entry_path = Path(entry.path)
                 if entry.name in SKIPPED_FOLDERS or _is_virtualenv(entry_path) or entry.name.endswith(".egg-info"):
                     continue
-                if _excluded(entry_path, finder):
+                if _excluded(entry.path, finder):
                     continue
                 subfolders.append(entry_path)
-            elif entry.name.endswith(PYTHON_SUFFIXES) and not _excluded(entry_path, finder):
-                yield str(entry_path)
+            elif entry.name.endswith(PYTHON_SUFFIXES) and not _excluded(entry.path, finder):
+                # Report paths as the user wrote the root (``x.py`` under ``.``, not ``./x.py``).
+                yield entry.path[2:] if entry.path.startswith("./") else entry.path
         stack.extend(reversed(subfolders))
 
 
@@ -132,7 +133,7 @@ def _is_virtualenv(folder: Path) -> bool:
     return (folder / "pyvenv.cfg").is_file()
 
 
-def _excluded(path: Path, finder: ConfigFinder) -> bool:
+def _excluded(path: str, finder: ConfigFinder) -> bool:
     try:
         return finder.for_path(path).is_excluded(path)
     except ConfigError:  # reported when a file under it is checked
