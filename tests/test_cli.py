@@ -98,3 +98,10 @@ def test_rule_documentation():
 def test_shipped_fixtures_have_findings():
     result = run_tool("mlflow-naming", "check", str(FIXTURES / "eval"))
     assert result.returncode == 1 and b"Traceback" not in result.stderr
+
+
+def test_parallel_check_prints_exactly_what_serial_check_prints():
+    serial = run_tool("mlflow-naming", "check", "-j", "1", str(FIXTURES))
+    parallel = run_tool("mlflow-naming", "check", "-j", "2", str(FIXTURES))
+    assert serial.returncode == parallel.returncode == 1
+    assert serial.stdout == parallel.stdout and serial.stdout.count(b"MLN") > 100
