@@ -74,20 +74,11 @@ def check_file(
     return result
 
 
-def _check_batch(paths: list[str], config_file: str | None, codes: frozenset[str] | None) -> list[tuple[int, FileResult]]:
-    """Worker-process side of :func:`check_many`: check a batch, send back only what has news.
-
-    Most files are clean (the prefilter skips them), so returning nothing for them keeps the
-    traffic between processes, which ``-j`` pays for in the main process, small.
-    """
-    finder = shared_finder(config_file)
-    news = []
-    for index, path in enumerate(paths):
-        result = check_file(path, finder, codes)
-        if result.findings or result.error is not None:
-            result.source = None
-            news.append((index, result))
-    return news
+def _check_in_worker(path: str, config_file: str | None, codes: frozenset[str] | None) -> FileResult:
+    """Worker-process side of :func:`check_many`: one finder per process, no source sent back."""
+    result = check_file(path, shared_finder(config_file), codes)
+    result.source = None
+    return result
 
 
 def check_many(paths: list[str], finder: ConfigFinder, codes: frozenset[str] | None, jobs: int, config_file: str | None):
@@ -97,12 +88,7 @@ def check_many(paths: list[str], finder: ConfigFinder, codes: frozenset[str] | N
             yield check_file(path, finder, codes)
         return
     from concurrent.futures import ProcessPoolExecutor
-    from itertools import repeat
 
-    size = max(1, -(-len(paths) // (jobs * 8)))
-    batches = [paths[start : start + size] for start in range(0, len(paths), size)]
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        for batch, news in zip(batches, pool.map(_check_batch, batches, repeat(config_file), repeat(codes))):
-            found = dict(news)
-            for index, path in enumerate(batch):
-                yield found.get(index) or FileResult(path)
+        chunk = max(1, len(paths) // (jobs * 16))
+        yield from pool.map(_check_in_worker, paths, [config_file] * len(paths), [codes] * len(paths), chunksize=chunk)
