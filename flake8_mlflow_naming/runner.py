@@ -32,11 +32,16 @@ class FileResult:
 
 
 def read_source(path: str) -> bytes:
-    """The bytes of ``path`` (``-`` is standard input)."""
-    if path == STDIN:
-        return sys.stdin.buffer.read()
-    with open(path, "rb") as handle:
-        return handle.read()
+    """The bytes of ``path`` (``-`` is standard input); SourceError with one line if unreadable."""
+    try:
+        if path == STDIN:
+            return sys.stdin.buffer.read()
+        with open(path, "rb") as handle:
+            return handle.read()
+    except IsADirectoryError:
+        raise SourceError("is a directory, not a Python file") from None
+    except OSError as error:
+        raise SourceError(f"cannot read: {error.strerror or error}") from None
 
 
 def check_file(
@@ -56,13 +61,6 @@ def check_file(
         return result
     try:
         result.source = source if source is not None else read_source(path)
-    except IsADirectoryError:
-        result.error = "is a directory, not a Python file"
-        return result
-    except OSError as error:
-        result.error = f"cannot read: {error.strerror or error}"
-        return result
-    try:
         if is_notebook(shown):
             result.findings = list(lint_notebook(result.source, shown, config, codes))
         else:

@@ -120,12 +120,6 @@ def fix_file(path: str, options: FixOptions, finder: ConfigFinder | None = None,
     except ConfigError as error:
         result.error = str(error)
         return result
-    except IsADirectoryError:
-        result.error = "is a directory, not a Python file"
-        return result
-    except OSError as error:
-        result.error = f"cannot read: {error.strerror or error}"
-        return result
     except SourceError as error:
         result.error, result.error_line, result.error_col = error.message, error.line, error.col
         return result
