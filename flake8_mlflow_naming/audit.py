@@ -463,6 +463,33 @@ class _UndoLog:
         self._handle.close()
 
 
+def _rename_if_unchanged(
+    client: Any, run_id: str, expected: str, target: str, *, dry_run: bool, say: Callable[[str], None], undo: bool
+) -> str:
+    """Rename ``run_id`` to ``target`` only if its name is still ``expected``.
+
+    The one safety check of both ``--apply`` and ``--undo``: a run renamed by someone else
+    since the file was written is skipped and reported. Returns "renamed", "already" (it
+    already carries ``target``) or "skipped".
+    """
+    current = _current_name(client, run_id)
+    if current is None:
+        say(f"skipped {run_id}: the run no longer exists")
+        return "skipped"
+    if current == expected:
+        verb, done = ("restore", "restored") if undo else ("rename", "renamed")
+        if dry_run:
+            say(f"would {verb} {run_id}: {expected!r} -> {target!r}")
+        else:
+            client.update_run(run_id, name=target)
+            say(f"{done} {run_id}: {expected!r} -> {target!r}")
+        return "renamed"
+    if current == target:
+        return "already"
+    say(f"skipped {run_id}: its name is now {current!r}, the {'undo file' if undo else 'plan'} expected {expected!r}")
+    return "skipped"
+
+
 def apply_plan(
     client: Any, plan_path: Path, undo_path: Path, schema: NameSchema, *, dry_run: bool, say: Callable[[str], None]
 ) -> RenameCounts:
@@ -475,13 +502,6 @@ def apply_plan(
     counts = RenameCounts()
     done = _done_run_ids(undo_path)
     log = None  # opened at the first rename: a bad plan file must not leave an undo file
-
-    def record(row: Mapping[str, str]) -> None:
-        nonlocal log
-        if log is None:
-            log = _UndoLog(undo_path)
-        log.record(row["run_id"], row["experiment_id"], row["old_name"], row["new_name"])
-
     try:
         for row in read_csv(plan_path, PLAN_COLUMNS):
             run_id, old, new = row["run_id"], row["old_name"], row["new_name"]
@@ -496,25 +516,12 @@ def apply_plan(
                 counts.skipped += 1
                 say(f"skipped {run_id}: new name {new!r} {problem}")
                 continue
-            current = _current_name(client, run_id)
-            if current is None:
-                counts.skipped += 1
-                say(f"skipped {run_id}: the run no longer exists")
-            elif current == old:
-                if dry_run:
-                    say(f"would rename {run_id}: {old!r} -> {new!r}")
-                else:
-                    client.update_run(run_id, name=new)
-                    record(row)
-                    say(f"renamed {run_id}: {old!r} -> {new!r}")
-                counts.renamed += 1
-            elif current == new:
-                if not dry_run:
-                    record(row)
-                counts.already += 1
-            else:
-                counts.skipped += 1
-                say(f"skipped {run_id}: its name is now {current!r}, the plan expected {old!r}")
+            outcome = _rename_if_unchanged(client, run_id, old, new, dry_run=dry_run, say=say, undo=False)
+            setattr(counts, outcome, getattr(counts, outcome) + 1)
+            if outcome != "skipped" and not dry_run:
+                if log is None:
+                    log = _UndoLog(undo_path)
+                log.record(run_id, row["experiment_id"], old, new)
     finally:
         if log is not None:
             log.close()
@@ -530,20 +537,6 @@ def undo_renames(client: Any, undo_path: Path, *, dry_run: bool, say: Callable[[
             counts.skipped += 1  # update_run ignores an empty name
             say(f"skipped {run_id}: it had no name, and MLflow cannot set an empty one")
             continue
-        current = _current_name(client, run_id)
-        if current is None:
-            counts.skipped += 1
-            say(f"skipped {run_id}: the run no longer exists")
-        elif current == new:
-            if dry_run:
-                say(f"would restore {run_id}: {new!r} -> {old!r}")
-            else:
-                client.update_run(run_id, name=old)
-                say(f"restored {run_id}: {new!r} -> {old!r}")
-            counts.renamed += 1
-        elif current == old:
-            counts.already += 1
-        else:
-            counts.skipped += 1
-            say(f"skipped {run_id}: its name is now {current!r}, the undo file expected {new!r}")
+        outcome = _rename_if_unchanged(client, run_id, new, old, dry_run=dry_run, say=say, undo=True)
+        setattr(counts, outcome, getattr(counts, outcome) + 1)
     return counts
