@@ -77,11 +77,6 @@ def iter_results(args: argparse.Namespace, finder: ConfigFinder, codes: frozense
         yield from progress.track(results(), len(targets) + (STDIN in args.paths))
 
 
-def format_finding(path: str, finding) -> str:
-    """``path:line:col: CODE message``, with flake8's 1-based column (``path:cell N:line:col`` in a notebook)."""
-    return f"{output.location(path, finding.line, finding.col, output.cell_of(finding))}: {finding.code} {finding.message}"
-
-
 def run_check(args: argparse.Namespace) -> int:
     """``mlflow-naming check``: report findings in ``--output-format``; exit 0, 1 or 2."""
     finder = make_finder(args)

@@ -49,13 +49,24 @@ def cell_of(finding: Finding) -> int | None:
     return getattr(finding, "cell", None)
 
 
+def format_finding(path: str, finding: Finding) -> str:
+    """``path:line:col: CODE message``, as flake8 prints it (``path:cell N:line:col`` in a notebook)."""
+    return f"{location(path, finding.line, finding.col, cell_of(finding))}: {finding.code} {finding.message}"
+
+
+def format_error(path: str, result: object) -> str:
+    """``path:line:col: error: message`` for a file that could not be checked or fixed."""
+    where = location(path, result.error_line, result.error_col, result.error_cell)  # type: ignore[attr-defined]
+    return f"{where}: error: {result.error}"  # type: ignore[attr-defined]
+
+
 def concise(results: Sequence[FileResult]) -> str:
     """``path:line:col: CODE message`` per finding, ``path:line:col: error: message`` per error."""
     lines = []
     for result in results:
         if result.error is not None:
-            lines.append(f"{location(result.path, result.error_line, result.error_col, result.error_cell)}: error: {result.error}")
-        lines.extend(f"{location(result.path, f.line, f.col, cell_of(f))}: {f.code} {f.message}" for f in result.findings)
+            lines.append(format_error(result.path, result))
+        lines.extend(format_finding(result.path, f) for f in result.findings)
     return "".join(line + "\n" for line in lines)
 
 
@@ -190,7 +201,7 @@ def junit(results: Sequence[FileResult]) -> str:
             error.text = f"{location(result.path, result.error_line, result.error_col, result.error_cell)}: {result.error}"
         for f in result.findings:
             failure = ElementTree.SubElement(case, "failure", message=f"{f.code} {f.message}", type=f.code)
-            failure.text = f"{location(result.path, f.line, f.col, cell_of(f))}: {f.code} {f.message}"
+            failure.text = format_finding(result.path, f)
     ElementTree.indent(suites)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ElementTree.tostring(suites, encoding="unicode") + "\n"
 

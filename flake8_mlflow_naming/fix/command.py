@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import argparse
 import difflib
-from dataclasses import replace
 import sys
 from collections import Counter
+from dataclasses import replace
 
-from ..cli import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, format_finding, make_finder, selected_codes
+from ..cli import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, make_finder, selected_codes
 from ..engine import SourceError, decode
 from ..files import iter_targets
-from ..output import location
+from ..output import format_error, format_finding
 from ..progress import Progress
 from ..runner import STDIN, read_source
 from .run import FixOptions, FixResult, fix_file, fix_many
@@ -59,7 +59,7 @@ def _run(args: argparse.Namespace, options: FixOptions, per_file_summary: bool) 
         if args.diff and result.changed:
             sys.stdout.write(unified_diff(result))
         if result.error is not None:
-            report.write(f"{location(result.path, result.error_line, result.error_col, result.error_cell)}: error: {result.error}\n")
+            report.write(format_error(result.path, result) + "\n")
             continue
         for finding in result.remaining:
             report.write(format_finding(result.path, finding) + "\n")
@@ -81,7 +81,7 @@ def _run_stdin(args: argparse.Namespace, options: FixOptions) -> int:
     result = fix_file(name if args.stdin_filename else STDIN, replace(options, write=False), make_finder(args), source)
     if result.error is not None:
         sys.stdout.buffer.write(source)
-        sys.stderr.write(f"{location(name, result.error_line, result.error_col, result.error_cell)}: error: {result.error}\n")
+        sys.stderr.write(format_error(name, result) + "\n")
         return EXIT_ERROR
     if args.diff:
         sys.stdout.write(unified_diff(result))
