@@ -147,8 +147,10 @@ def dict_keys(node: ast.AST) -> Iterable[ast.expr | None]:
 def is_managed_run(site: CallSite) -> bool:
     """True when the run started at ``site`` is managed: a ``with`` item, returned, yielded,
     passed straight into a call, or held in a local name that a later ``with`` uses (MLN005)."""
-    node, parent = site.node, site.parent
-    if site.with_item is not None:
+    # Judge the expression that uses the value: ``x = (a() if c else mlflow.start_run())`` is
+    # the assignment's, not the conditional's.
+    node, parent = site.consumer_child, site.consumer
+    if site.with_item is not None or isinstance(parent, ast.withitem):
         return True
     if isinstance(parent, (ast.Return, ast.Yield, ast.YieldFrom)):
         return True

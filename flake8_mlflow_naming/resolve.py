@@ -82,6 +82,14 @@ class CallSite:
     loops: tuple[ast.For | ast.AsyncFor, ...]
     function: str | None
     class_name: str | None
+    #: The nearest ancestor that uses the call's value, past ``a if c else b`` and ``a or b``
+    #: (whose branches hand their value on), and the child of it on the way to the call.
+    consumer: ast.AST = None  # type: ignore[assignment]
+    consumer_child: ast.AST = None  # type: ignore[assignment]
+
+
+#: Expressions that pass a branch's value on to their own parent.
+_PASS_THROUGH = (ast.IfExp, ast.BoolOp)
 
 
 class ModuleIndex:
@@ -91,6 +99,8 @@ class ModuleIndex:
         self.tree = tree
         self.module_scope = Scope("module", tree, None)
         self.calls: list[CallSite] = []
+        #: Parents of ``IfExp``/``BoolOp`` nodes, to find what consumes a call inside one.
+        self.pass_through_parents: dict[int, ast.AST] = {}
         self.client_attributes: set[str] = set()
         _Walker(self).walk(tree)
         self._call_names: dict[int, str | None] = {}
@@ -261,6 +271,8 @@ class _Walker:
         if handler is not None:
             handler(self, node, parent)
         else:
+            if isinstance(node, _PASS_THROUGH):
+                self.index.pass_through_parents[id(node)] = parent
             self.children(node)
 
     def children(self, node: ast.AST) -> None:
@@ -276,6 +288,8 @@ class _Walker:
             if handler is not None:
                 handler(self, child, parent)
                 continue
+            if cls is ast.IfExp or cls is ast.BoolOp:
+                self.index.pass_through_parents[id(child)] = parent
             fields = _CHILD_FIELDS.get(cls) or _child_fields(cls)
             for name in reversed(fields):
                 value = getattr(child, name, None)
@@ -511,8 +525,13 @@ class _Walker:
         self.record_call(node, parent, with_item=None)
 
     def record_call(self, node: ast.Call, parent: ast.AST, with_item: tuple | None) -> None:
+        child, consumer = node, parent
+        while isinstance(consumer, _PASS_THROUGH) and not (isinstance(consumer, ast.IfExp) and consumer.test is child):
+            child, consumer = consumer, self.index.pass_through_parents.get(id(consumer))  # type: ignore[assignment]
         self.index.calls.append(
-            CallSite(node, parent, self.scope, self.withs, with_item, self.loops, self.function, self.class_name)
+            CallSite(
+                node, parent, self.scope, self.withs, with_item, self.loops, self.function, self.class_name, consumer, child
+            )
         )
         saved, self.with_item = self.with_item, None
         self.children(node)

@@ -18,7 +18,8 @@ class RunOutsideWith(Rule):
         a `with` item (multi-item `with` blocks count), not returned or yielded (directly or
         through a local name), not passed straight into another call
         (`stack.enter_context(mlflow.start_run())`), and not assigned to a local name that a
-        later `with` in the same scope uses. `self.run = mlflow.start_run()` is reported.
+        later `with` in the same scope uses. A branch of `x if c else y` or `a or b` counts as
+        whatever uses the whole expression. `self.run = mlflow.start_run()` is reported.
     """
     why_bad = """
         A run started without `with` is ended only by an explicit `end_run()`. When the process
@@ -42,11 +43,18 @@ class RunOutsideWith(Rule):
         Valid('import mlflow\ndef runs():\n    run = mlflow.start_run(run_name="a_b")\n    yield run\n'),
         Valid('import contextlib, mlflow\nwith contextlib.ExitStack() as stack:\n    stack.enter_context(mlflow.start_run(run_name="a_b"))\n'),
         Valid('import mlflow\nrun = mlflow.start_run(run_name="a_b")\nwith run:\n    pass\n'),
+        Valid(
+            "import contextlib, mlflow\n"
+            'run_context = contextlib.nullcontext() if mlflow.active_run() else mlflow.start_run(run_name="a_b")\n'
+            "with run_context:\n    pass\n"
+        ),
+        Valid('import contextlib, mlflow\nwith (track and mlflow.start_run(run_name="a_b")) or contextlib.nullcontext():\n    pass\n'),
     ]
     INVALID = [
         Invalid('import mlflow\nmlflow.start_run(run_name="a_b")\nmlflow.end_run()\n'),
         Invalid('import mlflow\nclass Job:\n    def begin(self):\n        self.run = mlflow.start_run(run_name="a_b")\n'),
         Invalid('import mlflow\nrun = mlflow.start_run(run_name="a_b")\nprint(run.info.run_id)\n'),
+        Invalid('import mlflow\nrun = mlflow.start_run(run_name="a_b") if tracking else None\nprint(run)\n'),
     ]
 
     def check(self, ctx: ModuleContext) -> Iterator[Finding]:
