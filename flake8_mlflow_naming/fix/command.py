@@ -99,7 +99,7 @@ def unified_diff(result: FixResult) -> str:
     except SourceError:
         return ""
     lines = difflib.unified_diff(
-        before.splitlines(keepends=True), after.splitlines(keepends=True), f"a/{result.path}", f"b/{result.path}"
+        before.splitlines(keepends=True), after.splitlines(keepends=True), f"a/{result.path.lstrip('/')}", f"b/{result.path.lstrip('/')}"
     )
     return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
 
