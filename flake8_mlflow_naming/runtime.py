@@ -24,7 +24,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Mapping
 
-from .config import Config, ConfigFinder
+from .config import Config, shared_finder
 from .naming import RunNameError, validate_run_name
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers only; never imported at run time
@@ -113,7 +113,7 @@ def tracked_run(run_name: str | None = None, *, config: Config | None = None, **
     mlflow = _import_mlflow()
     if config is None:
         # for_path wants a file; the folder searched first is its parent, the cwd.
-        config = ConfigFinder().for_path(Path.cwd() / "pyproject.toml")
+        config = shared_finder().for_path(Path.cwd() / "pyproject.toml")
     tags = dict(start_run_kwargs.pop("tags", None) or {})
     run_id = start_run_kwargs.get("run_id")
     name = run_name if run_name not in (None, "") else tags.get(_RUN_NAME_TAG)
