@@ -380,7 +380,8 @@ def bench_mlflow_tree(corpus: Corpus, args: argparse.Namespace, report: dict) ->
 
 def bench_fix_sample(source: Path, files: list[Path], workdir: Path, args: argparse.Namespace, report: dict) -> str:
     """Copy the mlflow tree, add a fixable violation to ~5% of files, count LibCST parses in-process."""
-    from flake8_mlflow_naming.fix.run import FixOptions, fix_many
+    from flake8_mlflow_naming.config import ConfigSource
+    from flake8_mlflow_naming.fix.loop import FixOptions, fix_many
 
     corpus = copy_corpus(source.parent, files, workdir / "fix5" / "mlflow")
     injected = set(every_kth(corpus.files, max(1, round(len(corpus.files) * args.fix_share))))
@@ -389,7 +390,7 @@ def bench_fix_sample(source: Path, files: list[Path], workdir: Path, args: argpa
         path.write_bytes(text + (b"" if text.endswith(b"\n") or not text else b"\n") + INJECTED_VIOLATION.encode())
     print(f"\n== fix on a tree where {len(injected)} of {len(corpus.files)} files need a fix (in-process fix_many, writes nothing)", flush=True)
     start = time.perf_counter()
-    results = list(fix_many([str(p) for p in corpus.files], FixOptions(write=False), jobs=1))
+    results = list(fix_many([str(p) for p in corpus.files], FixOptions(write=False), ConfigSource(), jobs=1))
     seconds = time.perf_counter() - start
     parsed = {Path(r.path) for r in results if r.libcst_parses}
     changed = {Path(r.path) for r in results if r.changed}

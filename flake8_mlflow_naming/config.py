@@ -1,8 +1,10 @@
 """The one configuration: ``[tool.mlflow-naming]`` in the nearest pyproject.toml.
 
-It is parsed once per pyproject into a frozen :class:`Config`; the CLI, the flake8 plugin
-(which may override keys with its ``--mlflow-*`` options) and the runtime wrapper all use
-that object. No other module reads configuration files or the environment.
+It is parsed once per pyproject into a frozen :class:`Config`. Every front end (the CLI and
+its worker processes, fix, the codemod, the flake8 plugin with its ``--mlflow-*`` options,
+the runtime wrapper, audit) describes where its configuration comes from with one small
+picklable :class:`ConfigSource` (a file or the search, plus overrides) and asks it for the
+``Config`` of each path. No other module reads configuration files.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from functools import cached_property
 from pathlib import Path, PurePosixPath
 from typing import Any, Callable, Iterable, Mapping
 
-from .naming import NameSchema
+from .codes import CodeListError, parse_code_list, selected
+from .naming import NameSchema, check_rename_template
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -113,12 +116,7 @@ class Config:
             for pattern, file_codes in self.per_file_ignores:
                 if matches_any(relative, (pattern,)):
                     ignored.extend(file_codes)
-        return frozenset(
-            code
-            for code in codes
-            if (not self.select or any(code.startswith(s) for s in self.select))
-            and not any(code.startswith(i) for i in ignored)
-        )
+        return selected(codes, self.select, ignored)
 
 
 def matches_any(relative_posix: str, patterns: Iterable[str]) -> bool:
@@ -173,13 +171,10 @@ def _string_list(key: str, value: object) -> tuple[str, ...]:
 
 
 def _code_list(key: str, value: object) -> tuple[str, ...]:
-    from .rules import ALL_CODES
-
-    codes = tuple(code.strip().upper() for code in _string_list(key, value))
-    for code in codes:
-        if not any(known.startswith(code) for known in ALL_CODES) or not code.startswith("MLN"):
-            raise ValueError(f"names unknown rule code {code!r}")
-    return codes
+    try:
+        return parse_code_list(_string_list(key, value))
+    except CodeListError as error:
+        raise ValueError(str(error)) from None
 
 
 def _per_file_ignores(key: str, value: object) -> tuple[tuple[str, tuple[str, ...]], ...]:
@@ -205,8 +200,6 @@ def _template(key: str, value: object) -> str:
 
 
 def _rename_template(key: str, value: object) -> str:
-    from .audit import check_rename_template  # imports no MLflow; only needed for this key
-
     return check_rename_template(_string(key, value))
 
 
@@ -312,15 +305,48 @@ class ConfigFinder:
         return config
 
 
-_SHARED_FINDERS: dict[str | None, ConfigFinder] = {}
+_SHARED_FINDERS: dict[Path | None, ConfigFinder] = {}
 
 
-def shared_finder(config_file: str | None = None) -> ConfigFinder:
-    """One finder per process and ``--config`` file, so each pyproject is parsed once.
+def shared_finder(config_file: str | Path | None = None) -> ConfigFinder:
+    """One finder per process and ``--config`` file, so each pyproject is parsed once."""
+    key = Path(config_file) if config_file else None
+    if key not in _SHARED_FINDERS:
+        _SHARED_FINDERS[key] = ConfigFinder(key)
+    return _SHARED_FINDERS[key]
 
-    Worker processes (``-j``) call this instead of receiving a finder, which would not pickle
-    cheaply; within a process every caller shares the cache.
+
+@dataclass(frozen=True)
+class ConfigSource:
+    """Where a front end's configuration comes from: the one way every front end gets a Config.
+
+    ``config_file`` is an explicit pyproject.toml (``--config``), or None to search upwards
+    from each checked path. ``overrides`` are settings that beat the file (flake8's
+    ``--mlflow-*`` options, ``migrate --wrapper``), as ``(field name, value)`` pairs. The
+    object is small and picklable: worker processes receive it and rebuild the very same
+    configuration through their own per-process cache.
     """
-    if config_file not in _SHARED_FINDERS:
-        _SHARED_FINDERS[config_file] = ConfigFinder(Path(config_file) if config_file else None)
-    return _SHARED_FINDERS[config_file]
+
+    config_file: Path | None = None
+    overrides: tuple[tuple[str, Any], ...] = ()
+
+    def overriding(self, **values: Any) -> "ConfigSource":
+        """A copy whose overrides also set ``values`` (None values are ignored)."""
+        merged = dict(self.overrides)
+        merged.update({k: v for k, v in values.items() if v is not None})
+        return replace(self, overrides=tuple(sorted(merged.items())))
+
+    def for_path(self, path: str | Path | None) -> Config:
+        """The configuration governing ``path`` (None: standard input, searched from cwd)."""
+        config = shared_finder(self.config_file).for_path(path)
+        if not self.overrides:
+            return config
+        key = (id(config), self.overrides)
+        cached = _OVERRIDDEN.get(key)
+        if cached is None or cached[0] is not config:
+            cached = _OVERRIDDEN[key] = (config, config.with_overrides(**dict(self.overrides)))
+        return cached[1]
+
+
+#: (base config id, overrides) -> (base config, overridden copy): overrides are applied once per base.
+_OVERRIDDEN: dict[tuple[int, tuple[tuple[str, Any], ...]], tuple[Config, Config]] = {}

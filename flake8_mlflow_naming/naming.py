@@ -7,9 +7,10 @@ all ask this module, so a name the linter accepts is a name the wrapper accepts.
 from __future__ import annotations
 
 import re
+import string
 import unicodedata
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Any, Mapping, Sequence
 
 from .template_match import HOLE, could_fullmatch
 
@@ -86,3 +87,75 @@ def validate_run_name(name: object, schema: NameSchema) -> str:
     if reason is not None:
         raise RunNameError(f"MLN003: run name {name!r} {reason}")
     return name
+
+
+# --- rename templates --------------------------------------------------------------------
+
+#: Fields a ``rename-template`` may use besides ``tags.KEY`` and ``params.KEY``.
+TEMPLATE_FIELDS = ("name", "run_id", "experiment_id", "experiment_name", "start_time")
+
+
+class TemplateFieldError(ValueError):
+    """A template field the run cannot fill (missing tag or param, unknown field)."""
+
+
+class _RunFormatter(string.Formatter):
+    """``str.format`` where ``{tags.KEY}``/``{params.KEY}`` take the whole rest as the key.
+
+    Plain ``str.format`` would read ``{tags.mlflow.runName}`` as nested attributes.
+    """
+
+    def __init__(self, values: Mapping[str, Any], tags: Mapping[str, str], params: Mapping[str, str]) -> None:
+        super().__init__()
+        self._values, self._tags, self._params = values, tags, params
+
+    def get_field(self, field_name: str, args: Any, kwargs: Any) -> tuple[Any, str]:
+        namespace, dot, key = field_name.partition(".")
+        if dot and namespace in ("tags", "params") and key:
+            source = self._tags if namespace == "tags" else self._params
+            if key not in source:
+                raise TemplateFieldError(f"the run has no {namespace[:-1]} {key!r} for {{{field_name}}}")
+            return source[key], field_name
+        if field_name in TEMPLATE_FIELDS:
+            value = self._values.get(field_name)
+            if value is None:
+                raise TemplateFieldError(f"the run has no {field_name} for {{{field_name}}}")
+            return value, field_name
+        known = ", ".join(f"{{{name}}}" for name in (*TEMPLATE_FIELDS, "tags.KEY", "params.KEY"))
+        raise TemplateFieldError(f"unknown field {{{field_name}}} (fields are {known})")
+
+
+def fill_template(
+    template: str, values: Mapping[str, object], tags: Mapping[str, str] = {}, params: Mapping[str, str] = {}
+) -> str:
+    """``template`` filled from plain ``values`` (see :data:`TEMPLATE_FIELDS`), ``tags`` and ``params``.
+
+    Raises TemplateFieldError for a field the values cannot fill, ValueError for a bad spec.
+    """
+    return _RunFormatter(values, tags, params).format(template)
+
+
+class _AnyKey(dict):
+    def __contains__(self, key: object) -> bool:
+        return True
+
+    def __getitem__(self, key: str) -> str:
+        return "x"
+
+
+def check_rename_template(template: str) -> str:
+    """``template`` if every field is known and formats; raise ValueError saying why not."""
+    from datetime import datetime, timezone
+
+    sample = {
+        "name": "sample_run",
+        "run_id": "0" * 32,
+        "experiment_id": "0",
+        "experiment_name": "sample",
+        "start_time": datetime.fromtimestamp(0, tz=timezone.utc),
+    }
+    try:
+        fill_template(template, sample, _AnyKey(), _AnyKey())
+    except (ValueError, IndexError, KeyError) as error:
+        raise ValueError(f"is not a valid rename template ({error})") from None
+    return template

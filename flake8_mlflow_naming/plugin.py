@@ -11,9 +11,9 @@ import ast
 from typing import Any, ClassVar, Iterator, Sequence
 
 from . import __version__
-from .config import Config, ConfigError, ConfigFinder, parse_setting
-from .engine import SourceError, could_have_findings, lint_tree
-from .rules import CONFIG_ERROR_CODE
+from .codes import CONFIG_ERROR_CODE
+from .config import Config, ConfigError, ConfigSource, parse_setting
+from .lint.engine import SourceError, could_have_findings, lint_tree
 
 #: flake8 option → pyproject key. The key's own validation applies to both spellings.
 _OPTIONS: dict[str, tuple[str, dict[str, Any]]] = {
@@ -32,9 +32,8 @@ class MlflowNamingChecker:
     name = "flake8-mlflow-naming"
     version = __version__
 
-    _overrides: ClassVar[dict[str, Any]] = {}
+    _config_source: ClassVar[ConfigSource] = ConfigSource()
     _option_error: ClassVar[str | None] = None
-    _finder: ClassVar[ConfigFinder] = ConfigFinder()
 
     def __init__(self, tree: ast.Module, filename: str = "stdin", lines: Sequence[str] = ()) -> None:
         self.tree = tree
@@ -56,8 +55,8 @@ class MlflowNamingChecker:
     @classmethod
     def parse_options(cls, options: Any) -> None:
         """Validate the options once; remember them as overrides of the pyproject settings."""
-        cls._finder = ConfigFinder()
-        cls._overrides, cls._option_error = {}, None
+        overrides: dict[str, Any] = {}
+        cls._config_source, cls._option_error = ConfigSource(), None
         for flag, (key, _) in _OPTIONS.items():
             value = getattr(options, flag[2:].replace("-", "_"), None)
             if value is None or value == []:
@@ -67,7 +66,8 @@ class MlflowNamingChecker:
             except ConfigError as error:
                 cls._option_error = str(error)
                 return
-            cls._overrides[field] = typed
+            overrides[field] = tuple(typed) if isinstance(typed, list) else typed
+        cls._config_source = ConfigSource().overriding(**overrides)
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:
         """Yield ``(line, column, "MLN00X message", type)`` for flake8."""
@@ -76,7 +76,7 @@ class MlflowNamingChecker:
             return
         path = None if self.filename in ("-", "stdin") else self.filename
         try:
-            config: Config = self._finder.for_path(path).with_overrides(**self._overrides)
+            config: Config = self._config_source.for_path(path)
         except ConfigError as error:
             yield 1, 0, f"{CONFIG_ERROR_CODE} {error}", type(self)
             return

@@ -24,7 +24,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Mapping
 
-from .config import Config, shared_finder
+from .config import Config, ConfigSource
 from .naming import RunNameError, validate_run_name
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers only; never imported at run time
@@ -63,7 +63,8 @@ FAILURE_REASON_MAX_LENGTH = 500
 GIT_TIMEOUT_SECONDS = 5.0
 #: MLflow's name for the tag that carries the run name; MLN001 accepts it instead of run_name.
 _RUN_NAME_TAG = "mlflow.runName"
-_INSTALL_HINT = "pip install 'flake8-mlflow-naming[runtime]'"
+#: How to get MLflow; every message about a missing MLflow says it.
+INSTALL_HINT = "pip install 'flake8-mlflow-naming[runtime]'"
 
 
 class MlflowNotInstalledError(ImportError):
@@ -82,7 +83,7 @@ def _import_mlflow() -> Any:
         import mlflow
     except ImportError as error:
         raise MlflowNotInstalledError(
-            f"tracked_run needs MLflow, which cannot be imported ({error}); install it with: {_INSTALL_HINT}"
+            f"tracked_run needs MLflow, which cannot be imported ({error}); install it with: {INSTALL_HINT}"
         ) from error
     return mlflow
 
@@ -113,7 +114,7 @@ def tracked_run(run_name: str | None = None, *, config: Config | None = None, **
     mlflow = _import_mlflow()
     if config is None:
         # for_path wants a file; the folder searched first is its parent, the cwd.
-        config = shared_finder().for_path(Path.cwd() / "pyproject.toml")
+        config = ConfigSource().for_path(Path.cwd() / "pyproject.toml")
     tags = dict(start_run_kwargs.pop("tags", None) or {})
     run_id = start_run_kwargs.get("run_id")
     name = run_name if run_name not in (None, "") else tags.get(_RUN_NAME_TAG)

@@ -22,10 +22,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from flake8_mlflow_naming.config import Config, ConfigFinder
-from flake8_mlflow_naming.engine import SourceError, lint_source
-from flake8_mlflow_naming.fix.run import FixError, FixOptions, FixResult, fix_source
-from flake8_mlflow_naming.runner import check_file
+from flake8_mlflow_naming.config import Config, ConfigFinder, ConfigSource
+from flake8_mlflow_naming.lint.engine import SourceError, lint_source
+from flake8_mlflow_naming.fix.loop import FixError, FixOptions, FixResult, fix_source
+from flake8_mlflow_naming.check import check_file
 
 from .strategies import mlflow_programs
 
@@ -40,7 +40,7 @@ FIX_EXAMPLES = max(15, OWN_EXAMPLES // 3) if "MLFLOW_NAMING_SOAK_EXAMPLES" not i
 
 WRAPPER = "team.tracking.tracked_run"
 CONFIG = Config(run_wrapper=WRAPPER)
-MIGRATE = FixOptions(unsafe=True, wrapper=WRAPPER)
+MIGRATE = FixOptions(unsafe=True)
 SAFE = FixOptions(unsafe=False)
 
 _SETTINGS = dict(deadline=None, suppress_health_check=list(HealthCheck), derandomize=False)
@@ -161,7 +161,7 @@ def test_flake8_and_check_agree(source):
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "t.py"
         path.write_bytes(source.encode("utf-8", "surrogatepass"))
-        result = check_file(str(path), ConfigFinder())
+        result = check_file(str(path), ConfigSource())
         if result.error is not None:
             return
         ours = sorted((f.line, f.col + 1, f.code) for f in result.findings)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from flake8_mlflow_naming.config import Config
-from flake8_mlflow_naming.engine import lint_source
+from flake8_mlflow_naming.lint.engine import lint_source
 from flake8_mlflow_naming.uris import mask_credentials
 
 

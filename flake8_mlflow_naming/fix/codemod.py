@@ -14,9 +14,9 @@ from pathlib import Path
 import libcst as cst
 from libcst.codemod import CodemodCommand, CodemodContext, SkipFile
 
-from ..config import ConfigError, ConfigFinder
-from ..engine import SourceError
-from .run import FixError, FixOptions, FixResult, fix_source
+from ..config import ConfigError, ConfigSource
+from ..lint.parse import SourceError
+from .loop import FixError, FixOptions, FixResult, fix_source
 
 
 class MigrateToWrapper(CodemodCommand):
@@ -30,15 +30,13 @@ class MigrateToWrapper(CodemodCommand):
 
     def __init__(self, context: CodemodContext, wrapper: str | None = None) -> None:
         super().__init__(context)
-        self.options = FixOptions(unsafe=True, wrapper=wrapper, write=False)
-        self.finder = ConfigFinder()
+        self.options = FixOptions(unsafe=True, write=False)
+        self.config_source = ConfigSource().overriding(run_wrapper=wrapper)
 
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
         path = self.context.filename or "-"
         try:
-            config = self.finder.for_path(None if path == "-" else Path(path))
-            if self.options.wrapper:
-                config = config.with_overrides(run_wrapper=self.options.wrapper)
+            config = self.config_source.for_path(None if path == "-" else Path(path))
             fixed = fix_source(tree.bytes, path, config, self.options, FixResult(path))
         except (ConfigError, SourceError, FixError) as error:
             raise SkipFile(str(error)) from None

@@ -1,0 +1,155 @@
+"""The ``mlflow-naming`` command line: the parser and the entry point.
+
+The ``cli`` package is the only layer that parses arguments, prints or exits. Each
+subcommand lives in its own module (:mod:`.check`, :mod:`.fix`, :mod:`.audit`, :mod:`.rule`)
+and is imported only when it runs: ``check`` never loads libcst, and only ``audit`` loads
+MLflow. Exit codes follow Ruff: 0 clean, 1 findings, 2 errors. Every error is one line; no
+traceback reaches the user.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from pathlib import Path
+from typing import Callable, Sequence
+
+from .. import __version__
+from ..config import ConfigError
+from . import output
+from .options import (
+    EXIT_CLEAN,
+    EXIT_ERROR,
+    EXIT_INTERRUPTED,
+    ArgumentParser,
+    add_jobs_option,
+    add_selection_options,
+    positive_int,
+    wrapper_name,
+)
+
+
+def _lazy(module: str, name: str) -> Callable[[argparse.Namespace], int]:
+    """The handler ``name`` of subcommand module ``module``, imported only when it runs."""
+
+    def handler(args: argparse.Namespace) -> int:
+        return getattr(importlib.import_module(f"{__package__}.{module}"), name)(args)
+
+    return handler
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every subcommand."""
+    parser = ArgumentParser(prog="mlflow-naming", description="Lint MLflow run naming, wrapper use and artifact paths.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=ArgumentParser)
+
+    check = commands.add_parser("check", help="report findings")
+    check.add_argument("paths", nargs="+", metavar="PATH", help="files and folders ('-' reads standard input)")
+    add_jobs_option(check)
+    add_selection_options(check)
+    check.add_argument(
+        "--output-format",
+        choices=tuple(output.FORMATS),
+        default="concise",
+        help="concise (default: path:line:col: CODE message), json, github (workflow annotations), sarif, junit",
+    )
+    check.add_argument("--statistics", action="store_true", help="print the number of findings per code instead of the findings")
+    check.add_argument("--exit-zero", action="store_true", help="exit 0 even if there are findings (errors still exit 2)")
+    check.set_defaults(handler=_lazy("check", "run_check"))
+
+    rule = commands.add_parser("rule", help="show a rule's documentation")
+    rule.add_argument("code", nargs="?", help="e.g. MLN001; without it, list the rules")
+    rule.add_argument("--all", action="store_true", help="print every rule's documentation")
+    rule.set_defaults(handler=_lazy("rule", "run_rule"))
+
+    _register_fix(commands)
+    _register_audit(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``mlflow-naming`` console script."""
+    _interrupt_on_sigterm()
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "statistics", False) and args.output_format not in output.STATISTICS_FORMATS:
+        parser.error(f"--statistics works with --output-format {' or '.join(output.STATISTICS_FORMATS)}")
+    try:
+        return args.handler(args)
+    except ConfigError as error:
+        sys.stderr.write(f"mlflow-naming: error: {error}\n")
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        sys.stderr.write("mlflow-naming: interrupted; every file is either as it was or completely fixed\n")
+        return EXIT_INTERRUPTED
+    except Exception as error:  # a worker process killed mid-run (BrokenProcessPool)
+        if type(error).__name__ != "BrokenProcessPool":
+            raise
+        sys.stderr.write("mlflow-naming: a worker process died; every file is either as it was or completely fixed\n")
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        return EXIT_CLEAN
+
+
+def _interrupt_on_sigterm() -> None:
+    """Treat SIGTERM like Ctrl-C, so cleanup runs (worker processes inherit the handler).
+
+    Writes are atomic either way; this also removes a half-written temporary file.
+    """
+    import signal
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:  # not the main thread (embedded use): leave signals alone
+        pass
+
+
+def _register_fix(commands: argparse._SubParsersAction) -> None:
+    fix = commands.add_parser("fix", help="apply fixes (safe ones unless --unsafe-fixes)")
+    fix.add_argument("paths", nargs="+", metavar="PATH", help="files and folders ('-': standard input to standard output)")
+    fix.add_argument("--unsafe-fixes", action="store_true", help="also apply fixes that may change behaviour")
+    fix.add_argument("--diff", action="store_true", help="print a diff instead of writing files")
+    add_jobs_option(fix)
+    add_selection_options(fix)
+    fix.set_defaults(handler=_lazy("fix", "run_fix"))
+
+    migrate = commands.add_parser("migrate", help="codemod legacy scripts: every fix, unsafe included")
+    migrate.add_argument("paths", nargs="+", metavar="PATH", help="files and folders ('-': standard input to standard output)")
+    migrate.add_argument("--wrapper", type=wrapper_name, help="dotted path of the team wrapper to migrate to (overrides run-wrapper)")
+    migrate.add_argument("--diff", action="store_true", help="print a diff instead of writing files")
+    add_jobs_option(migrate)
+    add_selection_options(migrate)
+    migrate.set_defaults(handler=_lazy("fix", "run_migrate"))
+
+
+def _register_audit(commands: argparse._SubParsersAction) -> None:
+    audit = commands.add_parser(
+        "audit", help="audit the runs in a tracking store; plan, apply and undo renames (needs the runtime extra)"
+    )
+    audit.add_argument("--tracking-uri", required=True, metavar="URI", help="the MLflow tracking server or store")
+    audit.add_argument(
+        "--experiment", action="append", default=[], metavar="NAME_OR_ID", help="audit only this experiment (repeatable)"
+    )
+    audit.add_argument("--output-format", choices=("text", "json", "csv"), default="text", help="text (default), json, csv")
+    audit.add_argument(
+        "--stale-after", type=float, default=24.0, metavar="HOURS", help="report runs RUNNING longer than this (default 24; 0: never)"
+    )
+    audit.add_argument("--page-size", type=positive_int, default=1000, metavar="N", help="runs per search_runs page (default 1000)")
+    audit.add_argument("--config", type=Path, help="use this pyproject.toml instead of searching for one")
+    action = audit.add_mutually_exclusive_group()
+    action.add_argument("--plan", type=Path, metavar="FILE", help="also write a rename plan (CSV) for badly named runs")
+    action.add_argument("--apply", type=Path, metavar="FILE", help="rename runs as a plan says (no audit)")
+    action.add_argument("--undo", type=Path, metavar="FILE", help="restore the names recorded in an undo file")
+    audit.add_argument("--undo-file", type=Path, metavar="FILE", help="where --apply records renames (default: FILE.undo.csv)")
+    audit.add_argument("--dry-run", action="store_true", help="with --apply or --undo: print what would change, change nothing")
+
+    audit.set_defaults(handler=_lazy("audit", "run_audit"))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

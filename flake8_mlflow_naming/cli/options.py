@@ -1,0 +1,75 @@
+"""What every subcommand shares: exit codes, the one-line argument parser, and the common options.
+
+The only place exit codes are defined. Options are turned into the library's own objects
+here (codes into a frozenset, ``--config`` into a :class:`..config.ConfigSource`), so
+nothing below the command line ever sees an ``argparse.Namespace``.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ..codes import ALL_CODES, CodeListError, parse_code_text, selected
+from ..config import ConfigError, ConfigSource, parse_setting
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+#: Ctrl-C or SIGTERM, as shells report a process ended by SIGINT.
+EXIT_INTERRUPTED = 130
+
+
+class ArgumentParser(argparse.ArgumentParser):
+    """argparse that reports a usage error in one line and exits 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(EXIT_ERROR, f"mlflow-naming: error: {message} (see --help)\n")
+
+
+def code_list(text: str) -> tuple[str, ...]:
+    """An argparse type: ``MLN001,MLN003`` → validated codes or prefixes."""
+    try:
+        return parse_code_text(text)
+    except CodeListError as error:
+        raise argparse.ArgumentTypeError(str(error).replace("names ", "", 1)) from None
+
+
+def positive_int(text: str) -> int:
+    """An argparse type: a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive whole number, not {text!r}")
+    return value
+
+
+def wrapper_name(text: str) -> str:
+    """An argparse type: a dotted wrapper path, validated as the ``run-wrapper`` key is."""
+    try:
+        return parse_setting("run-wrapper", text, "--wrapper")[1]
+    except ConfigError as error:
+        raise argparse.ArgumentTypeError(str(error).split("] ", 1)[-1]) from None
+
+
+def add_selection_options(parser: argparse.ArgumentParser) -> None:
+    """``--select``/``--ignore``/``--config``/``--stdin-filename``, shared by check, fix and migrate."""
+    parser.add_argument("--select", type=code_list, help="only these rule codes or prefixes (comma-separated)")
+    parser.add_argument("--ignore", type=code_list, help="skip these rule codes or prefixes (comma-separated)")
+    parser.add_argument("--config", type=Path, help="use this pyproject.toml instead of searching for one")
+    parser.add_argument("--stdin-filename", help="the path to report (and find configuration for) when reading -")
+
+
+def add_jobs_option(parser: argparse.ArgumentParser) -> None:
+    """``-j/--jobs``, shared by check, fix and migrate."""
+    parser.add_argument("-j", "--jobs", type=positive_int, default=1, help="worker processes (default 1)")
+
+
+def selected_codes(args: argparse.Namespace) -> frozenset[str]:
+    """The codes the command line asks for (configuration filters apply on top)."""
+    return selected(ALL_CODES, args.select or (), args.ignore or ())
+
+
+def config_source(args: argparse.Namespace) -> ConfigSource:
+    """Where this invocation's configuration comes from (``--config``, ``migrate --wrapper``)."""
+    return ConfigSource(getattr(args, "config", None)).overriding(run_wrapper=getattr(args, "wrapper", None))

@@ -1,0 +1,314 @@
+"""How ``mlflow-naming check`` reports: one renderer per ``--output-format``.
+
+Every renderer takes the whole list of :class:`~.runner.FileResult` and returns text, so a
+file that could not be checked (unparsable, unreadable, bad configuration) is reported in
+the same document as the findings and the output stays valid JSON / SARIF / XML.
+
+Columns: ``concise`` and ``json`` print flake8's column (the ``ast`` UTF-8 byte offset
+plus one), so they match ``flake8`` line for line. ``github`` and ``sarif`` are read by
+user interfaces that count characters, so they print 1-based Unicode code point columns
+(SARIF says so with ``columnKind``).
+
+Notebooks: a finding in a ``.ipynb`` file counts its line within a cell, the 1-based index of
+the cell among all the notebook's cells. ``concise`` and ``junit`` print ``path:cell N:line:col``,
+``json`` adds ``"cell": N``, ``sarif`` puts the cell in the result's ``properties`` (and the
+region counts in that cell), and ``github`` annotates the file as a whole with the cell, line and
+column in the message (the diff view cannot point inside a cell).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import textwrap
+from collections import Counter
+from pathlib import Path, PurePath
+from typing import Callable, Sequence
+from urllib.parse import quote
+from xml.etree import ElementTree
+
+from .. import __version__
+from ..check import FileError, FileResult
+from ..lint.findings import Applicability, Finding
+from ..lint.parse import SourceError, decode
+from ..lint.rules import ALL_RULES, RULES_BY_CODE
+from ..sources.notebook import is_notebook
+
+TOOL = "mlflow-naming"
+SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def location(path: str, line: int, col: int, cell: int | None = None) -> str:
+    """``path:line:col`` with flake8's 1-based column (``col`` is 0-based); ``path:cell N:line:col`` in a notebook."""
+    return f"{path}:cell {cell}:{line}:{col + 1}" if cell is not None else f"{path}:{line}:{col + 1}"
+
+
+def cell_of(finding: Finding) -> int | None:
+    """The notebook cell of a finding (None outside notebooks)."""
+    return getattr(finding, "cell", None)
+
+
+def format_finding(path: str, finding: Finding) -> str:
+    """``path:line:col: CODE message``, as flake8 prints it (``path:cell N:line:col`` in a notebook)."""
+    return f"{location(path, finding.line, finding.col, cell_of(finding))}: {finding.code} {finding.message}"
+
+
+def format_error(path: str, error: FileError) -> str:
+    """``path:line:col: error: message`` for a file that could not be checked or fixed."""
+    return f"{location(path, error.line, error.col, error.cell)}: error: {error.message}"
+
+
+def concise(results: Sequence[FileResult]) -> str:
+    """``path:line:col: CODE message`` per finding, ``path:line:col: error: message`` per error."""
+    lines = []
+    for result in results:
+        if result.error is not None:
+            lines.append(format_error(result.path, result.error))
+        lines.extend(format_finding(result.path, f) for f in result.findings)
+    return "".join(line + "\n" for line in lines)
+
+
+def json_list(results: Sequence[FileResult]) -> str:
+    """A JSON list with one object per finding; a file that could not be checked is an object with ``code: null``."""
+    items = []
+    for result in results:
+        if result.error is not None:
+            error = result.error
+            where = {"row": error.line, "column": error.col + 1}
+            item = {"code": None, "message": error.message, "filename": result.path, "location": where, "end_location": where, "fix": None}
+            if error.cell is not None:
+                item["cell"] = error.cell
+            items.append(item)
+        for f in result.findings:
+            fix = None if f.fix is None else {"applicability": f.fix.applicability.value, "message": f.fix.description}
+            item = {
+                "code": f.code,
+                "message": f.message,
+                "filename": result.path,
+                "location": {"row": f.line, "column": f.col + 1},
+                "end_location": {"row": f.end_line or f.line, "column": (f.end_col if f.end_line else f.col) + 1},
+                "fix": fix,
+            }
+            if cell_of(f) is not None:
+                item["cell"] = cell_of(f)
+            items.append(item)
+    return json.dumps(items, indent=2, ensure_ascii=False) + "\n"
+
+
+def github(results: Sequence[FileResult]) -> str:
+    """GitHub Actions workflow commands: one ``::error`` annotation per finding or error."""
+    lines = []
+    for result in results:
+        columns = _Columns(result)
+        if result.error is not None:
+            problem = result.error
+            props = {"file": result.path, "line": problem.line, "col": columns.of(problem.line, problem.col), "title": f"{TOOL} error"}
+            if problem.cell is not None:
+                props = {"file": result.path, "title": f"{TOOL} error"}
+                column = columns.of(problem.line, problem.col, problem.cell)
+                lines.append(_command("error", props, f"cell {problem.cell}, line {problem.line}, col {column}: {problem.message}"))
+                continue
+            lines.append(_command("error", props, problem.message))
+        for f in result.findings:
+            if cell_of(f) is not None:
+                where = f"cell {cell_of(f)}, line {f.line}, col {columns.of(f.line, f.col, cell_of(f))}"
+                lines.append(_command("error", {"file": result.path, "title": f.code}, f"{where}: {f.message}"))
+                continue
+            end_line, end_col = _end(f)
+            props = {
+                "file": result.path,
+                "line": f.line,
+                "col": columns.of(f.line, f.col),
+                "endLine": end_line,
+                "endColumn": columns.of(end_line, end_col),
+                "title": f.code,
+            }
+            lines.append(_command("error", props, f.message))
+    return "".join(line + "\n" for line in lines)
+
+
+def sarif(results: Sequence[FileResult]) -> str:
+    """A SARIF 2.1.0 log: every rule, every finding, and errors as tool execution notifications."""
+    rule_index = {rule.code: i for i, rule in enumerate(ALL_RULES)}
+    findings, notifications = [], []
+    for result in results:
+        columns = _Columns(result)
+        artifact = {"uri": _uri(result.path)}
+        if result.error is not None:
+            problem = result.error
+            region = {"startLine": problem.line, "startColumn": columns.of(problem.line, problem.col, problem.cell)}
+            notification = {
+                "level": "error",
+                "message": {"text": problem.message},
+                "locations": [{"physicalLocation": {"artifactLocation": artifact, "region": region}}],
+            }
+            if problem.cell is not None:
+                notification["properties"] = {"cell": problem.cell}
+            notifications.append(notification)
+        for f in result.findings:
+            end_line, end_col = _end(f)
+            region = {
+                "startLine": f.line,
+                "startColumn": columns.of(f.line, f.col, cell_of(f)),
+                "endLine": end_line,
+                "endColumn": columns.of(end_line, end_col, cell_of(f)),
+            }
+            item = {
+                "ruleId": f.code,
+                "level": "error",
+                "message": {"text": f.message},
+                "locations": [{"physicalLocation": {"artifactLocation": artifact, "region": region}}],
+            }
+            if f.code in rule_index:
+                item["ruleIndex"] = rule_index[f.code]
+            if cell_of(f) is not None:
+                # SARIF has no notion of notebook cells: the region counts lines within this cell.
+                item["properties"] = {"cell": cell_of(f)}
+            findings.append(item)
+    log = {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": TOOL,
+                        "version": __version__,
+                        "informationUri": "https://pypi.org/project/flake8-mlflow-naming/",
+                        "rules": [_sarif_rule(rule) for rule in ALL_RULES],
+                    }
+                },
+                "columnKind": "unicodeCodePoints",
+                "invocations": [{"executionSuccessful": not notifications, "toolExecutionNotifications": notifications}],
+                "results": findings,
+            }
+        ],
+    }
+    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+
+
+def junit(results: Sequence[FileResult]) -> str:
+    """JUnit XML: one test suite, one test case per file, one ``<failure>`` per finding, ``<error>`` per error."""
+    failures = sum(len(r.findings) for r in results)
+    errors = sum(r.error is not None for r in results)
+    suites = ElementTree.Element("testsuites", name=TOOL, tests=str(len(results)), failures=str(failures), errors=str(errors))
+    suite = ElementTree.SubElement(
+        suites, "testsuite", name=TOOL, tests=str(len(results)), failures=str(failures), errors=str(errors)
+    )
+    for result in results:
+        case = ElementTree.SubElement(suite, "testcase", name=result.path, classname=result.path, file=result.path)
+        if result.error is not None:
+            problem = result.error
+            error = ElementTree.SubElement(case, "error", message=problem.message, type="error")
+            error.text = f"{location(result.path, problem.line, problem.col, problem.cell)}: {problem.message}"
+        for f in result.findings:
+            failure = ElementTree.SubElement(case, "failure", message=f"{f.code} {f.message}", type=f.code)
+            failure.text = format_finding(result.path, f)
+    ElementTree.indent(suites)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ElementTree.tostring(suites, encoding="unicode") + "\n"
+
+
+FORMATS: dict[str, Callable[[Sequence[FileResult]], str]] = {
+    "concise": concise,
+    "json": json_list,
+    "github": github,
+    "sarif": sarif,
+    "junit": junit,
+}
+#: The formats ``--statistics`` can be printed in.
+STATISTICS_FORMATS = ("concise", "json")
+
+
+def statistics(results: Sequence[FileResult], output_format: str) -> str:
+    """Counts per code, most frequent first: ``count<TAB>code<TAB>[*] name`` after any errors, or JSON objects."""
+    counts = Counter(f.code for r in results for f in r.findings)
+    # Like Ruff's ``[*]``: the code has findings that ``mlflow-naming fix`` fixes without ``--unsafe-fixes``.
+    fixable = {f.code for r in results for f in r.findings if f.fix is not None and f.fix.applicability is Applicability.SAFE}
+    rows = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    if output_format == "json":
+        items = [{"code": code, "name": _name(code), "count": count, "fixable": code in fixable} for code, count in rows]
+        return json.dumps(items, indent=2) + "\n"
+    errors = concise([FileResult(r.path, error=r.error) for r in results if r.error])
+    width = len(str(rows[0][1])) if rows else 1
+    table = "".join(f"{count:>{width}}\t{code}\t{'[*] ' if code in fixable else ''}{_name(code)}\n" for code, count in rows)
+    return errors + table
+
+
+def _name(code: str) -> str:
+    rule = RULES_BY_CODE.get(code)
+    return rule.name if rule else code
+
+
+def _end(finding: Finding) -> tuple[int, int]:
+    """End line and byte column; a finding without an end ends where it starts."""
+    return (finding.end_line, finding.end_col) if finding.end_line else (finding.line, finding.col)
+
+
+class _Columns:
+    """Turns ``ast`` byte columns into 1-based code point columns, using the file's source."""
+
+    def __init__(self, result: FileResult) -> None:
+        self._lines: list[str] = []
+        self._cells: dict[int, list[str]] = {}
+        source = result.source
+        if source is None and result.error is None and result.findings:
+            # Results from worker processes (``-j``) may come back without their source.
+            try:
+                source = Path(result.path).read_bytes()
+            except OSError:
+                source = None
+        if source is not None and is_notebook(result.path):
+            from ..sources.notebook import load
+
+            try:
+                self._cells = {cell.index: cell.text.split("\n") for cell in load(source).cells}
+            except SourceError:
+                pass
+        elif source is not None:
+            try:
+                self._lines = _LINE_BREAK.split(decode(source))
+            except SourceError:
+                pass
+
+    def of(self, line: int, byte_col: int, cell: int | None = None) -> int:
+        lines = self._lines if cell is None else self._cells.get(cell, [])
+        if not 1 <= line <= len(lines):
+            return byte_col + 1
+        prefix = lines[line - 1].encode("utf-8")[:byte_col]
+        return len(prefix.decode("utf-8", errors="ignore")) + 1
+
+
+def _command(name: str, props: dict[str, object], message: str) -> str:
+    """A workflow command, escaped as the GitHub Actions runner expects."""
+
+    def data(text: str) -> str:
+        return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+    def prop(value: object) -> str:
+        return data(str(value)).replace(":", "%3A").replace(",", "%2C")
+
+    return f"::{name} " + ",".join(f"{key}={prop(value)}" for key, value in props.items()) + f"::{data(message)}"
+
+
+def _uri(path: str) -> str:
+    """A URI reference for ``path``: relative ones stay relative (to the checkout), absolute ones become ``file:``."""
+    if Path(path).is_absolute():
+        return Path(path).as_uri()
+    return quote(PurePath(path).as_posix())
+
+
+def _sarif_rule(rule) -> dict:
+    return {
+        "id": rule.code,
+        "name": rule.name,
+        "shortDescription": {"text": _plain(rule.summary)},
+        "fullDescription": {"text": _plain(rule.what_it_does), "markdown": textwrap.dedent(rule.what_it_does).strip()},
+        "help": {"text": _plain(rule.why_bad), "markdown": rule.documentation()},
+        "defaultConfiguration": {"level": "error"},
+    }
+
+
+def _plain(markdown: str) -> str:
+    """Markdown prose as one plain-text paragraph."""
+    return " ".join(textwrap.dedent(markdown).replace("`", "").split())

@@ -1,0 +1,60 @@
+"""``# noqa`` and ``# flake8: noqa``, honoured exactly as flake8 honours them."""
+
+from __future__ import annotations
+
+import re
+import tokenize
+from typing import Sequence
+
+from .findings import Finding
+
+# The same patterns flake8 uses, so ``check`` honours exactly the comments flake8 honours.
+NOQA_INLINE = re.compile(r"# noqa(?::[\s]?(?P<codes>([A-Z]+[0-9]+(?:[,\s]+)?)+))?", re.IGNORECASE)
+NOQA_FILE = re.compile(r"\s*# flake8[:=]\s*noqa(?P<codes>:\s?(.*))?", re.IGNORECASE)
+
+
+def without_noqa(findings: Sequence[Finding], lines: Sequence[str]) -> list[Finding]:
+    """Drop findings silenced by ``# noqa`` / ``# flake8: noqa``, exactly as flake8 does."""
+    if not any("noqa" in line.lower() for line in lines):
+        return list(findings)  # nothing to honour: skip tokenizing the file
+    for line in lines:
+        match = NOQA_FILE.match(line)
+        if match is not None and not match.group("codes"):
+            return []
+    mapping = _noqa_line_mapping(lines)
+    kept = []
+    for finding in findings:
+        text = mapping.get(finding.line)
+        if text is None and 0 < finding.line <= len(lines):
+            text = lines[finding.line - 1]
+        match = NOQA_INLINE.search(text) if text else None
+        if match is None:
+            kept.append(finding)
+            continue
+        codes_text = match.group("codes")
+        if codes_text is None:
+            continue
+        codes = {c for c in re.split(r"[,\s]+", codes_text) if c}
+        if not (finding.code in codes or finding.code.startswith(tuple(codes))):
+            kept.append(finding)
+    return kept
+
+
+def _noqa_line_mapping(lines: Sequence[str]) -> dict[int, str]:
+    """flake8's mapping: each line → the text of the token run (multi-line strings joined) it is in."""
+    mapping: dict[int, str] = {}
+    low, high = len(lines) + 2, -1
+    try:
+        tokens = list(tokenize.generate_tokens(iter(lines).__next__))
+    except (tokenize.TokenError, SyntaxError):
+        return {}
+    for token in tokens:
+        if token.type in (tokenize.ENDMARKER, tokenize.DEDENT):
+            continue
+        low, high = min(low, token.start[0]), max(high, token.end[0])
+        if token.type in (tokenize.NL, tokenize.NEWLINE):
+            joined = "".join(lines[low - 1 : high])
+            for number in range(low, high + 1):
+                mapping[number] = joined
+            low, high = len(lines) + 2, -1
+    return mapping

@@ -1,0 +1,532 @@
+"""Map the names in one module to the dotted names of what they refer to.
+
+One pass over the tree records every binding (imports, defs, assignments, loop targets…)
+per scope, and every call with the context rules need (enclosing ``with`` blocks, loops,
+function). Rules then match calls on *resolved* names such as ``mlflow.start_run`` or
+``MlflowClient.create_run``, never on spelling, so ``import mlflow as mf``,
+``from mlflow import start_run as sr`` and ``self.client = mlflow.MlflowClient()`` all work,
+while ``from hydraflow import start_run`` or a local ``def start_run`` do not match.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from typing import Iterator
+
+from .mlflow_api import CLIENT_CLASS, CLIENT_PREFIX, RUN_NAME_TAG, RUN_NAME_TAG_CONSTANT, canonical
+
+@dataclass
+class Binding:
+    """One place that binds a name: what kind of binding, where, and what it binds to."""
+
+    position: tuple[int, int]
+    imported: str | None = None  # dotted name for imports
+    value: ast.expr | None = None  # assigned value for ``name = value``
+    annotation: ast.expr | None = None  # for annotated parameters
+    fallback: bool = False  # made in an ``except`` handler (``except ImportError: mlflow = None``)
+    #: For imports, the statement's form: (module, imported object or None, alias or None).
+    import_form: tuple[str, str | None, str | None] | None = None
+
+
+@dataclass
+class Scope:
+    """A module, class, function, lambda or comprehension scope."""
+
+    kind: str
+    node: ast.AST
+    parent: "Scope | None"
+    bindings: dict[str, list[Binding]] = field(default_factory=dict)
+    global_names: set[str] = field(default_factory=set)
+    star_imports: list[str] = field(default_factory=list)
+
+    def bind(self, name: str, binding: Binding) -> None:
+        self.bindings.setdefault(name, []).append(binding)
+
+
+@dataclass(frozen=True)
+class CallSite:
+    """A call with the context rules need, recorded once during the walk."""
+
+    node: ast.Call
+    parent: ast.AST
+    scope: Scope
+    #: ``with`` statements (same function) whose body contains the call, outermost first.
+    enclosing_withs: tuple[ast.With | ast.AsyncWith, ...]
+    #: The ``with`` statement and item index when the call is an item's context expression.
+    with_item: tuple[ast.With | ast.AsyncWith, int] | None
+    #: ``for`` loops (same function) whose body contains the call, outermost first.
+    loops: tuple[ast.For | ast.AsyncFor, ...]
+    function: str | None
+    class_name: str | None
+    #: The nearest ancestor that uses the call's value, past ``a if c else b`` and ``a or b``
+    #: (whose branches hand their value on), and the child of it on the way to the call.
+    consumer: ast.AST = None  # type: ignore[assignment]
+    consumer_child: ast.AST = None  # type: ignore[assignment]
+
+
+#: Expressions that pass a branch's value on to their own parent.
+_PASS_THROUGH = (ast.IfExp, ast.BoolOp)
+
+
+class ModuleIndex:
+    """Everything the rules know about one parsed module."""
+
+    def __init__(self, tree: ast.Module) -> None:
+        self.tree = tree
+        self.module_scope = Scope("module", tree, None)
+        self.calls: list[CallSite] = []
+        #: Parents of ``IfExp``/``BoolOp`` nodes, to find what consumes a call inside one.
+        self.pass_through_parents: dict[int, ast.AST] = {}
+        self.client_attributes: set[str] = set()
+        _Walker(self).walk(tree)
+        self._call_names: dict[int, str | None] = {}
+
+    # --- names ---------------------------------------------------------------------------
+
+    def lookup(self, name: str, scope: Scope, position: tuple[int, int]) -> Binding | None:
+        """The binding ``name`` refers to when used at ``position`` inside ``scope``."""
+        current: Scope | None = scope
+        first = True
+        while current is not None:
+            if first or current.kind != "class":
+                candidates = current.bindings.get(name)
+                if candidates:
+                    return _choose(candidates, position if first else None)
+            first = False
+            current = current.parent
+        return None
+
+    def qualified_name(self, expr: ast.expr, scope: Scope) -> str | None:
+        """The canonical dotted name of a ``Name``/``Attribute`` chain, or None if unknown."""
+        attributes: list[str] = []
+        while isinstance(expr, ast.Attribute):
+            attributes.append(expr.attr)
+            expr = expr.value
+        if not isinstance(expr, ast.Name):
+            return None
+        base = self._name_target(expr, scope)
+        if base is None:
+            return None
+        return canonical(".".join([base, *reversed(attributes)]))
+
+    def _name_target(self, name: ast.Name, scope: Scope) -> str | None:
+        binding = self.lookup(name.id, scope, (name.lineno, name.col_offset))
+        if binding is not None:
+            return binding.imported
+        star = self._star_import(scope)
+        if star is not None:
+            return f"{star}.{name.id}"
+        # Notebooks and ``%run`` includes use ``mlflow`` without importing it.
+        return "mlflow" if name.id == "mlflow" else None
+
+    def _star_import(self, scope: Scope | None) -> str | None:
+        while scope is not None:
+            for module in scope.star_imports:
+                if module == "mlflow" or module.startswith("mlflow."):
+                    return module
+            scope = scope.parent
+        return None
+
+    def import_behind(self, expr: ast.expr, scope: Scope) -> tuple[str, str | None, str | None] | None:
+        """The import statement form (module, object, alias) that the root name of ``expr`` comes from."""
+        while isinstance(expr, ast.Attribute):
+            expr = expr.value
+        if not isinstance(expr, ast.Name):
+            return None
+        binding = self.lookup(expr.id, scope, (expr.lineno, expr.col_offset))
+        return binding.import_form if binding is not None else None
+
+    def is_client(self, expr: ast.expr, scope: Scope, depth: int = 0) -> bool:
+        """True when ``expr`` evaluates to an ``MlflowClient`` (constructed, held in a name or attribute)."""
+        if depth > 5:
+            return False
+        if isinstance(expr, ast.Call):
+            return self.qualified_name(expr.func, scope) == CLIENT_CLASS
+        if isinstance(expr, ast.Attribute):
+            return expr.attr in self.client_attributes
+        if isinstance(expr, ast.Name):
+            binding = self.lookup(expr.id, scope, (expr.lineno, expr.col_offset))
+            if binding is None:
+                return False
+            if binding.value is not None:
+                return self.is_client(binding.value, scope, depth + 1)
+            if binding.annotation is not None:
+                return self._annotation_is_client(binding.annotation, scope)
+        return False
+
+    def _annotation_is_client(self, annotation: ast.expr, scope: Scope) -> bool:
+        if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
+            return annotation.value.rsplit(".", 1)[-1] == "MlflowClient"
+        return self.qualified_name(annotation, scope) == CLIENT_CLASS
+
+    def call_name(self, site: CallSite) -> str | None:
+        """``mlflow.start_run``, ``MlflowClient.create_run``, ``other.pkg.func``… or None."""
+        key = id(site.node)
+        if key not in self._call_names:
+            self._call_names[key] = self._resolve_call(site)
+        return self._call_names[key]
+
+    def _resolve_call(self, site: CallSite) -> str | None:
+        func = site.node.func
+        if isinstance(func, ast.Attribute) and self.is_client(func.value, site.scope):
+            return CLIENT_PREFIX + func.attr
+        return self.qualified_name(func, site.scope)
+
+    def module_constant(self, name: ast.Name, scope: Scope) -> ast.expr | None:
+        """The value of a module-level name assigned exactly once, when ``name`` refers to it."""
+        binding = self.lookup(name.id, scope, (name.lineno, name.col_offset))
+        candidates = self.module_scope.bindings.get(name.id, [])
+        if binding is None or len(candidates) != 1 or candidates[0] is not binding:
+            return None
+        return binding.value
+
+    def is_run_name_tag(self, expr: ast.expr, scope: Scope) -> bool:
+        """True for ``"mlflow.runName"`` or MLflow's ``MLFLOW_RUN_NAME`` constant."""
+        if isinstance(expr, ast.Constant):
+            return expr.value == RUN_NAME_TAG
+        return self.qualified_name(expr, scope) == RUN_NAME_TAG_CONSTANT
+
+
+def _choose(candidates: list[Binding], position: tuple[int, int] | None) -> Binding:
+    """Pick the binding in effect: the last one before the use (fallback bindings lose)."""
+    primary = [b for b in candidates if not b.fallback] or candidates
+    if position is None:
+        return primary[-1]
+    before = [b for b in primary if b.position < position]
+    return before[-1] if before else primary[0]
+
+
+#: Fields that never lead to a call or a binding: expression contexts and operator singletons.
+_INERT_FIELDS = frozenset({"ctx", "op", "ops", "type_comment", "kind"})
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _child_fields(cls: type) -> tuple[str, ...]:
+    """The fields of ``cls`` worth walking, computed once per node type."""
+    fields = _CHILD_FIELDS.get(cls)
+    if fields is None:
+        fields = _CHILD_FIELDS[cls] = tuple(f for f in cls._fields if f not in _INERT_FIELDS)  # type: ignore[attr-defined]
+    return fields
+
+
+def _child_nodes(node: ast.AST) -> list[ast.AST]:
+    """The direct child nodes of ``node`` that can hold calls or bindings, in field order."""
+    found: list[ast.AST] = []
+    for name in _child_fields(type(node)):
+        value = getattr(node, name, None)
+        if isinstance(value, ast.AST):
+            found.append(value)
+        elif isinstance(value, list):
+            found.extend(item for item in value if isinstance(item, ast.AST))
+    return found
+
+
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+
+
+class _Walker:
+    """The single pass that fills a :class:`ModuleIndex`."""
+
+    def __init__(self, index: ModuleIndex) -> None:
+        self.index = index
+        self.scope = index.module_scope
+        self.withs: tuple = ()
+        self.with_item: tuple | None = None
+        self.loops: tuple = ()
+        self.function: str | None = None
+        self.class_name: str | None = None
+        self.fallback = False
+
+    def walk(self, tree: ast.Module) -> None:
+        for statement in tree.body:
+            self.visit(statement, tree)
+
+    def visit(self, node: ast.AST, parent: ast.AST) -> None:
+        handler = _DISPATCH.get(type(node))
+        if handler is not None:
+            handler(self, node, parent)
+        else:
+            if isinstance(node, _PASS_THROUGH):
+                self.index.pass_through_parents[id(node)] = parent
+            self.children(node)
+
+    def children(self, node: ast.AST) -> None:
+        # Nodes without a handler are walked with an explicit stack, in the same pre-order
+        # as recursion would, so long expressions (``a + a + ...``, hundreds of terms) that
+        # Python itself compiles do not exhaust the recursion limit here.
+        stack = [(child, node) for child in reversed(_child_nodes(node))]
+        dispatch = _DISPATCH
+        while stack:
+            child, parent = stack.pop()
+            cls = type(child)
+            handler = dispatch.get(cls)
+            if handler is not None:
+                handler(self, child, parent)
+                continue
+            if cls is ast.IfExp or cls is ast.BoolOp:
+                self.index.pass_through_parents[id(child)] = parent
+            fields = _CHILD_FIELDS.get(cls) or _child_fields(cls)
+            for name in reversed(fields):
+                value = getattr(child, name, None)
+                if isinstance(value, ast.AST):
+                    stack.append((value, child))
+                elif value and isinstance(value, list):
+                    stack.extend((item, child) for item in reversed(value) if isinstance(item, ast.AST))
+
+    # --- bindings ------------------------------------------------------------------------
+
+    def bind(self, name: str, node: ast.AST, **details: object) -> None:
+        scope = self.scope
+        if name in scope.global_names:
+            scope = self.index.module_scope
+        elif scope.kind == "comprehension" and details.get("walrus"):
+            while scope.kind == "comprehension" and scope.parent is not None:
+                scope = scope.parent
+        details.pop("walrus", None)
+        position = (getattr(node, "lineno", 0), getattr(node, "col_offset", 0))
+        scope.bind(name, Binding(position, fallback=self.fallback, **details))  # type: ignore[arg-type]
+
+    def bind_target(self, target: ast.AST, value: ast.expr | None, statement: ast.AST) -> None:
+        if isinstance(target, ast.Name):
+            self.bind(target.id, statement, value=value)
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            for element in target.elts:
+                self.bind_target(element, None, statement)
+        elif isinstance(target, ast.Starred):
+            self.bind_target(target.value, None, statement)
+        elif isinstance(target, ast.Attribute) and value is not None:
+            if self.index.is_client(value, self.scope):
+                self.index.client_attributes.add(target.attr)
+
+    def visit_Import(self, node: ast.Import, parent: ast.AST) -> None:
+        for alias in node.names:
+            form = (alias.name, None, alias.asname)
+            if alias.asname:
+                self.bind(alias.asname, node, imported=alias.name, import_form=form)
+            else:
+                top = alias.name.split(".", 1)[0]
+                self.bind(top, node, imported=top, import_form=form)
+
+    def visit_ImportFrom(self, node: ast.ImportFrom, parent: ast.AST) -> None:
+        if node.level or not node.module:
+            for alias in node.names:
+                self.bind(alias.asname or alias.name, node, imported="." + alias.name)
+            return
+        for alias in node.names:
+            if alias.name == "*":
+                self.scope.star_imports.append(node.module)
+            else:
+                form = (node.module, alias.name, alias.asname)
+                self.bind(alias.asname or alias.name, node, imported=f"{node.module}.{alias.name}", import_form=form)
+
+    def visit_Global(self, node: ast.Global, parent: ast.AST) -> None:
+        self.scope.global_names.update(node.names)
+
+    def visit_Assign(self, node: ast.Assign, parent: ast.AST) -> None:
+        self.visit(node.value, node)
+        for target in node.targets:
+            self.visit_target_parts(target, node)
+            self.bind_target(target, node.value if len(node.targets) == 1 else None, node)
+
+    def visit_AnnAssign(self, node: ast.AnnAssign, parent: ast.AST) -> None:
+        self.visit(node.annotation, node)
+        if node.value is not None:
+            self.visit(node.value, node)
+        self.visit_target_parts(node.target, node)
+        if isinstance(node.target, ast.Name):
+            self.bind(node.target.id, node, value=node.value, annotation=node.annotation)
+        else:
+            self.bind_target(node.target, node.value, node)
+
+    def visit_AugAssign(self, node: ast.AugAssign, parent: ast.AST) -> None:
+        self.visit(node.value, node)
+        self.visit_target_parts(node.target, node)
+        self.bind_target(node.target, None, node)
+
+    def visit_target_parts(self, target: ast.AST, statement: ast.AST) -> None:
+        """Visit the expressions inside an assignment target (``a[f()] = …``, ``x.y = …``)."""
+        if isinstance(target, (ast.Attribute, ast.Subscript, ast.Starred)):
+            self.children(target)
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            for element in target.elts:
+                self.visit_target_parts(element, statement)
+
+    def visit_NamedExpr(self, node: ast.NamedExpr, parent: ast.AST) -> None:
+        self.visit(node.value, node)
+        self.bind(node.target.id, node, value=node.value, walrus=True)
+
+    def visit_ExceptHandler(self, node: ast.ExceptHandler, parent: ast.AST) -> None:
+        if node.type is not None:
+            self.visit(node.type, node)
+        if node.name:
+            self.bind(node.name, node)
+        saved, self.fallback = self.fallback, True
+        for statement in node.body:
+            self.visit(statement, node)
+        self.fallback = saved
+
+    def visit_MatchAs(self, node: ast.AST, parent: ast.AST) -> None:
+        self.children(node)
+        if getattr(node, "name", None):
+            self.bind(node.name, node)  # type: ignore[attr-defined]
+
+    visit_MatchStar = visit_MatchAs
+
+    def visit_MatchMapping(self, node: ast.AST, parent: ast.AST) -> None:
+        self.children(node)
+        if getattr(node, "rest", None):
+            self.bind(node.rest, node)  # type: ignore[attr-defined]
+
+    # --- scopes --------------------------------------------------------------------------
+
+    def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef, parent: ast.AST) -> None:
+        for decorator in node.decorator_list:
+            self.visit(decorator, node)
+        self.visit_signature_defaults(node.args, node)
+        if node.returns is not None:
+            self.visit(node.returns, node)
+        self.bind(node.name, node)
+        function_scope = Scope("function", node, self.scope)
+        self.bind_parameters(node.args, function_scope, node)
+        saved = self.enter(function_scope, function=node.name)
+        for statement in node.body:
+            self.visit(statement, node)
+        self.leave(saved)
+
+    visit_AsyncFunctionDef = visit_FunctionDef
+
+    def visit_Lambda(self, node: ast.Lambda, parent: ast.AST) -> None:
+        self.visit_signature_defaults(node.args, node)
+        lambda_scope = Scope("function", node, self.scope)
+        self.bind_parameters(node.args, lambda_scope, node)
+        saved = self.enter(lambda_scope, function=self.function)
+        self.visit(node.body, node)
+        self.leave(saved)
+
+    def visit_signature_defaults(self, args: ast.arguments, owner: ast.AST) -> None:
+        for default in [*args.defaults, *(d for d in args.kw_defaults if d is not None)]:
+            self.visit(default, owner)
+        for arg in self.all_parameters(args):
+            if arg.annotation is not None:
+                self.visit(arg.annotation, owner)
+
+    @staticmethod
+    def all_parameters(args: ast.arguments) -> list[ast.arg]:
+        parameters = [*args.posonlyargs, *args.args, *args.kwonlyargs]
+        parameters.extend(a for a in (args.vararg, args.kwarg) if a is not None)
+        return parameters
+
+    def bind_parameters(self, args: ast.arguments, scope: Scope, owner: ast.AST) -> None:
+        position = (getattr(owner, "lineno", 0), getattr(owner, "col_offset", 0))
+        for arg in self.all_parameters(args):
+            scope.bind(arg.arg, Binding(position, annotation=arg.annotation))
+
+    def visit_ClassDef(self, node: ast.ClassDef, parent: ast.AST) -> None:
+        for child in [*node.decorator_list, *node.bases, *node.keywords]:
+            self.visit(child, node)
+        self.bind(node.name, node)
+        saved = self.enter(Scope("class", node, self.scope), function=None, class_name=node.name)
+        for statement in node.body:
+            self.visit(statement, node)
+        self.leave(saved)
+
+    def visit_comprehension_node(self, node: ast.AST, parent: ast.AST) -> None:
+        saved = self.enter(Scope("comprehension", node, self.scope), function=self.function, keep_context=True)
+        for generator in node.generators:  # type: ignore[attr-defined]
+            self.visit(generator.iter, node)
+            self.bind_target(generator.target, None, node)
+            for condition in generator.ifs:
+                self.visit(condition, node)
+        for name in ("elt", "key", "value"):
+            if hasattr(node, name):
+                self.visit(getattr(node, name), node)
+        self.leave(saved)
+
+    visit_ListComp = visit_SetComp = visit_DictComp = visit_GeneratorExp = visit_comprehension_node
+
+    def enter(self, scope: Scope, function: str | None, class_name: str | None = None, keep_context: bool = False):
+        saved = (self.scope, self.withs, self.with_item, self.loops, self.function, self.class_name, self.fallback)
+        self.scope = scope
+        if not keep_context:
+            self.withs, self.loops = (), ()
+            self.class_name = class_name if class_name is not None else self.class_name
+            self.fallback = False
+        self.with_item = None
+        self.function = function
+        return saved
+
+    def leave(self, saved: tuple) -> None:
+        (self.scope, self.withs, self.with_item, self.loops, self.function, self.class_name, self.fallback) = saved
+
+    # --- context for rules -------------------------------------------------------------
+
+    def visit_With(self, node: ast.With | ast.AsyncWith, parent: ast.AST) -> None:
+        for position, item in enumerate(node.items):
+            saved_item, self.with_item = self.with_item, (node, position)
+            self.visit_with_context(item.context_expr, item)
+            self.with_item = saved_item
+            if item.optional_vars is not None:
+                self.visit_target_parts(item.optional_vars, node)
+                self.bind_target(item.optional_vars, None, node)
+        saved_withs, self.withs = self.withs, (*self.withs, node)
+        for statement in node.body:
+            self.visit(statement, node)
+        self.withs = saved_withs
+
+    visit_AsyncWith = visit_With
+
+    def visit_with_context(self, expr: ast.expr, item: ast.withitem) -> None:
+        if isinstance(expr, ast.Call):
+            self.record_call(expr, item, with_item=self.with_item)
+        else:
+            saved, self.with_item = self.with_item, None
+            self.visit(expr, item)
+            self.with_item = saved
+
+    def visit_For(self, node: ast.For | ast.AsyncFor, parent: ast.AST) -> None:
+        self.visit(node.iter, node)
+        self.visit_target_parts(node.target, node)
+        self.bind_target(node.target, None, node)
+        saved, self.loops = self.loops, (*self.loops, node)
+        for statement in node.body:
+            self.visit(statement, node)
+        self.loops = saved
+        for statement in node.orelse:
+            self.visit(statement, node)
+
+    visit_AsyncFor = visit_For
+
+    def visit_Call(self, node: ast.Call, parent: ast.AST) -> None:
+        self.record_call(node, parent, with_item=None)
+
+    def record_call(self, node: ast.Call, parent: ast.AST, with_item: tuple | None) -> None:
+        child, consumer = node, parent
+        while isinstance(consumer, _PASS_THROUGH) and not (isinstance(consumer, ast.IfExp) and consumer.test is child):
+            child, consumer = consumer, self.index.pass_through_parents.get(id(consumer))  # type: ignore[assignment]
+        self.index.calls.append(
+            CallSite(
+                node, parent, self.scope, self.withs, with_item, self.loops, self.function, self.class_name, consumer, child
+            )
+        )
+        saved, self.with_item = self.with_item, None
+        self.children(node)
+        self.with_item = saved
+
+
+#: Node type → handler, built once instead of a ``getattr`` by name for every node.
+_DISPATCH = {
+    getattr(ast, name[len("visit_") :]): function
+    for name, function in vars(_Walker).items()
+    if name.startswith("visit_") and name != "visit_target_parts" and isinstance(getattr(ast, name[len("visit_") :], None), type)
+}
+
+
+def iter_scope_nodes(root: ast.AST) -> Iterator[ast.AST]:
+    """Walk ``root``'s subtree without entering nested functions, lambdas or classes."""
+    todo = list(ast.iter_child_nodes(root))
+    while todo:
+        node = todo.pop()
+        yield node
+        if not isinstance(node, (*_FUNCTIONS, ast.Lambda, ast.ClassDef)):
+            todo.extend(ast.iter_child_nodes(node))

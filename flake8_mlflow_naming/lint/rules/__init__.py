@@ -1,0 +1,33 @@
+"""The registry: every rule, in code order. Adding a rule means adding its module and one line here
+(and its code and name in :mod:`...codes`, which a test keeps equal to this list)."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from .base import Rule
+from .mln001_run_without_name import RunWithoutName
+from .mln002_raw_start_run import RawStartRun
+from .mln003_run_name_schema import RunNameSchema
+from .mln004_untracked_artifact_path import UntrackedArtifactPath
+from .mln005_run_outside_with import RunOutsideWith
+from .mln006_nested_run_without_nested import NestedRunWithoutNested
+
+ALL_RULES: tuple[type[Rule], ...] = (
+    RunWithoutName,
+    RawStartRun,
+    RunNameSchema,
+    UntrackedArtifactPath,
+    RunOutsideWith,
+    NestedRunWithoutNested,
+)
+RULES_BY_CODE: dict[str, type[Rule]] = {rule.code: rule for rule in ALL_RULES}
+
+
+def api_names_of(rules: Iterable[type[Rule]]) -> frozenset[str]:
+    """The last names of every API the given rules match."""
+    return frozenset(name for rule in rules for name in rule.apis)
+
+
+#: Every API last name any rule matches, sorted: the prefilter's list.
+API_NAMES: tuple[str, ...] = tuple(sorted(api_names_of(ALL_RULES)))

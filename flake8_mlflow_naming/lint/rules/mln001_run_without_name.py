@@ -1,0 +1,255 @@
+"""MLN001: a run is started or created without a name."""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+from typing import Iterator
+
+from ..context import ModuleContext, literal_string
+from ..findings import Applicability, Finding, Fix, PositionalToKeyword, SetKeyword, Span
+from ..resolve import CallSite
+from ..mlflow_api import CREATE_RUN_PARAMETERS, MISSING, START_RUN_PARAMETERS, UNKNOWN, WRAPPER_PARAMETERS, BoundCall, bind, is_none_or_empty
+from .base import Invalid, Rule, Valid
+
+_RUN_ID = re.compile(r"[0-9a-f]{32}")
+
+
+class RunWithoutName(Rule):
+    code = "MLN001"
+    name = "run-without-name"
+    #: Last names of the MLflow APIs this rule matches (the prefilter and call index use them).
+    apis = ("start_run", "create_run")
+    #: The rule also matches calls of the configured ``run-wrapper``.
+    matches_wrapper = True
+    summary = "A run is started or created without a name."
+    what_it_does = """
+        Checks `mlflow.start_run`, `MlflowClient.create_run` and the configured team wrapper for
+        a missing `run_name`. `run_name=None` and `run_name=""` count as missing: MLflow treats
+        both as no name. Resuming a run (`run_id=` given) does not need a name, nor does a call
+        whose `tags` dict literal sets `"mlflow.runName"`, nor one that forwards `**kwargs`.
+
+        A string literal passed as start_run's first positional argument, or as create_run's
+        second, is also reported: those slots are `run_id` and `start_time`, so
+        `mlflow.start_run("baseline_run")` tries to resume a run called "baseline_run" instead
+        of naming a new one.
+    """
+    why_bad = """
+        MLflow names an unnamed run with a random adjective-animal-number such as
+        `clumsy-fish-158`. Months later nobody can tell which of 2,000 such runs produced the
+        production model.
+    """
+    example = """
+        import mlflow
+
+        with mlflow.start_run():
+            mlflow.log_param("lr", 0.01)
+    """
+    use_instead = """
+        import mlflow
+
+        with mlflow.start_run(run_name="resnet50_baseline"):
+            mlflow.log_param("lr", 0.01)
+    """
+    fix_safety = """
+        A name passed positionally in the wrong slot is moved to `run_name=`: **safe** (the call
+        could only fail before).
+
+        A missing name is filled from `run-name-template` (default `{module}_{function}`),
+        normalised to the schema and unique within the file; inside `for` loops the loop
+        variables are added as f-string fields (`f"train_main_fold_{fold}"`), so runs of a sweep
+        get distinct names: **unsafe**, because it changes what is stored in MLflow. When loop
+        values hold characters the schema forbids (a float `0.01`), the runtime wrapper will
+        reject the resulting name; rename such runs by hand.
+    """
+    options = """
+        - `run-wrapper`: the team wrapper is checked like `start_run` (its first positional
+          argument is `run_name`).
+        - `run-name-template`, `run-name-regex`, `run-name-max-length`: shape the fixed name.
+    """
+    VALID = [
+        Valid('import mlflow\nwith mlflow.start_run(run_name="resnet50_baseline"):\n    pass\n'),
+        Valid("import mlflow\nwith mlflow.start_run(None, None, name_variable):\n    pass\n"),
+        Valid("import mlflow\nwith mlflow.start_run(run_id=previous_run_id):\n    pass\n"),
+        Valid('import mlflow\nwith mlflow.start_run("0123456789abcdef0123456789abcdef"):\n    pass\n'),
+        Valid('import mlflow\nwith mlflow.start_run(tags={"mlflow.runName": "a_b"}):\n    pass\n'),
+        Valid("import mlflow\ndef go(**kwargs):\n    with mlflow.start_run(**kwargs):\n        pass\n"),
+        Valid('from mlflow import MlflowClient\nMlflowClient().create_run("0", run_name="etl_daily")\n'),
+        Valid("from hydraflow import start_run\nwith start_run():\n    pass\n"),
+    ]
+    INVALID = [
+        Invalid(
+            "import mlflow\nwith mlflow.start_run():\n    pass\n",
+            fixed='import mlflow\nwith mlflow.start_run(run_name="example_main"):\n    pass\n',
+            unsafe=True,
+        ),
+        Invalid(
+            "import mlflow\ndef train():\n    for fold in range(5):\n        with mlflow.start_run(run_name=None):\n            pass\n",
+            fixed='import mlflow\ndef train():\n    for fold in range(5):\n        with mlflow.start_run(run_name=f"example_train_fold_{fold}"):\n            pass\n',
+            unsafe=True,
+        ),
+        Invalid(
+            'import mlflow\nwith mlflow.start_run("baseline_run"):\n    pass\n',
+            fixed='import mlflow\nwith mlflow.start_run(run_name="baseline_run"):\n    pass\n',
+        ),
+        Invalid(
+            "import mlflow\ntags = {'team': 'vision'}\nwith mlflow.start_run(tags=tags):\n    pass\n",
+            fixed="import mlflow\ntags = {'team': 'vision'}\nwith mlflow.start_run(tags=tags, run_name=\"example_main\"):\n    pass\n",
+            unsafe=True,
+        ),
+        Invalid(
+            "from mlflow.tracking import MlflowClient\nclient = MlflowClient()\nrun = client.create_run(experiment_id)\n",
+            fixed='from mlflow.tracking import MlflowClient\nclient = MlflowClient()\nrun = client.create_run(experiment_id, run_name="example_main")\n',
+            unsafe=True,
+        ),
+        Invalid(
+            "from ml_platform.tracking import production_run\nwith production_run(experiment_id='1'):\n    pass\n",
+            fixed="from ml_platform.tracking import production_run\nwith production_run(experiment_id='1', run_name=\"example_main\"):\n    pass\n",
+            config={"run-wrapper": "ml_platform.tracking.production_run"},
+            unsafe=True,
+        ),
+    ]
+
+    def check(self, ctx: ModuleContext) -> Iterator[Finding]:
+        namer = _RunNamer(ctx)
+        for site in ctx.run_starts():
+            if ctx.is_wrapper(site):
+                finding = self._check_start(ctx, site, bind(site.node, WRAPPER_PARAMETERS), namer, wrapper=True)
+            else:
+                finding = self._check_start(ctx, site, bind(site.node, START_RUN_PARAMETERS), namer, wrapper=False)
+            if finding is not None:
+                yield finding
+        for site in ctx.client_calls("create_run"):
+            finding = self._check_create_run(ctx, site, namer)
+            if finding is not None:
+                yield finding
+
+    def _check_start(
+        self, ctx: ModuleContext, site: CallSite, bound: BoundCall, namer: "_RunNamer", wrapper: bool
+    ) -> Finding | None:
+        run_id = bound.get("run_id")
+        if not wrapper and bound.position_of("run_id") == 0:
+            value = literal_string(run_id)  # type: ignore[arg-type]
+            if value is not None and not _RUN_ID.fullmatch(value):
+                return self._misplaced_name(ctx, site, bound, value, "run_id", "start_run's first")
+        if run_id is UNKNOWN or (run_id is not MISSING and not is_none_or_empty(run_id)):
+            return None  # resuming an existing run, which already has its name
+        return self._missing_name(ctx, site, bound, START_RUN_PARAMETERS if not wrapper else WRAPPER_PARAMETERS, namer)
+
+    def _check_create_run(self, ctx: ModuleContext, site: CallSite, namer: "_RunNamer") -> Finding | None:
+        bound = bind(site.node, CREATE_RUN_PARAMETERS)
+        if bound.position_of("start_time") == 1:
+            value = literal_string(bound.get("start_time"))  # type: ignore[arg-type]
+            if value is not None:
+                return self._misplaced_name(ctx, site, bound, value, "start_time", "create_run's second")
+        return self._missing_name(ctx, site, bound, CREATE_RUN_PARAMETERS, namer)
+
+    def _misplaced_name(
+        self, ctx: ModuleContext, site: CallSite, bound: BoundCall, value: str, slot: str, where: str
+    ) -> Finding:
+        message = (
+            f"{value!r} is passed as {slot} ({where} positional parameter), not as the run's name; "
+            f"pass it as run_name="
+        )
+        fix = None
+        index = bound.parameters.index(slot)
+        if len(site.node.args) == index + 1 and bound.get("run_name") is MISSING:
+            renamed = (*bound.parameters[:index], "run_name")
+            fix = Fix(
+                "Pass the name as run_name=",
+                Applicability.SAFE,
+                (PositionalToKeyword(_span(site), renamed, index),),
+            )
+        return ctx.report(self.code, site.node, message, fix)
+
+    def _missing_name(
+        self, ctx: ModuleContext, site: CallSite, bound: BoundCall, parameters: tuple[str, ...], namer: "_RunNamer"
+    ) -> Finding | None:
+        run_name = bound.get("run_name")
+        if run_name is UNKNOWN or (run_name is not MISSING and not is_none_or_empty(run_name)):
+            return None
+        tags = bound.get("tags")
+        if tags is UNKNOWN or _tags_name_the_run(ctx, site, tags):
+            return None
+        what = "created" if parameters is CREATE_RUN_PARAMETERS else "started"
+        if run_name is MISSING:
+            problem = f"run {what} without a name"
+        else:
+            problem = f"run_name={ast.literal_eval(run_name)!r} counts as no name: run {what} without one"  # type: ignore[arg-type]
+        message = f"{problem}; MLflow will call it something like 'clumsy-fish-158'. Pass run_name= following the naming schema"
+        return ctx.report(self.code, site.node, message, self._name_fix(site, bound, parameters, namer))
+
+    def _name_fix(
+        self, site: CallSite, bound: BoundCall, parameters: tuple[str, ...], namer: "_RunNamer"
+    ) -> Fix | None:
+        value = namer.name_for(site)
+        if value is None:
+            return None
+        edits: list = []
+        position = bound.position_of("run_name")
+        if position is not None:
+            edits.append(PositionalToKeyword(_span(site), parameters, position))
+        edits.append(SetKeyword(_span(site), "run_name", value))
+        return Fix(f"Name the run {value}", Applicability.UNSAFE, tuple(edits))
+
+
+def _span(site: CallSite) -> Span:
+    return Span.of(site.node)
+
+
+def _tags_name_the_run(ctx: ModuleContext, site: CallSite, tags) -> bool:
+    """True when ``tags`` is a dict literal that sets ``mlflow.runName`` (or may, via ``**``)."""
+    if not isinstance(tags, ast.Dict):
+        return False
+    return any(key is None or ctx.index.is_run_name_tag(key, site.scope) for key in tags.keys)
+
+
+class _RunNamer:
+    """Invents schema-valid names, unique within the file, for the MLN001 fix."""
+
+    def __init__(self, ctx: ModuleContext) -> None:
+        self.ctx = ctx
+        self.used: set[str] = set()
+        for site in ctx.run_starts():
+            for keyword in site.node.keywords:
+                value = literal_string(keyword.value) if keyword.arg == "run_name" else None
+                if value:
+                    self.used.add(json.dumps(value))
+
+    def name_for(self, site: CallSite) -> str | None:
+        """Python source for a new name at ``site`` (a string or f-string literal), or None."""
+        config = self.ctx.config
+        raw = config.run_name_template.format(
+            module=self.ctx.module_stem, function=site.function or "main", **{"class": site.class_name or ""}
+        )
+        base = config.schema.normalise(raw)
+        if base is None:
+            return None
+        loop_names = [loop.target.id for loop in site.loops if isinstance(loop.target, ast.Name)]
+        number = 1
+        while True:
+            candidate = base if number == 1 else f"{base}_{number}"
+            source = self._source(candidate, loop_names)
+            if source is None or source not in self.used:
+                break
+            number += 1
+        if source is not None:
+            self.used.add(source)
+        return source
+
+    def _source(self, base: str, loop_names: list[str]) -> str | None:
+        """``"base"``, or ``f"base_fold_{fold}"`` inside loops; None if the schema rejects it."""
+        schema = self.ctx.config.schema
+        if not loop_names:
+            return json.dumps(base) if schema.problem(base) is None else None
+        parts: list[str | None] = [base]
+        text = base
+        for name in loop_names:
+            label = re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
+            separator = f"_{label}_" if label else "_"
+            parts += [separator, None]
+            text += separator + "{" + name + "}"
+        if schema.template_problem(parts) is not None:
+            return None
+        return "f" + json.dumps(text)

@@ -1,0 +1,201 @@
+"""MLN004: an artifact call points at a remote path MLflow does not track."""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+from typing import Iterator
+
+from ..context import ModuleContext
+from ..findings import Finding
+from ..resolve import CallSite
+from ...uris import mask_credentials
+from ..mlflow_api import (
+    CLIENT_LOG_ARTIFACT_PARAMETERS,
+    CLIENT_LOG_ARTIFACTS_PARAMETERS,
+    CREATE_EXPERIMENT_PARAMETERS,
+    FLAVOR_LOG_MODEL_PARAMETERS,
+    FLAVOR_SAVE_MODEL_PARAMETERS,
+    FLUENT_LOG_ARTIFACT_PARAMETERS,
+    FLUENT_LOG_ARTIFACTS_PARAMETERS,
+    PYFUNC_LOG_MODEL_PARAMETERS,
+    PYFUNC_SAVE_MODEL_PARAMETERS,
+    bind,
+)
+from .base import Invalid, Rule, Valid
+
+REMOTE_URI = re.compile(r"(?:(?:s3|s3a|s3n|gs|wasbs?|abfss?|hdfs|viewfs|r2|b2|ftp|sftp|https?)://|dbfs:/)", re.IGNORECASE)
+_PATH_JOINS = frozenset({"os.path.join", "posixpath.join"})
+_NOT_FLAVORS = frozenset({"tracking", "client", "artifacts", "models"})
+_ADVICE = "download it first and log the local copy, or record the source with mlflow.log_input"
+
+
+@dataclass(frozen=True)
+class RemoteValue:
+    """The known start of a value that begins with a remote URI."""
+
+    prefix: str
+    complete: bool  # the whole value is known, not only its start
+
+
+class UntrackedArtifactPath(Rule):
+    code = "MLN004"
+    name = "untracked-artifact-path"
+    #: Last names of the MLflow APIs this rule matches (the prefilter and call index use them).
+    apis = ("log_artifact", "log_artifacts", "create_experiment", "save_model", "log_model")
+    summary = "An artifact call points at a remote path MLflow does not track."
+    what_it_does = """
+        Reports remote URIs (`s3://`, `gs://`, `abfss://`, `hdfs://`, `dbfs:/`, `http(s)://`, …;
+        the scheme in any case) given as the local path of `log_artifact`/`log_artifacts`, the
+        path of `mlflow.<flavor>.save_model`, the `artifact_path`/`name` of `log_model`, or the
+        `artifact_location` of `create_experiment` when it lies outside `tracked-artifact-roots`.
+        A literal, an f-string or `+` concatenation starting with such a URI, `os.path.join`
+        starting with one, and a module-level name assigned once to such a value all count.
+    """
+    why_bad = """
+        These arguments are local paths. `log_artifact("s3://…")` raises after it has already
+        started a run, `log_artifacts("s3://…")` silently logs nothing, `save_model(m, "s3://…")`
+        silently writes a local `./s3:/…` folder. Model files end up where MLflow never tracks
+        them, and an experiment whose artifacts live outside the team's roots is invisible to
+        its retention and access rules.
+    """
+    example = """
+        mlflow.log_artifact("s3://raw-data/train.csv")
+        mlflow.sklearn.save_model(model, "s3://models/churn")
+    """
+    use_instead = """
+        local = download("s3://raw-data/train.csv")
+        mlflow.log_artifact(local)
+        mlflow.sklearn.log_model(model, name="churn_model")
+    """
+    fix_safety = "No automatic fix: where the data should come from is a decision for a person."
+    options = """
+        - `tracked-artifact-roots` (list of URI prefixes, default empty): experiment artifact
+          locations under one of these are accepted. With none configured, every remote
+          `artifact_location` is reported.
+    """
+    VALID = [
+        Valid('import mlflow\nmlflow.log_artifact("outputs/model.pkl")\n'),
+        Valid('import mlflow\nmlflow.log_artifact("file:///tmp/model.pkl")\n'),
+        Valid('import mlflow\nmlflow.sklearn.log_model(model, name="churn_model")\n'),
+        Valid(
+            'import mlflow\nmlflow.create_experiment("churn", artifact_location="s3://team-bucket/mlflow/churn")\n',
+            config={"tracked-artifact-roots": ["s3://team-bucket/mlflow"]},
+        ),
+        Valid(
+            'import mlflow\nmlflow.create_experiment("churn", artifact_location=f"s3://team-{env}/x")\n',
+            config={"tracked-artifact-roots": ["s3://team-bucket/mlflow"]},
+        ),
+    ]
+    INVALID = [
+        Invalid('import mlflow\nmlflow.log_artifact("S3://raw-data/train.csv")\n'),
+        Invalid('import mlflow\nmlflow.log_artifacts(f"gs://bucket/{run}/plots")\n'),
+        Invalid('import os, mlflow\nmlflow.sklearn.save_model(model, os.path.join("s3://models", name))\n'),
+        Invalid('import mlflow\nmlflow.pyfunc.save_model("dbfs:/models/x", python_model=m)\n'),
+        Invalid('import mlflow\nBUCKET = "s3://models/"\nmlflow.xgboost.log_model(m, artifact_path=BUCKET + "x")\n'),
+        Invalid('from mlflow import MlflowClient\nMlflowClient().log_artifact(run_id, "hdfs://nn/data.csv")\n'),
+        Invalid('import mlflow\nmlflow.create_experiment("churn", "s3://somewhere-else/churn")\n'),
+        Invalid('import mlflow\nmlflow.log_artifact("https://user:hunter2@host/a.csv?sig=abc")\n'),
+    ]
+
+    def check(self, ctx: ModuleContext) -> Iterator[Finding]:
+        for site, function, parameters, names in _artifact_arguments(ctx):
+            bound = bind(site.node, parameters)
+            for name in names:
+                argument = bound.get(name)
+                if not isinstance(argument, ast.expr):
+                    continue
+                remote = remote_value(ctx, site, argument)
+                if remote is None:
+                    continue
+                if name == "artifact_location":
+                    message = self._location_problem(ctx, remote)
+                    if message is None:
+                        continue
+                else:
+                    message = _message(function, name, remote)
+                yield ctx.report(self.code, argument, message)
+
+    @staticmethod
+    def _location_problem(ctx: ModuleContext, remote: RemoteValue) -> str | None:
+        roots = ctx.config.tracked_artifact_roots
+        value = _normalise_scheme(remote.prefix)
+        for root in map(_normalise_scheme, roots):
+            if value.startswith(root) or (not remote.complete and root.startswith(value)):
+                return None
+        where = f"outside tracked-artifact-roots {list(roots)}" if roots else "remote, and no tracked-artifact-roots are configured"
+        return (
+            f"artifact_location {_shown(remote.prefix, remote.complete)} is {where}: runs' artifacts would land "
+            "where the team does not track them; use a location under a tracked root"
+        )
+
+
+def _message(function: str, parameter: str, remote: RemoteValue) -> str:
+    shown, prefix = _shown(remote.prefix, remote.complete), remote.prefix
+    if function.endswith("save_model"):
+        return f"{function} writes to a local folder, so {shown} becomes a local './{prefix.split(':')[0]}:/…' directory; save locally and log it, or use log_model"
+    if function.endswith("log_model"):
+        return f"{function}'s {parameter} names a place inside the run's artifacts, not a URI: {shown} is remote; pass a plain name such as name=\"model\""
+    return f"{function} reads a local path, but {shown} is a remote URI MLflow does not track: {_ADVICE}"
+
+
+def _shown(prefix: str, complete: bool) -> str:
+    return repr(mask_credentials(prefix if complete else prefix + "…"))
+
+
+def _normalise_scheme(uri: str) -> str:
+    scheme, separator, rest = uri.partition(":")
+    return scheme.lower() + separator + rest
+
+
+def _artifact_arguments(ctx: ModuleContext) -> Iterator[tuple[CallSite, str, tuple[str, ...], tuple[str, ...]]]:
+    """(site, function shown in messages, signature, parameters that must be local/tracked)."""
+    for site in ctx.calls("mlflow.log_artifact"):
+        yield site, "mlflow.log_artifact", FLUENT_LOG_ARTIFACT_PARAMETERS, ("local_path",)
+    for site in ctx.calls("mlflow.log_artifacts"):
+        yield site, "mlflow.log_artifacts", FLUENT_LOG_ARTIFACTS_PARAMETERS, ("local_dir",)
+    for site in ctx.client_calls("log_artifact"):
+        yield site, "MlflowClient.log_artifact", CLIENT_LOG_ARTIFACT_PARAMETERS, ("local_path",)
+    for site in ctx.client_calls("log_artifacts"):
+        yield site, "MlflowClient.log_artifacts", CLIENT_LOG_ARTIFACTS_PARAMETERS, ("local_dir",)
+    for site in ctx.calls("mlflow.create_experiment"):
+        yield site, "mlflow.create_experiment", CREATE_EXPERIMENT_PARAMETERS, ("artifact_location",)
+    for site in ctx.client_calls("create_experiment"):
+        yield site, "MlflowClient.create_experiment", CREATE_EXPERIMENT_PARAMETERS, ("artifact_location",)
+    for name, site in ctx.calls_matching(_is_flavor_function):
+        pyfunc = name.split(".")[1] == "pyfunc"
+        if name.endswith(".save_model"):
+            yield site, name, PYFUNC_SAVE_MODEL_PARAMETERS if pyfunc else FLAVOR_SAVE_MODEL_PARAMETERS, ("path",)
+        else:
+            yield site, name, PYFUNC_LOG_MODEL_PARAMETERS if pyfunc else FLAVOR_LOG_MODEL_PARAMETERS, ("artifact_path", "name")
+
+
+def _is_flavor_function(name: str) -> bool:
+    parts = name.split(".")
+    return len(parts) == 3 and parts[0] == "mlflow" and parts[1] not in _NOT_FLAVORS and parts[2] in ("save_model", "log_model")
+
+
+def remote_value(ctx: ModuleContext, site: CallSite, expr: ast.expr, depth: int = 0) -> RemoteValue | None:
+    """The known start of ``expr`` when it begins with a remote URI, else None."""
+    if depth > 8:
+        return None
+    if isinstance(expr, ast.Constant) and isinstance(expr.value, str):
+        return RemoteValue(expr.value, True) if REMOTE_URI.match(expr.value) else None
+    if isinstance(expr, ast.JoinedStr):
+        first = expr.values[0] if expr.values else None
+        if isinstance(first, ast.Constant) and isinstance(first.value, str) and REMOTE_URI.match(first.value):
+            return RemoteValue(first.value, len(expr.values) == 1)
+        return None
+    if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Add):
+        left = remote_value(ctx, site, expr.left, depth + 1)
+        return RemoteValue(left.prefix, False) if left is not None else None
+    if isinstance(expr, ast.Call) and expr.args and not isinstance(expr.args[0], ast.Starred):
+        if ctx.index.qualified_name(expr.func, site.scope) in _PATH_JOINS:
+            first = remote_value(ctx, site, expr.args[0], depth + 1)
+            return RemoteValue(first.prefix, False) if first is not None else None
+        return None
+    if isinstance(expr, ast.Name):
+        value = ctx.index.module_constant(expr, site.scope)
+        return remote_value(ctx, site, value, depth + 1) if value is not None else None
+    return None

@@ -1,0 +1,104 @@
+"""MLN006: a run is started inside another active run without ``nested=True``."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..context import ModuleContext
+from ..findings import Applicability, Finding, Fix, PositionalToKeyword, SetKeyword, Span
+from ..resolve import CallSite
+from ..mlflow_api import MISSING, START_RUN_PARAMETERS, WRAPPER_PARAMETERS, bind, literal_true
+from .base import Invalid, Rule, Valid
+
+
+class NestedRunWithoutNested(Rule):
+    code = "MLN006"
+    name = "nested-run-without-nested"
+    #: Last names of the MLflow APIs this rule matches (the prefilter and call index use them).
+    apis = ("start_run",)
+    #: The rule also matches calls of the configured ``run-wrapper``.
+    matches_wrapper = True
+    summary = "A run is started inside another active run without `nested=True`."
+    what_it_does = """
+        Reports a `start_run` (or the team wrapper) inside the body of a `with start_run(...)`
+        in the same function, or a second run start in the same multi-item `with`, unless it
+        passes `nested=True`. `run_id=` and `parent_run_id=` do not help. A non-literal
+        `nested=` value is not judged.
+    """
+    why_bad = """
+        MLflow raises `Exception: Run ... is already active` when a second run starts while one
+        is active without `nested=True`, typically deep inside a hyper-parameter sweep, after
+        the expensive part has run.
+    """
+    example = """
+        with mlflow.start_run(run_name="sweep_parent"):
+            for lr in rates:
+                with mlflow.start_run(run_name=f"sweep_lr_{lr}"):
+                    ...
+    """
+    use_instead = """
+        with mlflow.start_run(run_name="sweep_parent"):
+            for lr in rates:
+                with mlflow.start_run(run_name=f"sweep_lr_{lr}", nested=True):
+                    ...
+    """
+    fix_safety = "**Safe**: adds `nested=True`; without it the call can only raise."
+    options = "- `run-wrapper`: the team wrapper counts as a run start, inside and outside."
+    VALID = [
+        Valid(
+            'import mlflow\nwith mlflow.start_run(run_name="a_b"):\n    with mlflow.start_run(run_name="c_d", nested=True):\n        pass\n'
+        ),
+        Valid(
+            'import mlflow\nwith mlflow.start_run(run_name="a_b"):\n    with mlflow.start_run(run_name="c_d", nested=flag):\n        pass\n'
+        ),
+        Valid(
+            'import mlflow\nwith mlflow.start_run(run_name="a_b"):\n    def later():\n        with mlflow.start_run(run_name="c_d"):\n            pass\n'
+        ),
+    ]
+    INVALID = [
+        Invalid(
+            'import mlflow\nwith mlflow.start_run(run_name="a_b"):\n    with mlflow.start_run(run_name="c_d"):\n        pass\n',
+            fixed='import mlflow\nwith mlflow.start_run(run_name="a_b"):\n    with mlflow.start_run(run_name="c_d", nested=True):\n        pass\n',
+        ),
+        Invalid(
+            'import mlflow\nwith mlflow.start_run(run_name="a_b"), mlflow.start_run(None, None, "c_d", False):\n    pass\n',
+            fixed='import mlflow\nwith mlflow.start_run(run_name="a_b"), mlflow.start_run(None, None, "c_d", nested=True):\n    pass\n',
+        ),
+        Invalid(
+            'import mlflow\nwith mlflow.start_run(run_name="a_b"):\n    with mlflow.start_run(run_id=child_id):\n        pass\n',
+            fixed='import mlflow\nwith mlflow.start_run(run_name="a_b"):\n    with mlflow.start_run(run_id=child_id, nested=True):\n        pass\n',
+        ),
+    ]
+
+    def check(self, ctx: ModuleContext) -> Iterator[Finding]:
+        for site in ctx.run_starts():
+            parameters = WRAPPER_PARAMETERS if ctx.is_wrapper(site) else START_RUN_PARAMETERS
+            bound = bind(site.node, parameters)
+            nested = bound.get("nested")
+            if nested is not MISSING and literal_true(nested) is not False:
+                continue  # nested=True, or a value only known at run time
+            if not _inside_active_run(ctx, site):
+                continue
+            edits: list = []
+            position = bound.position_of("nested")
+            if position is not None:
+                edits.append(PositionalToKeyword(Span.of(site.node), parameters, position))
+            edits.append(SetKeyword(Span.of(site.node), "nested", "True"))
+            fix = Fix("Add nested=True", Applicability.SAFE, tuple(edits))
+            yield ctx.report(
+                self.code,
+                site.node,
+                "run started inside another active run without nested=True: MLflow raises "
+                "'Run ... is already active'; pass nested=True",
+                fix,
+            )
+
+
+def _inside_active_run(ctx: ModuleContext, site: CallSite) -> bool:
+    for statement in site.enclosing_withs:
+        if any(ctx.is_run_start(item.context_expr, site.scope) for item in statement.items):
+            return True
+    if site.with_item is not None:
+        statement, index = site.with_item
+        return any(ctx.is_run_start(item.context_expr, site.scope) for item in statement.items[:index])
+    return False

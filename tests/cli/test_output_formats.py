@@ -1,0 +1,183 @@
+"""``mlflow-naming check --output-format``: every format parsed back, errors included."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+
+from ..helpers import REPO, run_tool
+
+SARIF_SCHEMA = REPO.parent / "shared" / "schemas" / "sarif-schema-2.1.0.json"
+
+# Line 4 has a non-ASCII name before the finding: byte and character columns differ there.
+TRAIN = (
+    "import mlflow\n"
+    "with mlflow.start_run():\n"
+    "    pass\n"
+    'é = 1; mlflow.start_run(run_name="a_b")\n'
+)
+CLEAN = 'import mlflow\nwith mlflow.start_run(run_name="resnet50_baseline"):\n    pass\n'
+# It must mention a run start: files that cannot hold a finding are not parsed at all.
+BROKEN = "import mlflow\nwith mlflow.start_run(:\n"
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    (tmp_path / "train.py").write_text(TRAIN, encoding="utf-8")
+    (tmp_path / "clean.py").write_text(CLEAN)
+    return tmp_path
+
+
+def check(cwd: Path, *args: str):
+    result = run_tool("mlflow-naming", "check", *args, cwd=cwd)
+    assert b"Traceback" not in result.stderr + result.stdout
+    return result
+
+
+def test_concise_is_the_default_and_flake8_shaped(project):
+    default = check(project, "train.py")
+    explicit = check(project, "--output-format", "concise", "train.py")
+    assert default.stdout == explicit.stdout and default.returncode == explicit.returncode == 1
+    lines = default.stdout.decode().splitlines()
+    assert lines[0].startswith("train.py:2:6: MLN001 ")
+    # flake8's column: the UTF-8 byte offset plus one ("é" is two bytes).
+    assert lines[1].startswith("train.py:4:9: MLN005 ")
+
+
+def test_json(project):
+    result = check(project, "--output-format", "json", "train.py", "clean.py")
+    assert result.returncode == 1
+    items = json.loads(result.stdout)
+    assert [item["code"] for item in items] == ["MLN001", "MLN005"]
+    first = items[0]
+    assert set(first) == {"code", "message", "filename", "location", "end_location", "fix"}
+    assert first["filename"] == "train.py"
+    assert first["location"] == {"row": 2, "column": 6}
+    assert first["end_location"] == {"row": 2, "column": 24}
+    assert first["fix"]["applicability"] in ("safe", "unsafe") and first["fix"]["message"]
+    assert items[1]["location"] == {"row": 4, "column": 9}
+
+
+def test_json_clean_is_an_empty_list(project):
+    result = check(project, "--output-format", "json", "clean.py")
+    assert (result.returncode, json.loads(result.stdout)) == (0, [])
+
+
+def test_json_error_is_an_entry_with_null_code(project):
+    (project / "broken.py").write_text(BROKEN)
+    result = check(project, "--output-format", "json", ".")
+    assert result.returncode == 2
+    items = json.loads(result.stdout)
+    errors = [item for item in items if item["code"] is None]
+    assert len(errors) == 1 and errors[0]["filename"] == "broken.py" and "cannot parse" in errors[0]["message"]
+    assert errors[0]["location"]["row"] == 2 and errors[0]["fix"] is None
+    assert {item["code"] for item in items} == {None, "MLN001", "MLN005"}
+
+
+def test_github_annotations(project):
+    (project / "broken.py").write_text(BROKEN)
+    result = check(project, "--output-format", "github", ".")
+    assert result.returncode == 2
+    lines = result.stdout.decode().splitlines()
+    assert lines[0].startswith("::error file=broken.py,line=2,col=") and "cannot parse" in lines[0]
+    assert lines[1].startswith("::error file=train.py,line=2,col=6,endLine=2,endColumn=24,title=MLN001::run started")
+    # Character columns for the annotation UI: "é" counts once.
+    assert lines[2].startswith("::error file=train.py,line=4,col=8,endLine=4,endColumn=40,title=MLN005::")
+    assert len(lines) == 3
+
+
+def test_github_escapes_workflow_command_data(tmp_path):
+    (tmp_path / "a,b.py").write_text("import mlflow\nmlflow.start_run()\n")
+    lines = check(tmp_path, "--output-format", "github", "a,b.py").stdout.decode().splitlines()
+    assert lines and all(line.startswith("::error file=a%2Cb.py,") for line in lines)
+
+
+def _sarif_validator():
+    if not SARIF_SCHEMA.is_file():
+        pytest.skip(f"SARIF schema not found at {SARIF_SCHEMA} (expected ../shared/schemas/ next to the checkout)")
+    jsonschema = pytest.importorskip("jsonschema", reason="jsonschema is needed to validate SARIF output")
+    schema = json.loads(SARIF_SCHEMA.read_text())
+    return jsonschema.validators.validator_for(schema)(schema)
+
+
+def test_sarif_is_valid_and_complete(project):
+    result = check(project, "--output-format", "sarif", "train.py", "clean.py")
+    assert result.returncode == 1
+    log = json.loads(result.stdout)
+    _sarif_validator().validate(log)
+    run = log["runs"][0]
+    driver = run["tool"]["driver"]
+    assert driver["name"] == "mlflow-naming" and driver["version"]
+    rules = {rule["id"]: rule for rule in driver["rules"]}
+    assert {"MLN001", "MLN005", "MLN006"} <= set(rules)
+    assert rules["MLN001"]["shortDescription"]["text"] and rules["MLN001"]["fullDescription"]["text"]
+    assert [r["ruleId"] for r in run["results"]] == ["MLN001", "MLN005"]
+    first = run["results"][0]
+    assert driver["rules"][first["ruleIndex"]]["id"] == "MLN001"
+    location = first["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"]["uri"] == "train.py"
+    assert location["region"] == {"startLine": 2, "startColumn": 6, "endLine": 2, "endColumn": 24}
+    assert run["results"][1]["locations"][0]["physicalLocation"]["region"]["startColumn"] == 8
+    assert run["invocations"][0]["executionSuccessful"] is True
+
+
+def test_sarif_error_is_a_notification(project):
+    (project / "broken.py").write_text(BROKEN)
+    result = check(project, "--output-format", "sarif", ".")
+    assert result.returncode == 2
+    log = json.loads(result.stdout)
+    _sarif_validator().validate(log)
+    invocation = log["runs"][0]["invocations"][0]
+    assert invocation["executionSuccessful"] is False
+    (note,) = invocation["toolExecutionNotifications"]
+    assert note["level"] == "error" and "cannot parse" in note["message"]["text"]
+    assert note["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "broken.py"
+    assert len(log["runs"][0]["results"]) == 2
+
+
+def test_junit(project):
+    (project / "broken.py").write_text(BROKEN)
+    result = check(project, "--output-format", "junit", ".")
+    assert result.returncode == 2
+    root = ElementTree.fromstring(result.stdout)
+    (suite,) = root.findall("testsuite")
+    cases = {case.get("name"): case for case in suite.findall("testcase")}
+    assert set(cases) == {"broken.py", "clean.py", "train.py"}
+    assert suite.get("tests") == "3" and suite.get("failures") == "2" and suite.get("errors") == "1"
+    assert cases["clean.py"].findall("*") == []
+    failures = cases["train.py"].findall("failure")
+    assert [f.get("type") for f in failures] == ["MLN001", "MLN005"]
+    assert failures[0].text.startswith("train.py:2:6: MLN001 ")
+    assert "cannot parse" in cases["broken.py"].find("error").get("message")
+
+
+def test_statistics(project):
+    (project / "more.py").write_text("import mlflow\nmlflow.start_run()\nmlflow.start_run()\n")
+    result = check(project, "--statistics", ".")
+    assert result.returncode == 1
+    rows = [line.split("\t") for line in result.stdout.decode().splitlines()]
+    assert [(count, code) for count, code, _ in rows] == [("3", "MLN001"), ("3", "MLN005")]
+    assert rows[0][2].endswith("run-without-name")
+    as_json = json.loads(check(project, "--statistics", "--output-format", "json", ".").stdout)
+    assert {(item["code"], item["count"]) for item in as_json} == {("MLN001", 3), ("MLN005", 3)}
+
+
+def test_statistics_rejects_formats_it_cannot_print(project):
+    result = check(project, "--statistics", "--output-format", "sarif", ".")
+    assert result.returncode == 2 and len(result.stderr.decode().strip().splitlines()) == 1
+
+
+def test_exit_zero_keeps_output_but_not_for_errors(project):
+    result = check(project, "--exit-zero", "train.py")
+    assert result.returncode == 0 and b"MLN001" in result.stdout
+    (project / "broken.py").write_text(BROKEN)
+    assert check(project, "--exit-zero", ".").returncode == 2
+
+
+def test_character_columns_survive_worker_processes(project):
+    (project / "other.py").write_text(CLEAN)
+    result = check(project, "--jobs", "2", "--output-format", "github", ".")
+    assert "::error file=train.py,line=4,col=8,endLine=4,endColumn=40,title=MLN005::" in result.stdout.decode()
