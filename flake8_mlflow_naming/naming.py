@@ -35,27 +35,30 @@ class NameSchema:
 
     regex: str
     max_length: int
+    #: The configuration keys the messages name (experiment and model schemas have their own).
+    regex_key: str = "run-name-regex"
+    length_key: str = "run-name-max-length"
 
     def problem(self, name: str) -> str | None:
         """Why ``name`` breaks the schema, or None when it is acceptable."""
         if len(name) > self.max_length:
-            return f"is {len(name)} characters long, more than run-name-max-length ({self.max_length})"
+            return f"is {len(name)} characters long, more than {self.length_key} ({self.max_length})"
         if re.fullmatch(self.regex, name) is None:
             if looks_generated(name):
                 return (
                     "looks like a name MLflow generates for unnamed runs and does not match "
-                    f"run-name-regex {self.regex!r}"
+                    f"{self.regex_key} {self.regex!r}"
                 )
-            return f"does not match run-name-regex {self.regex!r}"
+            return f"does not match {self.regex_key} {self.regex!r}"
         return None
 
     def template_problem(self, parts: Sequence[str | None]) -> str | None:
         """Why no filling of a template (literal text and ``HOLE`` parts) can be acceptable."""
         shortest = sum(len(p) for p in parts if p is not HOLE)
         if shortest > self.max_length:
-            return f"is at least {shortest} characters long, more than run-name-max-length ({self.max_length})"
+            return f"is at least {shortest} characters long, more than {self.length_key} ({self.max_length})"
         if not could_fullmatch(self.regex, parts):
-            return f"cannot match run-name-regex {self.regex!r} whatever its fields hold"
+            return f"cannot match {self.regex_key} {self.regex!r} whatever its fields hold"
         return None
 
     def normalise(self, text: str) -> str | None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import ast
 from typing import Iterator
 
-from ..context import ModuleContext, literal_string, template_parts
-from ..findings import Applicability, Finding, Fix, ReplaceString, Span
+from ..context import ModuleContext
+from ..findings import Finding
 from ..resolve import CallSite
 from ..mlflow_api import (
     CLIENT_SET_TAG_PARAMETERS,
@@ -19,6 +19,7 @@ from ..mlflow_api import (
     bind,
     is_none_or_empty,
 )
+from ..values import name_findings
 from .base import Invalid, Rule, Valid
 
 
@@ -100,43 +101,7 @@ class RunNameSchema(Rule):
     ]
 
     def check(self, ctx: ModuleContext) -> Iterator[Finding]:
-        reported: set[int] = set()
-        for site, value in _run_name_values(ctx):
-            node = value
-            if isinstance(value, ast.Name):
-                constant = ctx.index.module_constant(value, site.scope)
-                if literal_string(constant) is None:
-                    continue
-                node = constant  # type: ignore[assignment]
-            if id(node) in reported:
-                continue
-            finding = self._check_value(ctx, node)
-            if finding is not None:
-                reported.add(id(node))
-                yield finding
-
-    def _check_value(self, ctx: ModuleContext, node: ast.expr) -> Finding | None:
-        schema = ctx.config.schema
-        text = literal_string(node)
-        if text is not None:
-            problem = schema.problem(text)
-            if problem is None:
-                return None
-            better = schema.normalise(text)
-            fix = None
-            message = f"run name {text!r} {problem}"
-            if better is not None and better != text:
-                message += f"; use {better!r}"
-                fix = Fix(f"Rename to {better!r}", Applicability.UNSAFE, (ReplaceString(Span.of(node), better),))
-            return ctx.report(self.code, node, message, fix)
-        parts = template_parts(node)
-        if parts is None:
-            return None
-        problem = schema.template_problem(parts)
-        if problem is None:
-            return None
-        shown = "".join("{…}" if p is None else p for p in parts)
-        return ctx.report(self.code, node, f'run name f"{shown}" {problem}')
+        return name_findings(ctx, self.code, _run_name_values(ctx), ctx.config.schema, "run name")
 
 
 def _run_name_values(ctx: ModuleContext) -> Iterator[tuple[CallSite, ast.expr]]:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import ast
-import re
-from dataclasses import dataclass
 from typing import Iterator
 
 from ..context import ModuleContext
@@ -23,20 +21,11 @@ from ..mlflow_api import (
     PYFUNC_SAVE_MODEL_PARAMETERS,
     bind,
 )
+from ..values import RemoteValue, remote_value
 from .base import Invalid, Rule, Valid
 
-REMOTE_URI = re.compile(r"(?:(?:s3|s3a|s3n|gs|wasbs?|abfss?|hdfs|viewfs|r2|b2|ftp|sftp|https?)://|dbfs:/)", re.IGNORECASE)
-_PATH_JOINS = frozenset({"os.path.join", "posixpath.join"})
 _NOT_FLAVORS = frozenset({"tracking", "client", "artifacts", "models"})
 _ADVICE = "download it first and log the local copy, or record the source with mlflow.log_input"
-
-
-@dataclass(frozen=True)
-class RemoteValue:
-    """The known start of a value that begins with a remote URI."""
-
-    prefix: str
-    complete: bool  # the whole value is known, not only its start
 
 
 class UntrackedArtifactPath(Rule):
@@ -174,28 +163,3 @@ def _artifact_arguments(ctx: ModuleContext) -> Iterator[tuple[CallSite, str, tup
 def _is_flavor_function(name: str) -> bool:
     parts = name.split(".")
     return len(parts) == 3 and parts[0] == "mlflow" and parts[1] not in _NOT_FLAVORS and parts[2] in ("save_model", "log_model")
-
-
-def remote_value(ctx: ModuleContext, site: CallSite, expr: ast.expr, depth: int = 0) -> RemoteValue | None:
-    """The known start of ``expr`` when it begins with a remote URI, else None."""
-    if depth > 8:
-        return None
-    if isinstance(expr, ast.Constant) and isinstance(expr.value, str):
-        return RemoteValue(expr.value, True) if REMOTE_URI.match(expr.value) else None
-    if isinstance(expr, ast.JoinedStr):
-        first = expr.values[0] if expr.values else None
-        if isinstance(first, ast.Constant) and isinstance(first.value, str) and REMOTE_URI.match(first.value):
-            return RemoteValue(first.value, len(expr.values) == 1)
-        return None
-    if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Add):
-        left = remote_value(ctx, site, expr.left, depth + 1)
-        return RemoteValue(left.prefix, False) if left is not None else None
-    if isinstance(expr, ast.Call) and expr.args and not isinstance(expr.args[0], ast.Starred):
-        if ctx.index.qualified_name(expr.func, site.scope) in _PATH_JOINS:
-            first = remote_value(ctx, site, expr.args[0], depth + 1)
-            return RemoteValue(first.prefix, False) if first is not None else None
-        return None
-    if isinstance(expr, ast.Name):
-        value = ctx.index.module_constant(expr, site.scope)
-        return remote_value(ctx, site, value, depth + 1) if value is not None else None
-    return None
