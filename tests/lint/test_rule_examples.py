@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from flake8_mlflow_naming.codes import RULE_NAMES
 from flake8_mlflow_naming.config import Config, ConfigFinder
 from flake8_mlflow_naming.lint.engine import lint_source
 from flake8_mlflow_naming.lint.rules import ALL_RULES
@@ -39,10 +40,25 @@ def test_invalid_example_is_reported_once(tmp_path, rule, example):
     assert len(findings) == 1, findings
     finding = findings[0]
     assert finding.message and "\n" not in finding.message
+    if example.line is not None:
+        assert finding.line == example.line, finding
+    if example.message is not None:
+        assert example.message in finding.message, finding.message
     has_fix = example.fixed is not None
     assert (finding.fix is not None) == has_fix, finding.fix
     if has_fix:
         assert (finding.fix.applicability.value == "unsafe") == example.unsafe
+
+
+def test_codes_table_is_the_rule_registry():
+    """``codes.py`` (a leaf, read without loading rules) lists exactly the registered rules, in order."""
+    assert RULE_NAMES == {rule.code: rule.name for rule in ALL_RULES}
+
+
+@pytest.mark.parametrize("rule", ALL_RULES, ids=lambda r: r.code)
+def test_every_rule_declares_the_apis_it_matches(rule):
+    """The prefilter and call index are built from ``apis``; a rule that declares none is never run on anything."""
+    assert rule.apis and all(name.isidentifier() for name in rule.apis)
 
 
 @pytest.mark.parametrize("rule", ALL_RULES, ids=lambda r: r.code)

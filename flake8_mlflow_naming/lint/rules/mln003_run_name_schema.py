@@ -81,12 +81,17 @@ class RunNameSchema(Rule):
             fixed='import mlflow\nwith mlflow.start_run(run_name="resnet50_v1_lr_0_01"):\n    pass\n',
             unsafe=True,
         ),
-        Invalid('import mlflow\nfor i in range(3):\n    with mlflow.start_run(run_name=f"Trial {i}"):\n        pass\n'),
+        Invalid(
+            'import mlflow\nfor i in range(3):\n    with mlflow.start_run(run_name=f"Trial {i}"):\n        pass\n',
+            message="whatever its fields hold",
+        ),
         Invalid('import mlflow\nwith mlflow.start_run(run_name=f"{model}-{i}"):\n    pass\n'),
         Invalid(
             "import mlflow\nRUN = 'clumsy-fish-158'\nwith mlflow.start_run(run_name=RUN):\n    pass\n",
             fixed="import mlflow\nRUN = 'clumsy_fish_158'\nwith mlflow.start_run(run_name=RUN):\n    pass\n",
             unsafe=True,
+            line=2,  # reported at the constant's literal, where the fix edits
+            message="looks like a name MLflow generates",
         ),
         Invalid(
             'import mlflow\nmlflow.set_tag("mlflow.runName", "Final Model")\n',

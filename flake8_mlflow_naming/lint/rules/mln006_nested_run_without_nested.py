@@ -59,6 +59,8 @@ class NestedRunWithoutNested(Rule):
         Invalid(
             'import mlflow\nwith mlflow.start_run(run_name="a_b"):\n    with mlflow.start_run(run_name="c_d"):\n        pass\n',
             fixed='import mlflow\nwith mlflow.start_run(run_name="a_b"):\n    with mlflow.start_run(run_name="c_d", nested=True):\n        pass\n',
+            line=3,  # the inner run is reported, not the outer one
+            message="nested=True",
         ),
         Invalid(
             'import mlflow\nwith mlflow.start_run(run_name="a_b"), mlflow.start_run(None, None, "c_d", False):\n    pass\n',

@@ -1,0 +1,144 @@
+"""The resolver on its own: what each call and name in a module resolves to, and the context of each call.
+
+The rules' examples exercise the resolver through the rules; these tests pin the resolver's own
+answers, so a change in it shows up here first and by name.
+"""
+
+from __future__ import annotations
+
+import ast
+import textwrap
+
+import pytest
+
+from flake8_mlflow_naming.lint.resolve import ModuleIndex
+
+
+def index_of(code: str) -> ModuleIndex:
+    return ModuleIndex(ast.parse(textwrap.dedent(code)))
+
+
+def call_names(code: str) -> list[str | None]:
+    """The resolved name of every call, in source order."""
+    index = index_of(code)
+    sites = sorted(index.calls, key=lambda s: (s.node.lineno, s.node.col_offset))
+    return [index.call_name(site) for site in sites]
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        ("import mlflow\nmlflow.start_run()\n", "mlflow.start_run"),
+        ("import mlflow as mf\nmf.start_run()\n", "mlflow.start_run"),
+        ("from mlflow import start_run as sr\nsr()\n", "mlflow.start_run"),
+        # Re-exporting modules resolve to the top-level name MLflow documents.
+        ("import mlflow.tracking.fluent as fl\nfl.start_run()\n", "mlflow.start_run"),
+        ("from mlflow.tracking.fluent import start_run\nstart_run()\n", "mlflow.start_run"),
+        ("from mlflow import sklearn\nsklearn.log_model(m, 'model')\n", "mlflow.sklearn.log_model"),
+        # A notebook's bare ``mlflow`` counts as MLflow.
+        ("mlflow.start_run()\n", "mlflow.start_run"),
+        ("from mlflow import *\nstart_run()\n", "mlflow.start_run"),
+        # Another package's start_run, and a local function of that name, are not MLflow's.
+        ("from hydraflow import start_run\nstart_run()\n", "hydraflow.start_run"),
+        ("def start_run():\n    pass\nstart_run()\n", None),
+    ],
+)
+def test_calls_resolve_to_dotted_names_whatever_the_import_style(code, expected):
+    assert call_names(code)[-1] == expected
+
+
+def test_imports_inside_functions_are_scoped_to_the_function():
+    code = """
+        def train():
+            import mlflow
+            mlflow.start_run()
+
+        def other():
+            mlflow.start_run()
+        """
+    # Outside ``train`` the name is unbound; a bare ``mlflow`` still counts as MLflow.
+    assert call_names(code) == ["mlflow.start_run", "mlflow.start_run"]
+    code_shadowed = """
+        import mlflow
+
+        def train(mlflow):
+            mlflow.start_run()
+        """
+    assert call_names(code_shadowed) == [None]
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "import mlflow\nclient = mlflow.MlflowClient()\nclient.create_run('0')\n",
+        "from mlflow.tracking import MlflowClient\nMlflowClient().create_run('0')\n",
+        "from mlflow.client import MlflowClient\ndef f(c: MlflowClient):\n    c.create_run('0')\n",
+        "import mlflow\nclass T:\n    def __init__(self):\n        self.client = mlflow.MlflowClient()\n    def go(self):\n        self.client.create_run('0')\n",
+    ],
+)
+def test_client_methods_resolve_through_variables_annotations_and_attributes(code):
+    assert "MlflowClient.create_run" in call_names(code)
+
+
+def test_later_rebinding_wins_only_after_it():
+    code = """
+        from mlflow import start_run
+        start_run()
+        def start_run():
+            pass
+        start_run()
+        """
+    assert call_names(code) == ["mlflow.start_run", None]
+
+
+def test_fallback_import_in_except_does_not_hide_mlflow():
+    code = """
+        try:
+            import mlflow
+        except ImportError:
+            mlflow = None
+        mlflow.start_run()
+        """
+    assert call_names(code) == ["mlflow.start_run"]
+
+
+def test_module_constant_is_known_only_when_assigned_once():
+    index = index_of("NAME = 'a_b'\nOTHER = 'x'\nOTHER = 'y'\nf(NAME, OTHER)\n")
+    call = index.calls[0]
+    name, other = call.node.args
+    assert isinstance(index.module_constant(name, call.scope), ast.Constant)
+    assert index.module_constant(other, call.scope) is None
+
+
+def test_call_sites_record_enclosing_withs_loops_and_function():
+    index = index_of(
+        """
+        import mlflow
+        def train():
+            for lr in (0.1, 0.2):
+                with mlflow.start_run(run_name="outer_run"):
+                    with mlflow.start_run(nested=True):
+                        pass
+        """
+    )
+    inner = [s for s in index.calls if any(k.arg == "nested" for k in s.node.keywords)][0]
+    assert inner.function == "train"
+    assert len(inner.loops) == 1 and len(inner.enclosing_withs) == 1
+    assert inner.with_item is not None and inner.with_item[1] == 0
+
+
+def test_consumer_looks_past_conditional_expressions():
+    index = index_of("import mlflow, contextlib\nctx = contextlib.nullcontext() if quiet else mlflow.start_run()\n")
+    site = [s for s in index.calls if index.call_name(s) == "mlflow.start_run"][0]
+    assert isinstance(site.consumer, ast.Assign)
+
+
+def test_run_name_tag_is_recognised_by_literal_and_by_mlflow_constant():
+    index = index_of(
+        "from mlflow.utils.mlflow_tags import MLFLOW_RUN_NAME\nf('mlflow.runName', MLFLOW_RUN_NAME, 'other')\n"
+    )
+    call = index.calls[0]
+    literal, constant, other = call.node.args
+    assert index.is_run_name_tag(literal, call.scope)
+    assert index.is_run_name_tag(constant, call.scope)
+    assert not index.is_run_name_tag(other, call.scope)
