@@ -35,7 +35,7 @@ def _error(message: str) -> int:
     return EXIT_ERROR
 
 
-def run_audit(args: argparse.Namespace) -> int:
+def audit_command(args: argparse.Namespace) -> int:
     """Audit, plan, apply or undo, as the arguments say; return the exit code."""
     uri = args.tracking_uri
     if args.dry_run and not (args.apply or args.undo):

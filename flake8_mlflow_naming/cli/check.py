@@ -36,7 +36,7 @@ def iter_results(
         yield from progress.track(results(), len(targets) + (STDIN in args.paths))
 
 
-def run_check(args: argparse.Namespace) -> int:
+def check_command(args: argparse.Namespace) -> int:
     """``mlflow-naming check``: report findings in ``--output-format``; exit 0, 1 or 2."""
     source = config_source(args)
     codes = selected_codes(args)

@@ -18,24 +18,24 @@ from .output import format_error, format_finding
 from .progress import Progress
 
 
-def run_fix(args: argparse.Namespace) -> int:
+def fix_command(args: argparse.Namespace) -> int:
     """``fix``: apply safe fixes (unsafe ones with --unsafe-fixes)."""
     options = FixOptions(codes=selected_codes(args), unsafe=args.unsafe_fixes, write=not args.diff)
-    return _run(args, options, per_file_summary=False)
+    return _fix_files(args, options, per_file_summary=False)
 
 
-def run_migrate(args: argparse.Namespace) -> int:
+def migrate_command(args: argparse.Namespace) -> int:
     """``migrate``: every fix, unsafe included, optionally onto a given wrapper."""
     options = FixOptions(codes=selected_codes(args), unsafe=True, write=not args.diff)
-    return _run(args, options, per_file_summary=True)
+    return _fix_files(args, options, per_file_summary=True)
 
 
-def _run(args: argparse.Namespace, options: FixOptions, per_file_summary: bool) -> int:
+def _fix_files(args: argparse.Namespace, options: FixOptions, per_file_summary: bool) -> int:
     if STDIN in args.paths:
         if len(args.paths) > 1:
             sys.stderr.write("mlflow-naming: error: '-' cannot be combined with other paths\n")
             return EXIT_ERROR
-        return _run_stdin(args, options)
+        return _fix_stdin(args, options)
     source = config_source(args)
     report = sys.stderr if args.diff else sys.stdout
     results: list[FixResult] = []
@@ -65,7 +65,7 @@ def _run(args: argparse.Namespace, options: FixOptions, per_file_summary: bool) 
     return EXIT_FINDINGS if left or (args.diff and changed) else EXIT_CLEAN
 
 
-def _run_stdin(args: argparse.Namespace, options: FixOptions) -> int:
+def _fix_stdin(args: argparse.Namespace, options: FixOptions) -> int:
     name = args.stdin_filename or STDIN
     source = read_source(STDIN)
     result = fix_file(name if args.stdin_filename else STDIN, replace(options, write=False), config_source(args), source)

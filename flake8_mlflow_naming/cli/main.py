@@ -57,12 +57,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--statistics", action="store_true", help="print the number of findings per code instead of the findings")
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even if there are findings (errors still exit 2)")
-    check.set_defaults(handler=_lazy("check", "run_check"))
+    check.set_defaults(handler=_lazy("check", "check_command"))
 
     rule = commands.add_parser("rule", help="show a rule's documentation")
     rule.add_argument("code", nargs="?", help="e.g. MLN001; without it, list the rules")
     rule.add_argument("--all", action="store_true", help="print every rule's documentation")
-    rule.set_defaults(handler=_lazy("rule", "run_rule"))
+    rule.set_defaults(handler=_lazy("rule", "rule_command"))
 
     _register_fix(commands)
     _register_audit(commands)
@@ -116,7 +116,7 @@ def _register_fix(commands: argparse._SubParsersAction) -> None:
     fix.add_argument("--diff", action="store_true", help="print a diff instead of writing files")
     add_jobs_option(fix)
     add_selection_options(fix)
-    fix.set_defaults(handler=_lazy("fix", "run_fix"))
+    fix.set_defaults(handler=_lazy("fix", "fix_command"))
 
     migrate = commands.add_parser("migrate", help="codemod legacy scripts: every fix, unsafe included")
     migrate.add_argument("paths", nargs="+", metavar="PATH", help="files and folders ('-': standard input to standard output)")
@@ -124,7 +124,7 @@ def _register_fix(commands: argparse._SubParsersAction) -> None:
     migrate.add_argument("--diff", action="store_true", help="print a diff instead of writing files")
     add_jobs_option(migrate)
     add_selection_options(migrate)
-    migrate.set_defaults(handler=_lazy("fix", "run_migrate"))
+    migrate.set_defaults(handler=_lazy("fix", "migrate_command"))
 
 
 def _register_audit(commands: argparse._SubParsersAction) -> None:
@@ -148,7 +148,7 @@ def _register_audit(commands: argparse._SubParsersAction) -> None:
     audit.add_argument("--undo-file", type=Path, metavar="FILE", help="where --apply records renames (default: FILE.undo.csv)")
     audit.add_argument("--dry-run", action="store_true", help="with --apply or --undo: print what would change, change nothing")
 
-    audit.set_defaults(handler=_lazy("audit", "run_audit"))
+    audit.set_defaults(handler=_lazy("audit", "audit_command"))
 
 
 if __name__ == "__main__":

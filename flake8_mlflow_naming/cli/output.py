@@ -1,6 +1,6 @@
 """How ``mlflow-naming check`` reports: one renderer per ``--output-format``.
 
-Every renderer takes the whole list of :class:`~.runner.FileResult` and returns text, so a
+Every renderer takes the whole list of :class:`~..check.FileResult` and returns text, so a
 file that could not be checked (unparsable, unreadable, bad configuration) is reported in
 the same document as the findings and the output stays valid JSON / SARIF / XML.
 

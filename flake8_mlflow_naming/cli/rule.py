@@ -10,7 +10,7 @@ from ..lint.rules import ALL_RULES, RULES_BY_CODE
 from .options import EXIT_CLEAN, EXIT_ERROR
 
 
-def run_rule(args: argparse.Namespace) -> int:
+def rule_command(args: argparse.Namespace) -> int:
     """``mlflow-naming rule CODE`` (or ``rule NAME``): print a rule's documentation (``--all``: every rule)."""
     if args.all:
         sys.stdout.write("\n".join(rule.documentation() for rule in ALL_RULES))
