@@ -54,6 +54,12 @@ class Config:
     required_tags: tuple[str, ...] = ()
     #: How ``audit --plan`` builds new names for badly named runs; None normalises the old name.
     rename_template: str | None = None
+    #: The MLflow release the checked code runs against (``"3"``: any 3.x; ``"2.14"``), like
+    #: Ruff's ``target-version``: positional arguments are bound with that release's signatures.
+    mlflow_version: str = "3"
+    #: Modules that re-export mlflow (``from mlflow_extend import mlflow``): names imported from
+    #: them resolve as if imported from ``mlflow``.
+    mlflow_aliases: tuple[str, ...] = ()
     #: Folder that relative globs are resolved against (the pyproject's folder, or cwd).
     root: Path = field(default_factory=Path.cwd, compare=False)
     #: File the settings came from, for messages; None for built-in defaults.
@@ -203,6 +209,22 @@ def _rename_template(key: str, value: object) -> str:
     return check_rename_template(_string(key, value))
 
 
+def _mlflow_version(key: str, value: object) -> str:
+    # A bare integer (``mlflow-version = 3``) is unambiguous; a float is not (2.1 vs 2.10).
+    text = str(value) if isinstance(value, int) and not isinstance(value, bool) else _string(key, value).strip()
+    if not re.fullmatch(r"[0-9]+(\.[0-9]+){0,2}", text):
+        raise ValueError(f'must be an MLflow release such as "3", "2.14" or "3.1.2", not {text!r}')
+    return text
+
+
+def _module_list(key: str, value: object) -> tuple[str, ...]:
+    modules = _string_list(key, value)
+    for module in modules:
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*", module):
+            raise ValueError(f"must list module names such as 'mlflow_extend', not {module!r}")
+    return modules
+
+
 _KEYS: dict[str, tuple[str, Callable[[str, object], Any]]] = {
     "run-name-regex": ("run_name_regex", _regex),
     "run-name-max-length": ("run_name_max_length", _positive_int),
@@ -216,6 +238,8 @@ _KEYS: dict[str, tuple[str, Callable[[str, object], Any]]] = {
     "run-name-template": ("run_name_template", _template),
     "required-tags": ("required_tags", _string_list),
     "rename-template": ("rename_template", _rename_template),
+    "mlflow-version": ("mlflow_version", _mlflow_version),
+    "mlflow-aliases": ("mlflow_aliases", _module_list),
 }
 
 

@@ -23,6 +23,8 @@ _OPTIONS: dict[str, tuple[str, dict[str, Any]]] = {
     "--mlflow-wrapper-exempt": ("wrapper-exempt", {"comma_separated_list": True}),
     "--mlflow-tracked-artifact-roots": ("tracked-artifact-roots", {"comma_separated_list": True}),
     "--mlflow-run-name-template": ("run-name-template", {}),
+    "--mlflow-version": ("mlflow-version", {}),
+    "--mlflow-aliases": ("mlflow-aliases", {"comma_separated_list": True}),
 }
 
 

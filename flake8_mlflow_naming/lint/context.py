@@ -13,7 +13,7 @@ from typing import Iterable, Iterator
 
 from ..config import Config
 from .findings import Finding, Fix, Span
-from .mlflow_api import CLIENT_PREFIX, START_RUN
+from .mlflow_api import CLIENT_PREFIX, START_RUN, BoundCall, VersionWindow, bind_api
 from .resolve import CallSite, ModuleIndex, iter_scope_nodes
 
 class ModuleContext:
@@ -30,7 +30,16 @@ class ModuleContext:
     @cached_property
     def index(self) -> ModuleIndex:
         """The resolver's view of the module (built on first use)."""
-        return ModuleIndex(self.tree)
+        return ModuleIndex(self.tree, self.config.mlflow_aliases)
+
+    @cached_property
+    def mlflow_versions(self) -> VersionWindow:
+        """The MLflow releases the code runs against (``mlflow-version``)."""
+        return VersionWindow.parse(self.config.mlflow_version)
+
+    def bind(self, site: CallSite, api: str) -> BoundCall:
+        """``site``'s arguments bound to ``api``'s signatures in the configured MLflow versions."""
+        return bind_api(site.node, api, self.mlflow_versions)
 
     @cached_property
     def wrapper(self) -> str | None:

@@ -20,10 +20,10 @@ def candidate_names(config: Config) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Two lists of text a file able to hold a finding contains one of each.
 
     Roots: every rule matches calls resolving to MLflow (through an import of ``mlflow``, a
-    bare ``mlflow``, or an ``MlflowClient`` annotation) or to the configured wrapper (through
+    bare ``mlflow``, an ``MlflowClient`` annotation or a configured ``mlflow-aliases`` package) or to the configured wrapper (through
     an import naming its top-level package). APIs: the last name of what is called.
     """
-    roots = ["mlflow", "MlflowClient"]
+    roots = ["mlflow", "MlflowClient", *config.mlflow_aliases]
     apis = list(PREFILTER_API_NAMES)
     if config.run_wrapper:
         roots.append(config.run_wrapper.split(".", 1)[0])

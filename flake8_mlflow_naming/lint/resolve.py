@@ -72,8 +72,10 @@ _PASS_THROUGH = (ast.IfExp, ast.BoolOp)
 class ModuleIndex:
     """Everything the rules know about one parsed module."""
 
-    def __init__(self, tree: ast.Module) -> None:
+    def __init__(self, tree: ast.Module, mlflow_aliases: tuple[str, ...] = ()) -> None:
         self.tree = tree
+        #: Modules that re-export mlflow (``mlflow-aliases``): ``mlflow_extend.x`` is ``mlflow.x``.
+        self.mlflow_aliases = tuple(mlflow_aliases)
         self.module_scope = Scope("module", tree, None)
         self.calls: list[CallSite] = []
         #: Parents of ``IfExp``/``BoolOp`` nodes, to find what consumes a call inside one.
@@ -181,11 +183,61 @@ class ModuleIndex:
             return None
         return binding.value
 
+    def as_mlflow(self, dotted: str) -> str:
+        """``dotted`` with a configured alias package read as ``mlflow`` (``mlflow_extend.mlflow`` → ``mlflow``)."""
+        for alias in self.mlflow_aliases:
+            if dotted == alias or dotted.startswith(alias + "."):
+                dotted = "mlflow" + dotted[len(alias) :]
+                if dotted == "mlflow.mlflow" or dotted.startswith("mlflow.mlflow."):
+                    dotted = dotted[len("mlflow.") :]
+                return dotted
+        return dotted
+
+    def dynamic_import(self, value: ast.expr, scope: Scope) -> str | None:
+        """The mlflow module a call imports at run time, or None.
+
+        ``importlib.import_module("mlflow.sklearn")``, ``pytest.importorskip("mlflow")``, and a
+        lazy loader: any callee whose last name contains ``Lazy``/``lazy`` given a string
+        literal naming an mlflow module (``LazyLoader("mlflow", globals(), "mlflow")``).
+        """
+        if not isinstance(value, ast.Call):
+            return None
+        strings = [
+            self.as_mlflow(arg.value)
+            for arg in [*value.args, *(k.value for k in value.keywords)]
+            if isinstance(arg, ast.Constant) and isinstance(arg.value, str)
+        ]
+        modules = [s for s in strings if s == "mlflow" or s.startswith("mlflow.")]
+        if not modules:
+            return None
+        func = value.func
+        last = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+        if "lazy" in last.lower():
+            return modules[-1]
+        first = value.args[0] if value.args else None
+        if not (isinstance(first, ast.Constant) and isinstance(first.value, str)):
+            return None
+        module = self.as_mlflow(first.value)
+        if module not in modules:
+            return None
+        callee = self.qualified_name(func, scope) if isinstance(func, (ast.Name, ast.Attribute)) else None
+        if callee in _DYNAMIC_IMPORTERS:
+            return module
+        if callee is None and isinstance(func, ast.Name) and func.id == "__import__" and self.lookup("__import__", scope, (0, 0)) is None:
+            return module.split(".", 1)[0]  # __import__("mlflow.sklearn") returns the top package
+        return None
+
     def is_run_name_tag(self, expr: ast.expr, scope: Scope) -> bool:
         """True for ``"mlflow.runName"`` or MLflow's ``MLFLOW_RUN_NAME`` constant."""
         if isinstance(expr, ast.Constant):
             return expr.value == RUN_NAME_TAG
         return self.qualified_name(expr, scope) == RUN_NAME_TAG_CONSTANT
+
+
+#: Functions that return the module named by their first argument.
+_DYNAMIC_IMPORTERS = frozenset({"importlib.import_module", "pytest.importorskip"})
+#: Decorators that make a method's return value readable as an attribute.
+_PROPERTY_DECORATORS = frozenset({"property", "functools.cached_property", "cached_property"})
 
 
 def _choose(candidates: list[Binding], position: tuple[int, int] | None) -> Binding:
@@ -289,7 +341,11 @@ class _Walker:
 
     def bind_target(self, target: ast.AST, value: ast.expr | None, statement: ast.AST) -> None:
         if isinstance(target, ast.Name):
-            self.bind(target.id, statement, value=value)
+            module = self.index.dynamic_import(value, self.scope) if isinstance(value, ast.Call) else None
+            if module is not None:
+                self.bind(target.id, statement, imported=module)
+            else:
+                self.bind(target.id, statement, value=value)
         elif isinstance(target, (ast.Tuple, ast.List)):
             for element in target.elts:
                 self.bind_target(element, None, statement)
@@ -303,10 +359,10 @@ class _Walker:
         for alias in node.names:
             form = (alias.name, None, alias.asname)
             if alias.asname:
-                self.bind(alias.asname, node, imported=alias.name, import_form=form)
+                self.bind(alias.asname, node, imported=self.index.as_mlflow(alias.name), import_form=form)
             else:
                 top = alias.name.split(".", 1)[0]
-                self.bind(top, node, imported=top, import_form=form)
+                self.bind(top, node, imported=self.index.as_mlflow(top), import_form=form)
 
     def visit_ImportFrom(self, node: ast.ImportFrom, parent: ast.AST) -> None:
         if node.level or not node.module:
@@ -315,10 +371,11 @@ class _Walker:
             return
         for alias in node.names:
             if alias.name == "*":
-                self.scope.star_imports.append(node.module)
+                self.scope.star_imports.append(self.index.as_mlflow(node.module))
             else:
                 form = (node.module, alias.name, alias.asname)
-                self.bind(alias.asname or alias.name, node, imported=f"{node.module}.{alias.name}", import_form=form)
+                imported = self.index.as_mlflow(f"{node.module}.{alias.name}")
+                self.bind(alias.asname or alias.name, node, imported=imported, import_form=form)
 
     def visit_Global(self, node: ast.Global, parent: ast.AST) -> None:
         self.scope.global_names.update(node.names)
@@ -392,9 +449,27 @@ class _Walker:
         saved = self.enter(function_scope, function=node.name)
         for statement in node.body:
             self.visit(statement, node)
+        if self.is_property(node) and self.returns_client(node, function_scope):
+            self.index.client_attributes.add(node.name)
         self.leave(saved)
 
     visit_AsyncFunctionDef = visit_FunctionDef
+
+    def is_property(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+        """True for ``@property`` / ``@functools.cached_property`` methods (read as attributes)."""
+        for decorator in node.decorator_list:
+            if isinstance(decorator, ast.Name) and decorator.id == "property":
+                return True
+            if self.index.qualified_name(decorator, self.scope) in _PROPERTY_DECORATORS:
+                return True
+        return False
+
+    def returns_client(self, node: ast.AST, scope: Scope) -> bool:
+        """True when some ``return`` of the function ``node`` hands back an ``MlflowClient``."""
+        return any(
+            isinstance(child, ast.Return) and child.value is not None and self.index.is_client(child.value, scope)
+            for child in iter_scope_nodes(node)
+        )
 
     def visit_Lambda(self, node: ast.Lambda, parent: ast.AST) -> None:
         self.visit_signature_defaults(node.args, node)

@@ -10,7 +10,7 @@ from typing import Iterator
 from ..context import ModuleContext, literal_string
 from ..findings import Applicability, Finding, Fix, PositionalToKeyword, SetKeyword, Span
 from ..resolve import CallSite
-from ..mlflow_api import CREATE_RUN_PARAMETERS, MISSING, START_RUN_PARAMETERS, UNKNOWN, WRAPPER_PARAMETERS, BoundCall, bind, is_none_or_empty
+from ..mlflow_api import MISSING, UNKNOWN, WRAPPER_PARAMETERS, BoundCall, bind, is_none_or_empty
 from .base import Invalid, Rule, Valid
 
 _RUN_ID = re.compile(r"[0-9a-f]{32}")
@@ -117,7 +117,7 @@ class RunWithoutName(Rule):
             if ctx.is_wrapper(site):
                 finding = self._check_start(ctx, site, bind(site.node, WRAPPER_PARAMETERS), namer, wrapper=True)
             else:
-                finding = self._check_start(ctx, site, bind(site.node, START_RUN_PARAMETERS), namer, wrapper=False)
+                finding = self._check_start(ctx, site, ctx.bind(site, "mlflow.start_run"), namer, wrapper=False)
             if finding is not None:
                 yield finding
         for site in ctx.client_calls("create_run"):
@@ -135,15 +135,15 @@ class RunWithoutName(Rule):
                 return self._misplaced_name(ctx, site, bound, value, "run_id", "start_run's first")
         if run_id is UNKNOWN or (run_id is not MISSING and not is_none_or_empty(run_id)):
             return None  # resuming an existing run, which already has its name
-        return self._missing_name(ctx, site, bound, START_RUN_PARAMETERS if not wrapper else WRAPPER_PARAMETERS, namer)
+        return self._missing_name(ctx, site, bound, "started", namer)
 
     def _check_create_run(self, ctx: ModuleContext, site: CallSite, namer: "_RunNamer") -> Finding | None:
-        bound = bind(site.node, CREATE_RUN_PARAMETERS)
+        bound = ctx.bind(site, "MlflowClient.create_run")
         if bound.position_of("start_time") == 1:
             value = literal_string(bound.get("start_time"))  # type: ignore[arg-type]
             if value is not None:
                 return self._misplaced_name(ctx, site, bound, value, "start_time", "create_run's second")
-        return self._missing_name(ctx, site, bound, CREATE_RUN_PARAMETERS, namer)
+        return self._missing_name(ctx, site, bound, "created", namer)
 
     def _misplaced_name(
         self, ctx: ModuleContext, site: CallSite, bound: BoundCall, value: str, slot: str, where: str
@@ -164,7 +164,7 @@ class RunWithoutName(Rule):
         return ctx.report(self.code, site.node, message, fix)
 
     def _missing_name(
-        self, ctx: ModuleContext, site: CallSite, bound: BoundCall, parameters: tuple[str, ...], namer: "_RunNamer"
+        self, ctx: ModuleContext, site: CallSite, bound: BoundCall, what: str, namer: "_RunNamer"
     ) -> Finding | None:
         run_name = bound.get("run_name")
         if run_name is UNKNOWN or (run_name is not MISSING and not is_none_or_empty(run_name)):
@@ -172,24 +172,24 @@ class RunWithoutName(Rule):
         tags = bound.get("tags")
         if tags is UNKNOWN or _tags_name_the_run(ctx, site, tags):
             return None
-        what = "created" if parameters is CREATE_RUN_PARAMETERS else "started"
         if run_name is MISSING:
             problem = f"run {what} without a name"
         else:
             problem = f"run_name={ast.literal_eval(run_name)!r} counts as no name: run {what} without one"  # type: ignore[arg-type]
         message = f"{problem}; MLflow will call it something like 'clumsy-fish-158'. Pass run_name= following the naming schema"
-        return ctx.report(self.code, site.node, message, self._name_fix(site, bound, parameters, namer))
+        return ctx.report(self.code, site.node, message, self._name_fix(site, bound, namer))
 
-    def _name_fix(
-        self, site: CallSite, bound: BoundCall, parameters: tuple[str, ...], namer: "_RunNamer"
-    ) -> Fix | None:
+    def _name_fix(self, site: CallSite, bound: BoundCall, namer: "_RunNamer") -> Fix | None:
         value = namer.name_for(site)
         if value is None:
             return None
         edits: list = []
         position = bound.position_of("run_name")
         if position is not None:
-            edits.append(PositionalToKeyword(_span(site), parameters, position))
+            names = bound.keywords_from(position)
+            if names is None:
+                return None  # which parameter a later positional argument is depends on the version
+            edits.append(PositionalToKeyword(_span(site), names, position))
         edits.append(SetKeyword(_span(site), "run_name", value))
         return Fix(f"Name the run {value}", Applicability.UNSAFE, tuple(edits))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from typing import Iterator
 
-from ..mlflow_api import START_RUN, START_RUN_PARAMETERS
+from ..mlflow_api import START_RUN
 from ..context import ModuleContext, is_managed_run
 from ..findings import AddImport, Applicability, Finding, Fix, PositionalToKeyword, RemoveImportIfUnused, ReplaceCallee, Span
 from .base import Invalid, Rule, Valid
@@ -97,8 +97,14 @@ class RawStartRun(Rule):
                 yield ctx.report(self.code, site.node, message)
                 continue
             edits: list = []
+            names = ctx.bind(site, START_RUN).keywords_from(0) if site.node.args else ()
+            if names is None:
+                # The configured MLflow version leaves some positional slot ambiguous
+                # (parent_run_id arrived at index 4 in 2.15): do not guess its keyword.
+                yield ctx.report(self.code, site.node, message)
+                continue
             if site.node.args:
-                edits.append(PositionalToKeyword(Span.of(site.node), START_RUN_PARAMETERS, 0))
+                edits.append(PositionalToKeyword(Span.of(site.node), names, 0))
             edits += [ReplaceCallee(Span.of(site.node), function), AddImport(module, function)]
             import_form = ctx.index.import_behind(site.node.func, site.scope)
             if import_form is not None:

@@ -8,17 +8,7 @@ from typing import Iterator
 from ..context import ModuleContext
 from ..findings import Finding
 from ..resolve import CallSite
-from ..mlflow_api import (
-    CLIENT_SET_TAG_PARAMETERS,
-    CLIENT_UPDATE_RUN_PARAMETERS,
-    CREATE_RUN_PARAMETERS,
-    FLUENT_SET_TAG_PARAMETERS,
-    FLUENT_SET_TAGS_PARAMETERS,
-    START_RUN_PARAMETERS,
-    WRAPPER_PARAMETERS,
-    bind,
-    is_none_or_empty,
-)
+from ..mlflow_api import RUN_TAG_CLASSES, RUN_TAG_PARAMETERS, WRAPPER_PARAMETERS, bind, is_none_or_empty
 from ..values import name_findings
 from .base import Invalid, Rule, Valid
 
@@ -27,7 +17,7 @@ class RunNameSchema(Rule):
     code = "MLN003"
     name = "run-name-schema"
     #: Last names of the MLflow APIs this rule matches (the prefilter and call index use them).
-    apis = ("start_run", "create_run", "set_tag", "set_tags", "update_run")
+    apis = ("start_run", "create_run", "set_tag", "set_tags", "update_run", "log_batch")
     #: The rule also matches calls of the configured ``run-wrapper``.
     matches_wrapper = True
     summary = "A run name literal does not match the team's naming schema."
@@ -36,7 +26,8 @@ class RunNameSchema(Rule):
         and `run-name-max-length`: `run_name=` of `start_run`, `create_run` and the team wrapper;
         `set_tag("mlflow.runName", …)`; `set_tags({"mlflow.runName": …})`;
         `tags={"mlflow.runName": …}`; `MlflowClient.set_tag(run_id, "mlflow.runName", …)`;
-        `MlflowClient.update_run(run_id, name=…)`. A module-level name assigned exactly once to
+        `MlflowClient.update_run(run_id, status, name)`;
+        `MlflowClient.log_batch(run_id, tags=[RunTag("mlflow.runName", …)])`. A module-level name assigned exactly once to
         a literal counts as that literal, and is reported at the literal.
 
         In an f-string each replacement field may hold anything: `f"trial_{i:04d}"` is accepted
@@ -112,31 +103,31 @@ class RunNameSchema(Rule):
 def _run_name_values(ctx: ModuleContext) -> Iterator[tuple[CallSite, ast.expr]]:
     """Every expression given as a run name, with its call site."""
     for site in ctx.run_starts():
-        parameters = WRAPPER_PARAMETERS if ctx.is_wrapper(site) else START_RUN_PARAMETERS
-        yield from _from_arguments(ctx, site, parameters, "run_name")
+        bound = bind(site.node, WRAPPER_PARAMETERS) if ctx.is_wrapper(site) else ctx.bind(site, "mlflow.start_run")
+        yield from _from_arguments(ctx, site, bound, "run_name")
     for site in ctx.client_calls("create_run"):
-        yield from _from_arguments(ctx, site, CREATE_RUN_PARAMETERS, "run_name")
+        yield from _from_arguments(ctx, site, ctx.bind(site, "MlflowClient.create_run"), "run_name")
     for site in ctx.calls("mlflow.set_tag"):
-        yield from _tag_value(ctx, site, FLUENT_SET_TAG_PARAMETERS)
+        yield from _tag_value(ctx, site, ctx.bind(site, "mlflow.set_tag"))
     for site in ctx.client_calls("set_tag"):
-        yield from _tag_value(ctx, site, CLIENT_SET_TAG_PARAMETERS)
+        yield from _tag_value(ctx, site, ctx.bind(site, "MlflowClient.set_tag"))
     for site in ctx.calls("mlflow.set_tags"):
-        yield from _tags_dict(ctx, site, bind(site.node, FLUENT_SET_TAGS_PARAMETERS).get("tags"))
+        yield from _tags_dict(ctx, site, ctx.bind(site, "mlflow.set_tags").get("tags"))
     for site in ctx.client_calls("update_run"):
-        yield from _from_arguments(ctx, site, CLIENT_UPDATE_RUN_PARAMETERS, "name")
+        yield from _from_arguments(ctx, site, ctx.bind(site, "MlflowClient.update_run"), "name", tags=False)
+    for site in ctx.client_calls("log_batch"):
+        yield from _run_tags(ctx, site, ctx.bind(site, "MlflowClient.log_batch").get("tags"))
 
 
-def _from_arguments(ctx: ModuleContext, site: CallSite, parameters: tuple[str, ...], name: str):
-    bound = bind(site.node, parameters)
+def _from_arguments(ctx: ModuleContext, site: CallSite, bound, name: str, tags: bool = True):
     value = bound.get(name)
     if isinstance(value, ast.expr) and not is_none_or_empty(value):
         yield site, value
-    if parameters is not CLIENT_UPDATE_RUN_PARAMETERS:
+    if tags:
         yield from _tags_dict(ctx, site, bound.get("tags"))
 
 
-def _tag_value(ctx: ModuleContext, site: CallSite, parameters: tuple[str, ...]):
-    bound = bind(site.node, parameters)
+def _tag_value(ctx: ModuleContext, site: CallSite, bound):
     key, value = bound.get("key"), bound.get("value")
     if isinstance(key, ast.expr) and isinstance(value, ast.expr) and ctx.index.is_run_name_tag(key, site.scope):
         yield site, value
@@ -148,3 +139,11 @@ def _tags_dict(ctx: ModuleContext, site: CallSite, tags):
             if key is not None and ctx.index.is_run_name_tag(key, site.scope):
                 yield site, value
 
+
+def _run_tags(ctx: ModuleContext, site: CallSite, tags):
+    """``RunTag("mlflow.runName", value)`` items of a list or tuple literal (``log_batch(tags=[…])``)."""
+    if not isinstance(tags, (ast.List, ast.Tuple)):
+        return
+    for item in tags.elts:
+        if isinstance(item, ast.Call) and ctx.index.qualified_name(item.func, site.scope) in RUN_TAG_CLASSES:
+            yield from _tag_value(ctx, site, bind(item, RUN_TAG_PARAMETERS))

@@ -9,18 +9,7 @@ from ..context import ModuleContext
 from ..findings import Finding
 from ..resolve import CallSite
 from ...uris import mask_credentials
-from ..mlflow_api import (
-    CLIENT_LOG_ARTIFACT_PARAMETERS,
-    CLIENT_LOG_ARTIFACTS_PARAMETERS,
-    CREATE_EXPERIMENT_PARAMETERS,
-    FLAVOR_LOG_MODEL_PARAMETERS,
-    FLAVOR_SAVE_MODEL_PARAMETERS,
-    FLUENT_LOG_ARTIFACT_PARAMETERS,
-    FLUENT_LOG_ARTIFACTS_PARAMETERS,
-    PYFUNC_LOG_MODEL_PARAMETERS,
-    PYFUNC_SAVE_MODEL_PARAMETERS,
-    bind,
-)
+from ..mlflow_api import SIGNATURES, keyword_parameters
 from ..values import RemoteValue, remote_value
 from .base import Invalid, Rule, Valid
 
@@ -89,8 +78,8 @@ class UntrackedArtifactPath(Rule):
     ]
 
     def check(self, ctx: ModuleContext) -> Iterator[Finding]:
-        for site, function, parameters, names in _artifact_arguments(ctx):
-            bound = bind(site.node, parameters)
+        for site, function, names in _artifact_arguments(ctx):
+            bound = ctx.bind(site, function)
             for name in names:
                 argument = bound.get(name)
                 if not isinstance(argument, ast.expr):
@@ -103,7 +92,7 @@ class UntrackedArtifactPath(Rule):
                     if message is None:
                         continue
                 else:
-                    message = _message(function, name, remote)
+                    message = _message(ctx, function, name, remote)
                 yield ctx.report(self.code, argument, message)
 
     @staticmethod
@@ -120,12 +109,23 @@ class UntrackedArtifactPath(Rule):
         )
 
 
-def _message(function: str, parameter: str, remote: RemoteValue) -> str:
+def _message(ctx: ModuleContext, function: str, parameter: str, remote: RemoteValue) -> str:
     shown, prefix = _shown(remote.prefix, remote.complete), remote.prefix
     if function.endswith("save_model"):
         return f"{function} writes to a local folder, so {shown} becomes a local './{prefix.split(':')[0]}:/…' directory; save locally and log it, or use log_model"
     if function.endswith("log_model"):
-        return f"{function}'s {parameter} names a place inside the run's artifacts, not a URI: {shown} is remote; pass a plain name such as name=\"model\""
+        # In MLflow 3 ``name`` (or the deprecated ``artifact_path``) names a LoggedModel; in 2.x,
+        # and for spark, which never got ``name=``, artifact_path is a folder inside the run.
+        takes_name = function not in _KNOWN_FLAVOR_FUNCTIONS or "name" in keyword_parameters(function, ctx.mlflow_versions)
+        if ctx.mlflow_versions.major < 3 or not takes_name:
+            return (
+                f"{function}'s {parameter} names a folder inside the run's artifacts, not a URI: {shown} is remote; "
+                'pass a relative path such as artifact_path="model"'
+            )
+        return (
+            f"{function}'s {parameter} is the logged model's name in MLflow 3, not a URI: {shown} is remote; "
+            'pass a plain name such as name="model"'
+        )
     return f"{function} reads a local path, but {shown} is a remote URI MLflow does not track: {_ADVICE}"
 
 
@@ -138,26 +138,29 @@ def _normalise_scheme(uri: str) -> str:
     return scheme.lower() + separator + rest
 
 
-def _artifact_arguments(ctx: ModuleContext) -> Iterator[tuple[CallSite, str, tuple[str, ...], tuple[str, ...]]]:
-    """(site, function shown in messages, signature, parameters that must be local/tracked)."""
+def _artifact_arguments(ctx: ModuleContext) -> Iterator[tuple[CallSite, str, tuple[str, ...]]]:
+    """(site, the API called, parameters that must be local/tracked)."""
     for site in ctx.calls("mlflow.log_artifact"):
-        yield site, "mlflow.log_artifact", FLUENT_LOG_ARTIFACT_PARAMETERS, ("local_path",)
+        yield site, "mlflow.log_artifact", ("local_path",)
     for site in ctx.calls("mlflow.log_artifacts"):
-        yield site, "mlflow.log_artifacts", FLUENT_LOG_ARTIFACTS_PARAMETERS, ("local_dir",)
+        yield site, "mlflow.log_artifacts", ("local_dir",)
     for site in ctx.client_calls("log_artifact"):
-        yield site, "MlflowClient.log_artifact", CLIENT_LOG_ARTIFACT_PARAMETERS, ("local_path",)
+        yield site, "MlflowClient.log_artifact", ("local_path",)
     for site in ctx.client_calls("log_artifacts"):
-        yield site, "MlflowClient.log_artifacts", CLIENT_LOG_ARTIFACTS_PARAMETERS, ("local_dir",)
+        yield site, "MlflowClient.log_artifacts", ("local_dir",)
     for site in ctx.calls("mlflow.create_experiment"):
-        yield site, "mlflow.create_experiment", CREATE_EXPERIMENT_PARAMETERS, ("artifact_location",)
+        yield site, "mlflow.create_experiment", ("artifact_location",)
     for site in ctx.client_calls("create_experiment"):
-        yield site, "MlflowClient.create_experiment", CREATE_EXPERIMENT_PARAMETERS, ("artifact_location",)
+        yield site, "MlflowClient.create_experiment", ("artifact_location",)
     for name, site in ctx.calls_matching(_is_flavor_function):
-        pyfunc = name.split(".")[1] == "pyfunc"
-        if name.endswith(".save_model"):
-            yield site, name, PYFUNC_SAVE_MODEL_PARAMETERS if pyfunc else FLAVOR_SAVE_MODEL_PARAMETERS, ("path",)
-        else:
-            yield site, name, PYFUNC_LOG_MODEL_PARAMETERS if pyfunc else FLAVOR_LOG_MODEL_PARAMETERS, ("artifact_path", "name")
+        # Each flavor has its own signature (openai's path is third, diffusers' artifact_path
+        # fourth); a flavor the tables do not know binds its keywords only.
+        yield site, name, ("path",) if name.endswith(".save_model") else ("artifact_path", "name")
+
+
+_KNOWN_FLAVOR_FUNCTIONS = frozenset(
+    api for api in SIGNATURES if api.startswith("mlflow.") and api.endswith((".save_model", ".log_model"))
+)
 
 
 def _is_flavor_function(name: str) -> bool:

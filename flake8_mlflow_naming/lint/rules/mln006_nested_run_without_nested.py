@@ -7,7 +7,7 @@ from typing import Iterator
 from ..context import ModuleContext
 from ..findings import Applicability, Finding, Fix, PositionalToKeyword, SetKeyword, Span
 from ..resolve import CallSite
-from ..mlflow_api import MISSING, START_RUN_PARAMETERS, WRAPPER_PARAMETERS, bind, literal_true
+from ..mlflow_api import MISSING, WRAPPER_PARAMETERS, bind, literal_true
 from .base import Invalid, Rule, Valid
 
 
@@ -74,8 +74,7 @@ class NestedRunWithoutNested(Rule):
 
     def check(self, ctx: ModuleContext) -> Iterator[Finding]:
         for site in ctx.run_starts():
-            parameters = WRAPPER_PARAMETERS if ctx.is_wrapper(site) else START_RUN_PARAMETERS
-            bound = bind(site.node, parameters)
+            bound = bind(site.node, WRAPPER_PARAMETERS) if ctx.is_wrapper(site) else ctx.bind(site, "mlflow.start_run")
             nested = bound.get("nested")
             if nested is not MISSING and literal_true(nested) is not False:
                 continue  # nested=True, or a value only known at run time
@@ -83,10 +82,13 @@ class NestedRunWithoutNested(Rule):
                 continue
             edits: list = []
             position = bound.position_of("nested")
-            if position is not None:
-                edits.append(PositionalToKeyword(Span.of(site.node), parameters, position))
+            names = bound.keywords_from(position) if position is not None else ()
+            if position is not None and names is not None:
+                edits.append(PositionalToKeyword(Span.of(site.node), names, position))
             edits.append(SetKeyword(Span.of(site.node), "nested", "True"))
-            fix = Fix("Add nested=True", Applicability.SAFE, tuple(edits))
+            # When the version decides what the later positional arguments are, renaming
+            # them would guess: report without a fix.
+            fix = Fix("Add nested=True", Applicability.SAFE, tuple(edits)) if names is not None else None
             yield ctx.report(
                 self.code,
                 site.node,
