@@ -81,6 +81,9 @@ class ModuleIndex:
         #: Parents of ``IfExp``/``BoolOp`` nodes, to find what consumes a call inside one.
         self.pass_through_parents: dict[int, ast.AST] = {}
         self.client_attributes: set[str] = set()
+        #: Names some function declares ``nonlocal``: an outer function's single binding of
+        #: such a name is not its only value.
+        self.nonlocal_names: set[str] = set()
         _Walker(self).walk(tree)
         self._call_names: dict[int, str | None] = {}
 
@@ -182,6 +185,31 @@ class ModuleIndex:
         if binding is None or len(candidates) != 1 or candidates[0] is not binding:
             return None
         return binding.value
+
+    def local_constant(self, name: ast.Name, scope: Scope) -> tuple[ast.expr, Scope] | None:
+        """The value and scope of a function-local name assigned exactly once, before ``name`` uses it."""
+        current: Scope | None = scope
+        while current is not None and current.kind == "comprehension":
+            if name.id in current.bindings:
+                return None
+            current = current.parent
+        if current is None or current.kind != "function":
+            return None
+        candidates = current.bindings.get(name.id, [])
+        if len(candidates) != 1 or name.id in current.global_names or name.id in self.nonlocal_names:
+            return None
+        binding = candidates[0]
+        if binding.value is None or binding.imported is not None or binding.position >= (name.lineno, name.col_offset):
+            return None
+        return binding.value, current
+
+    def constant_value(self, name: ast.Name, scope: Scope) -> tuple[ast.expr, Scope] | None:
+        """What ``name`` holds when it is assigned exactly once: a module constant or a function
+        local (see :meth:`module_constant`, :meth:`local_constant`), with the scope it lives in."""
+        value = self.module_constant(name, scope)
+        if value is not None:
+            return value, self.module_scope
+        return self.local_constant(name, scope)
 
     def as_mlflow(self, dotted: str) -> str:
         """``dotted`` with a configured alias package read as ``mlflow`` (``mlflow_extend.mlflow`` → ``mlflow``)."""
@@ -379,6 +407,9 @@ class _Walker:
 
     def visit_Global(self, node: ast.Global, parent: ast.AST) -> None:
         self.scope.global_names.update(node.names)
+
+    def visit_Nonlocal(self, node: ast.Nonlocal, parent: ast.AST) -> None:
+        self.index.nonlocal_names.update(node.names)
 
     def visit_Assign(self, node: ast.Assign, parent: ast.AST) -> None:
         self.visit(node.value, node)

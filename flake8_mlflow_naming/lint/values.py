@@ -1,33 +1,219 @@
 """What text an expression can hold, and judging names against a schema: shared by every name rule.
 
-MLN003 (run names) and the other name rules report the same way: a string literal is judged
-as it is (with the normalised form as an unsafe fix), an f-string only when no filling of its
-fields could fit, and a name that refers to a module constant is judged at the constant.
+Every rule that judges a name or a path asks this module what text an argument can hold, so
+all of them see through the same code: a string literal; an f-string, ``"…%s…" % x``,
+``"…{}…".format(x)`` or ``+`` concatenation, whose unknown fields are holes that may hold
+anything; both branches of ``a if c else b``; and a name assigned exactly once (at module
+level, or in the function that uses it), which holds its value. An f-string field that is a
+``bool`` literal or a comparison holds ``True`` or ``False``.
+
+MLN003 (run names) and the other name rules report at the text itself (a module constant or
+a local at its assignment), with the normalised form as an unsafe fix for a plain literal; a
+template only when no filling of its holes could fit, or when one of its possible texts does
+not. MLN004 reports remote paths at the argument.
 """
 
 from __future__ import annotations
 
 import ast
 import re
+import string
 from dataclasses import dataclass
-from typing import Iterable, Iterator
+from itertools import product
+from typing import Iterable, Iterator, Sequence
 
 from ..naming import NameSchema
-from .context import ModuleContext, literal_string, template_parts
+from .context import ModuleContext
 from .findings import Applicability, Finding, Fix, ReplaceString, Span
-from .resolve import CallSite
+from .resolve import CallSite, Scope
 
 #: Schemes of storage MLflow does not track as a run's artifacts (MLN004, and loading models).
 REMOTE_URI = re.compile(r"(?:(?:s3|s3a|s3n|gs|wasbs?|abfss?|hdfs|viewfs|r2|b2|ftp|sftp|https?)://|dbfs:/)", re.IGNORECASE)
 _PATH_JOINS = frozenset({"os.path.join", "posixpath.join"})
 
+#: A hole in a template: text nobody can know before the code runs.
+HOLE = None
+Template = tuple  # of str | None
+#: More alternatives than this (``f"{a<b}{c<d}…"``) and a field counts as a hole instead.
+_MAX_FORMS = 16
+_MAX_DEPTH = 8
+#: printf-style conversion specifiers: ``%s``, ``%(name)s``, ``%-5.2f``, ``%%``.
+_PERCENT_FIELD = re.compile(r"%(?:\((?P<key>[^)]*)\))?[#0\- +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?(?P<type>[diouxXeEfFgGcrsa%])")
+
+
+# --- text forms ----------------------------------------------------------------------------
+
+
+def text_forms(ctx: ModuleContext, scope: Scope, expr: ast.expr, depth: int = 0) -> list[Template] | None:
+    """The texts ``expr`` can hold, as templates of literal text and :data:`HOLE` parts.
+
+    None when ``expr`` is not a text expression this module understands (a call, a
+    parameter, a number…). Several templates mean several possible texts (``a if c else b``,
+    ``f"{flag}"`` with a bool).
+    """
+    if depth > _MAX_DEPTH:
+        return None
+    if isinstance(expr, ast.Constant):
+        return [(expr.value,)] if isinstance(expr.value, str) else None
+    if isinstance(expr, ast.JoinedStr):
+        return _joined(ctx, scope, [_field_forms(ctx, scope, value, depth) for value in expr.values])
+    if isinstance(expr, ast.IfExp):
+        body, orelse = (text_forms(ctx, scope, e, depth + 1) for e in (expr.body, expr.orelse))
+        if body is None and orelse is None:
+            return None
+        forms = (body or [(HOLE,)]) + (orelse or [(HOLE,)])
+        return forms if len(forms) <= _MAX_FORMS else [(HOLE,)]
+    if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Add):
+        left, right = (text_forms(ctx, scope, e, depth + 1) for e in (expr.left, expr.right))
+        if left is None and right is None:
+            return None
+        return _joined(ctx, scope, [left or [(HOLE,)], right or [(HOLE,)]])
+    if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Mod):
+        pattern = _known_text(ctx, scope, expr.left, depth)
+        return None if pattern is None else _percent_template(pattern)
+    if isinstance(expr, ast.Call):
+        return _call_forms(ctx, scope, expr, depth)
+    if isinstance(expr, ast.Name):
+        resolved = ctx.index.constant_value(expr, scope)
+        if resolved is None:
+            return None
+        value, value_scope = resolved
+        return text_forms(ctx, value_scope, value, depth + 1)
+    return None
+
+
+def _call_forms(ctx: ModuleContext, scope: Scope, call: ast.Call, depth: int) -> list[Template] | None:
+    func = call.func
+    if isinstance(func, ast.Attribute) and func.attr == "format":
+        pattern = _known_text(ctx, scope, func.value, depth)
+        return None if pattern is None else _format_template(pattern)
+    if call.args and not isinstance(call.args[0], ast.Starred) and isinstance(func, (ast.Name, ast.Attribute)):
+        if ctx.index.qualified_name(func, scope) in _PATH_JOINS:
+            first = text_forms(ctx, scope, call.args[0], depth + 1)
+            return None if first is None else [(*form, HOLE) for form in first]
+    return None
+
+
+def _known_text(ctx: ModuleContext, scope: Scope, expr: ast.expr, depth: int) -> str | None:
+    """The one fully known text of ``expr`` (a format pattern), or None."""
+    forms = text_forms(ctx, scope, expr, depth + 1)
+    if forms is None or len(forms) != 1 or HOLE in forms[0]:
+        return None
+    return "".join(forms[0])
+
+
+def _field_forms(ctx: ModuleContext, scope: Scope, value: ast.expr, depth: int) -> list[Template]:
+    """The texts one f-string part can produce."""
+    if isinstance(value, ast.Constant):
+        return [(str(value.value),)]
+    if not isinstance(value, ast.FormattedValue):
+        return [(HOLE,)]
+    if value.format_spec is not None or value.conversion == ord("a"):
+        return [(HOLE,)]
+    inner = value.value
+    if isinstance(inner, ast.Constant) and isinstance(inner.value, (bool, str, int)) and inner.value is not None:
+        text = repr(inner.value) if value.conversion == ord("r") else str(inner.value)
+        return [(text,)]
+    if isinstance(inner, (ast.Compare,)) or (isinstance(inner, ast.UnaryOp) and isinstance(inner.op, ast.Not)):
+        return [("True",), ("False",)]
+    if value.conversion in (-1, ord("s")):
+        forms = text_forms(ctx, scope, inner, depth + 1)
+        if forms is not None:
+            return forms
+    return [(HOLE,)]
+
+
+def _joined(ctx: ModuleContext, scope: Scope, pieces: Sequence[list[Template]]) -> list[Template]:
+    """Every concatenation of one form per piece (too many: the ambiguous pieces become holes)."""
+    count = 1
+    for forms in pieces:
+        count *= len(forms)
+    if count > _MAX_FORMS:
+        pieces = [forms if len(forms) == 1 else [(HOLE,)] for forms in pieces]
+    return [_merge(combination) for combination in product(*pieces)]
+
+
+def _merge(templates: Iterable[Template]) -> Template:
+    """One template from several: adjacent literal text joined, adjacent holes collapsed."""
+    parts: list[str | None] = []
+    for template in templates:
+        for part in template:
+            if part is HOLE:
+                if not parts or parts[-1] is not HOLE:
+                    parts.append(HOLE)
+            elif part:
+                if parts and parts[-1] is not HOLE:
+                    parts[-1] += part  # type: ignore[operator]
+                else:
+                    parts.append(part)
+    return tuple(parts) if parts else ("",)
+
+
+def _percent_template(pattern: str) -> list[Template]:
+    parts: list[str | None] = []
+    position = 0
+    for match in _PERCENT_FIELD.finditer(pattern):
+        parts.append(pattern[position : match.start()])
+        parts.append("%" if match.group("type") == "%" else HOLE)
+        position = match.end()
+    parts.append(pattern[position:])
+    return [_merge([tuple(parts)])]
+
+
+def _format_template(pattern: str) -> list[Template] | None:
+    try:
+        fields = list(string.Formatter().parse(pattern))
+    except ValueError:
+        return None  # ``"{".format(x)`` raises at run time; nothing to judge
+    parts: list[str | None] = []
+    for literal, field, _spec, _conversion in fields:
+        parts.append(literal)
+        if field is not None:
+            parts.append(HOLE)
+    return [_merge([tuple(parts)])]
+
+
+def leading_text(template: Template) -> str:
+    """The literal text before a template's first hole."""
+    text = ""
+    for part in template:
+        if part is HOLE:
+            break
+        text += part
+    return text
+
+
+# --- names ---------------------------------------------------------------------------------
+
 
 def name_nodes(ctx: ModuleContext, site: CallSite, value: ast.expr) -> list[ast.expr]:
-    """The expressions whose text is the name passed as ``value``: itself, or the module constant it names."""
+    """The expressions whose text is the name passed as ``value``, where a finding belongs.
+
+    ``value`` itself; the value of a name assigned once (a module constant or a local),
+    followed further; each branch of ``a if c else b``. ``None`` and ``""`` branches hold no
+    name and are left out.
+    """
+    return [node for node, _scope in _name_sources(ctx, site.scope, value, 0)]
+
+
+def _name_sources(ctx: ModuleContext, scope: Scope, value: ast.expr, depth: int) -> list[tuple[ast.expr, Scope]]:
+    if depth > _MAX_DEPTH:
+        return []
     if isinstance(value, ast.Name):
-        constant = ctx.index.module_constant(value, site.scope)
-        return [constant] if literal_string(constant) is not None else []  # type: ignore[list-item]
-    return [value]
+        resolved = ctx.index.constant_value(value, scope)
+        return [] if resolved is None else _name_sources(ctx, resolved[1], resolved[0], depth + 1)
+    if isinstance(value, ast.IfExp):
+        return [*_name_sources(ctx, scope, value.body, depth + 1), *_name_sources(ctx, scope, value.orelse, depth + 1)]
+    if isinstance(value, ast.Constant) and (value.value is None or value.value == ""):
+        return []
+    _scopes_of(ctx)[id(value)] = scope
+    return [(value, scope)]
+
+
+def _scopes_of(ctx: ModuleContext) -> dict[int, Scope]:
+    """Where each expression :func:`name_nodes` handed out lives (per module), so
+    :func:`name_finding` resolves the names inside it in the right scope."""
+    return vars(ctx).setdefault("_name_source_scopes", {})
 
 
 def name_findings(
@@ -36,19 +222,24 @@ def name_findings(
     """One finding per distinct expression among ``values`` whose text breaks ``schema``."""
     reported: set[int] = set()
     for site, value in values:
-        for node in name_nodes(ctx, site, value):
+        for node, scope in _name_sources(ctx, site.scope, value, 0):
             if id(node) in reported:
                 continue
-            finding = name_finding(ctx, code, node, schema, noun)
+            finding = _judge(ctx, code, node, scope, schema, noun)
             if finding is not None:
                 reported.add(id(node))
                 yield finding
 
 
 def name_finding(ctx: ModuleContext, code: str, node: ast.expr, schema: NameSchema, noun: str) -> Finding | None:
-    """The finding for one name expression (``noun``: "run name", "experiment name"...), or None."""
-    text = literal_string(node)
-    if text is not None:
+    """The finding for one name expression from :func:`name_nodes` (``noun``: "run name"…), or None."""
+    scope = _scopes_of(ctx).get(id(node), ctx.index.module_scope)
+    return _judge(ctx, code, node, scope, schema, noun)
+
+
+def _judge(ctx: ModuleContext, code: str, node: ast.expr, scope: Scope, schema: NameSchema, noun: str) -> Finding | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        text = node.value
         problem = schema.problem(text)
         if problem is None:
             return None
@@ -59,14 +250,30 @@ def name_finding(ctx: ModuleContext, code: str, node: ast.expr, schema: NameSche
             message += f"; use {better!r}"
             fix = Fix(f"Rename to {better!r}", Applicability.UNSAFE, (ReplaceString(Span.of(node), better),))
         return ctx.report(code, node, message, fix)
-    parts = template_parts(node)
-    if parts is None:
+    forms = text_forms(ctx, scope, node)
+    if forms is None:
         return None
-    problem = schema.template_problem(parts)
-    if problem is None:
-        return None
-    shown = "".join("{…}" if p is None else p for p in parts)
-    return ctx.report(code, node, f'{noun} f"{shown}" {problem}')
+    for form in forms:
+        if HOLE not in form:
+            text = "".join(form)  # type: ignore[arg-type]
+            problem = schema.problem(text)
+            if problem is not None:
+                return ctx.report(code, node, f"{noun} {text!r} (from {_shown(node, forms)}) {problem}")
+        else:
+            problem = schema.template_problem(form)
+            if problem is not None:
+                shown = "".join("{…}" if p is HOLE else p for p in form)  # type: ignore[misc]
+                prefix = "f" if isinstance(node, ast.JoinedStr) else ""
+                return ctx.report(code, node, f'{noun} {prefix}"{shown}" {problem}')
+    return None
+
+
+def _shown(node: ast.expr, forms: list[Template]) -> str:
+    """How a message names a template whose texts are all known (``f"autolog_{…}"``)."""
+    if isinstance(node, ast.JoinedStr):
+        pieces = ["{…}" if not isinstance(v, ast.Constant) else str(v.value) for v in node.values]
+        return 'f"' + "".join(pieces) + '"'
+    return " or ".join(repr("".join(f)) for f in forms)  # type: ignore[arg-type]
 
 
 # --- remote paths --------------------------------------------------------------------------
@@ -81,25 +288,10 @@ class RemoteValue:
 
 
 def remote_value(ctx: ModuleContext, site: CallSite, expr: ast.expr, depth: int = 0) -> RemoteValue | None:
-    """The known start of ``expr`` when it begins with a remote URI, else None."""
-    if depth > 8:
-        return None
-    if isinstance(expr, ast.Constant) and isinstance(expr.value, str):
-        return RemoteValue(expr.value, True) if REMOTE_URI.match(expr.value) else None
-    if isinstance(expr, ast.JoinedStr):
-        first = expr.values[0] if expr.values else None
-        if isinstance(first, ast.Constant) and isinstance(first.value, str) and REMOTE_URI.match(first.value):
-            return RemoteValue(first.value, len(expr.values) == 1)
-        return None
-    if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Add):
-        left = remote_value(ctx, site, expr.left, depth + 1)
-        return RemoteValue(left.prefix, False) if left is not None else None
-    if isinstance(expr, ast.Call) and expr.args and not isinstance(expr.args[0], ast.Starred):
-        if ctx.index.qualified_name(expr.func, site.scope) in _PATH_JOINS:
-            first = remote_value(ctx, site, expr.args[0], depth + 1)
-            return RemoteValue(first.prefix, False) if first is not None else None
-        return None
-    if isinstance(expr, ast.Name):
-        value = ctx.index.module_constant(expr, site.scope)
-        return remote_value(ctx, site, value, depth + 1) if value is not None else None
+    """The known start of ``expr`` when one text it can hold begins with a remote URI, else None."""
+    forms = text_forms(ctx, site.scope, expr, depth)
+    for form in forms or ():
+        prefix = leading_text(form)
+        if REMOTE_URI.match(prefix):
+            return RemoteValue(prefix, HOLE not in form)
     return None
