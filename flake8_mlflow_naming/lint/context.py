@@ -135,7 +135,9 @@ def template_parts(node: ast.AST) -> list[str | None] | None:
 
 def is_managed_run(site: CallSite) -> bool:
     """True when the run started at ``site`` is managed: a ``with`` item, returned, yielded,
-    passed straight into a call, or held in a local name that a later ``with`` uses (MLN005)."""
+    passed straight into a call, held in a local name (or an attribute) that a later ``with``,
+    ``return`` or ``yield`` in the same scope uses, or entered in a class's own ``__enter__``
+    whose ``__exit__`` ends it (MLN005)."""
     # Judge the expression that uses the value: ``x = (a() if c else mlflow.start_run())`` is
     # the assignment's, not the conditional's.
     node, parent = site.consumer_child, site.consumer
@@ -145,32 +147,66 @@ def is_managed_run(site: CallSite) -> bool:
         return True
     if isinstance(parent, ast.keyword) or (isinstance(parent, ast.Call) and node is not parent.func):
         return True
-    target = _assigned_name(node, parent)
-    return target is not None and _name_managed_later(site, target)
+    if _entered_by_own_context_manager(site):
+        return True
+    target = _assigned_target(node, parent)
+    return target is not None and _target_managed_later(site, target)
 
 
-def _assigned_name(node: ast.Call, parent: ast.AST) -> str | None:
-    if isinstance(parent, ast.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Name):
-        return parent.targets[0].id
-    if isinstance(parent, ast.AnnAssign) and isinstance(parent.target, ast.Name):
-        return parent.target.id
-    if isinstance(parent, ast.NamedExpr):
-        return parent.target.id
-    return None
+def _assigned_target(node: ast.AST, parent: ast.AST) -> ast.expr | None:
+    """The name or attribute chain (``run``, ``self._run``) the value is assigned to."""
+    target: ast.expr | None = None
+    if isinstance(parent, ast.Assign) and len(parent.targets) == 1:
+        target = parent.targets[0]
+    elif isinstance(parent, ast.AnnAssign):
+        target = parent.target
+    elif isinstance(parent, ast.NamedExpr):
+        target = parent.target
+    return target if target is not None and _is_reference(target) else None
 
 
-def _name_managed_later(site: CallSite, name: str) -> bool:
-    """True when a later ``with``, ``return`` or ``yield`` in the same scope uses ``name``."""
+def _is_reference(node: ast.AST) -> bool:
+    while isinstance(node, ast.Attribute):
+        node = node.value
+    return isinstance(node, ast.Name)
+
+
+def _target_managed_later(site: CallSite, target: ast.expr) -> bool:
+    """True when a later ``with``, ``return`` or ``yield`` in the same scope uses ``target``.
+
+    A name may be entered by a later ``with``; an attribute (``self._run``) counts when the
+    same method hands it back, like a returned local.
+    """
     start = (site.node.lineno, site.node.col_offset)
+    shape = ast.dump(target, include_attributes=False).replace("Store()", "Load()")
+    is_name = isinstance(target, ast.Name)
     for node in iter_scope_nodes(site.scope.node):
-        if isinstance(node, (ast.With, ast.AsyncWith)) and (node.lineno, node.col_offset) > start:
-            if any(_is_name(item.context_expr, name) for item in node.items):
+        if isinstance(node, (ast.With, ast.AsyncWith)) and is_name and (node.lineno, node.col_offset) > start:
+            if any(_same(item.context_expr, shape) for item in node.items):
                 return True
-        elif isinstance(node, (ast.Return, ast.Yield, ast.YieldFrom)) and _is_name(node.value, name):
+        elif isinstance(node, (ast.Return, ast.Yield, ast.YieldFrom)) and _same(node.value, shape):
             if (node.lineno, node.col_offset) > start:
                 return True
     return False
 
 
-def _is_name(node: ast.AST | None, name: str) -> bool:
-    return isinstance(node, ast.Name) and node.id == name
+def _same(node: ast.AST | None, shape: str) -> bool:
+    return node is not None and _is_reference(node) and ast.dump(node, include_attributes=False) == shape
+
+
+def _entered_by_own_context_manager(site: CallSite) -> bool:
+    """``self.run = mlflow.start_run(…).__enter__()`` (or the bare run) inside a class's own
+    ``__enter__``, when the class's ``__exit__`` exits it (``….__exit__(…)`` or ``end_run()``)."""
+    if site.function not in ("__enter__", "__aenter__") or site.scope.parent is None:
+        return False
+    owner = site.scope.parent
+    if owner.kind != "class":
+        return False
+    for statement in owner.node.body:  # type: ignore[attr-defined]
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)) and statement.name in ("__exit__", "__aexit__"):
+            for node in iter_scope_nodes(statement):
+                if isinstance(node, ast.Call) and isinstance(node.func, (ast.Attribute, ast.Name)):
+                    called = node.func.attr if isinstance(node.func, ast.Attribute) else node.func.id
+                    if called in ("__exit__", "__aexit__", "end_run"):
+                        return True
+    return False

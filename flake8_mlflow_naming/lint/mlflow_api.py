@@ -26,6 +26,7 @@ REEXPORTING_MODULES = (
 
 #: The dotted name of the function that starts a run.
 START_RUN = "mlflow.start_run"
+END_RUN = "mlflow.end_run"
 CLIENT_CLASS = "mlflow.MlflowClient"
 #: Client methods resolve to ``MlflowClient.<method>`` whatever expression holds the client.
 CLIENT_PREFIX = "MlflowClient."

@@ -28,7 +28,10 @@ class RunWithoutName(Rule):
         Checks `mlflow.start_run`, `MlflowClient.create_run` and the configured team wrapper for
         a missing `run_name`. `run_name=None` and `run_name=""` count as missing: MLflow treats
         both as no name. Resuming a run (`run_id=` given) does not need a name, nor does a call
-        whose `tags` dict literal sets `"mlflow.runName"`, nor one that forwards `**kwargs`.
+        whose `tags` dict literal sets `"mlflow.runName"`, nor one that forwards `**kwargs`, nor
+        a `with start_run():` whose body (same function, before any other run starts) sets the
+        `mlflow.runName` tag with `mlflow.set_tag`, `mlflow.set_tags` or
+        `MlflowClient.set_tag`: MLN003 judges the name it sets.
 
         A string literal passed as start_run's first positional argument, or as create_run's
         second, is also reported: those slots are `run_id` and `start_time`, so
@@ -77,8 +80,53 @@ class RunWithoutName(Rule):
         Valid("import mlflow\ndef go(**kwargs):\n    with mlflow.start_run(**kwargs):\n        pass\n"),
         Valid('from mlflow import MlflowClient\nMlflowClient().create_run("0", run_name="etl_daily")\n'),
         Valid("from hydraflow import start_run\nwith start_run():\n    pass\n"),
+        Valid('import mlflow\nwith mlflow.start_run():\n    mlflow.set_tag("mlflow.runName", "resnet50_baseline")\n'),
+        Valid(
+            "import mlflow\nfrom mlflow.utils.mlflow_tags import MLFLOW_RUN_NAME\n"
+            'with mlflow.start_run() as run:\n    mlflow.set_tags({MLFLOW_RUN_NAME: "resnet50_baseline"})\n'
+        ),
+        Valid(
+            "import mlflow\nclient = mlflow.MlflowClient()\nwith mlflow.start_run() as run:\n"
+            '    client.set_tag(run.info.run_id, "mlflow.runName", name)\n'
+        ),
+        Valid('import importlib\nmlflow = importlib.import_module("mlflow")\nwith mlflow.start_run(run_name="a_b"):\n    pass\n'),
     ]
     INVALID = [
+        Invalid(
+            'import mlflow\nwith mlflow.start_run():\n    with mlflow.start_run(nested=True, run_name="c_d"):\n'
+            '        mlflow.set_tag("mlflow.runName", "a_b")\n',
+            fixed='import mlflow\nwith mlflow.start_run(run_name="example_main"):\n    with mlflow.start_run(nested=True, run_name="c_d"):\n'
+            '        mlflow.set_tag("mlflow.runName", "a_b")\n',
+            unsafe=True,
+        ),
+        Invalid(
+            'import importlib\nmf = importlib.import_module("mlflow")\nwith mf.start_run():\n    pass\n',
+            fixed='import importlib\nmf = importlib.import_module("mlflow")\nwith mf.start_run(run_name="example_main"):\n    pass\n',
+            unsafe=True,
+        ),
+        Invalid(
+            'import pytest\nmlflow = pytest.importorskip("mlflow")\nwith mlflow.start_run():\n    pass\n',
+            fixed='import pytest\nmlflow = pytest.importorskip("mlflow")\nwith mlflow.start_run(run_name="example_main"):\n    pass\n',
+            unsafe=True,
+        ),
+        Invalid(
+            'from mlflow.utils.lazy_load import LazyLoader\nmlflow = LazyLoader("mlflow", globals(), "mlflow")\nmlflow.start_run()\n',
+            fixed='from mlflow.utils.lazy_load import LazyLoader\nmlflow = LazyLoader("mlflow", globals(), "mlflow")\nmlflow.start_run(run_name="example_main")\n',
+            unsafe=True,
+        ),
+        Invalid(
+            "from mlflow_extend import mlflow\nwith mlflow.start_run():\n    pass\n",
+            fixed='from mlflow_extend import mlflow\nwith mlflow.start_run(run_name="example_main"):\n    pass\n',
+            config={"mlflow-aliases": ["mlflow_extend"]},
+            unsafe=True,
+        ),
+        Invalid(
+            "import mlflow\nclass Job:\n    @property\n    def client(self):\n        return mlflow.MlflowClient()\n"
+            "    def go(self):\n        self.client.create_run('0')\n",
+            fixed="import mlflow\nclass Job:\n    @property\n    def client(self):\n        return mlflow.MlflowClient()\n"
+            "    def go(self):\n        self.client.create_run('0', run_name=\"example_go\")\n",
+            unsafe=True,
+        ),
         Invalid(
             "import mlflow\nwith mlflow.start_run():\n    pass\n",
             fixed='import mlflow\nwith mlflow.start_run(run_name="example_main"):\n    pass\n',
@@ -170,7 +218,7 @@ class RunWithoutName(Rule):
         if run_name is UNKNOWN or (run_name is not MISSING and not is_none_or_empty(run_name)):
             return None
         tags = bound.get("tags")
-        if tags is UNKNOWN or _tags_name_the_run(ctx, site, tags):
+        if tags is UNKNOWN or _tags_name_the_run(ctx, site, tags) or _named_in_body(ctx, site):
             return None
         if run_name is MISSING:
             problem = f"run {what} without a name"
@@ -203,6 +251,28 @@ def _tags_name_the_run(ctx: ModuleContext, site: CallSite, tags) -> bool:
     if not isinstance(tags, ast.Dict):
         return False
     return any(key is None or ctx.index.is_run_name_tag(key, site.scope) for key in tags.keys)
+
+
+def _named_in_body(ctx: ModuleContext, site: CallSite) -> bool:
+    """True when the ``with`` that ``site`` starts sets ``mlflow.runName`` in its body (same
+    function) before any other run starts: ``mlflow.set_tag(MLFLOW_RUN_NAME, …)``,
+    ``mlflow.set_tags({...})`` or ``MlflowClient.set_tag(run_id, "mlflow.runName", …)``."""
+    if site.with_item is None:
+        return False
+    statement = site.with_item[0]
+    inside = [other for other in ctx.index.calls if other.scope is site.scope and statement in other.enclosing_withs]
+    inside.sort(key=lambda other: (other.node.lineno, other.node.col_offset))
+    for other in inside:
+        if ctx.is_run_start(other.node, other.scope):
+            return False
+        name = ctx.index.call_name(other)
+        if name == "mlflow.set_tag" or name == "MlflowClient.set_tag":
+            key = ctx.bind(other, name).get("key")
+            if isinstance(key, ast.expr) and ctx.index.is_run_name_tag(key, other.scope):
+                return True
+        elif name == "mlflow.set_tags" and _tags_name_the_run(ctx, other, ctx.bind(other, name).get("tags")):
+            return True
+    return False
 
 
 class _RunNamer:

@@ -22,7 +22,10 @@ class RunOutsideWith(Rule):
         through a local name), not passed straight into another call
         (`stack.enter_context(mlflow.start_run())`), and not assigned to a local name that a
         later `with` in the same scope uses. A branch of `x if c else y` or `a or b` counts as
-        whatever uses the whole expression. `self.run = mlflow.start_run()` is reported.
+        whatever uses the whole expression. `self.run = mlflow.start_run()` is reported, unless
+        the same method returns `self.run` (the caller gets the run, as with a returned local)
+        or the class manages it itself: started in its own `__enter__`
+        (`self.run = mlflow.start_run().__enter__()`) and exited in its `__exit__`.
     """
     why_bad = """
         A run started without `with` is ended only by an explicit `end_run()`. When the process
@@ -53,7 +56,22 @@ class RunOutsideWith(Rule):
         ),
         Valid('import contextlib, mlflow\nwith (track and mlflow.start_run(run_name="a_b")) or contextlib.nullcontext():\n    pass\n'),
     ]
+    VALID += [
+        Valid(
+            "import mlflow\nclass Tracked:\n    def __enter__(self):\n"
+            '        self.run = mlflow.start_run(run_name="a_b").__enter__()\n        return self\n'
+            "    def __exit__(self, *exc):\n        return self.run.__exit__(*exc)\n"
+        ),
+        Valid(
+            "import mlflow\nclass Job:\n    def begin(self):\n"
+            '        self._run = mlflow.start_run(run_name="a_b")\n        return self._run\n'
+        ),
+    ]
     INVALID = [
+        Invalid(
+            "import mlflow\nclass Tracked:\n    def __enter__(self):\n"
+            '        self.run = mlflow.start_run(run_name="a_b").__enter__()\n        return self\n'
+        ),
         Invalid('import mlflow\nmlflow.start_run(run_name="a_b")\nmlflow.end_run()\n'),
         Invalid('import mlflow\nclass Job:\n    def begin(self):\n        self.run = mlflow.start_run(run_name="a_b")\n'),
         Invalid('import mlflow\nrun = mlflow.start_run(run_name="a_b")\nprint(run.info.run_id)\n'),

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import ast
 from typing import Iterator
 
 from ..context import ModuleContext
 from ..findings import Applicability, Finding, Fix, PositionalToKeyword, SetKeyword, Span
 from ..resolve import CallSite
-from ..mlflow_api import MISSING, WRAPPER_PARAMETERS, bind, literal_true
+from ..mlflow_api import END_RUN, MISSING, WRAPPER_PARAMETERS, bind, literal_true
 from .base import Invalid, Rule, Valid
 
 
@@ -15,7 +16,7 @@ class NestedRunWithoutNested(Rule):
     code = "MLN006"
     name = "nested-run-without-nested"
     #: Last names of the MLflow APIs this rule matches (the prefilter and call index use them).
-    apis = ("start_run",)
+    apis = ("start_run", "end_run")
     #: The rule also matches calls of the configured ``run-wrapper``.
     matches_wrapper = True
     summary = "A run is started inside another active run without `nested=True`."
@@ -23,7 +24,8 @@ class NestedRunWithoutNested(Rule):
         Reports a `start_run` (or the team wrapper) inside the body of a `with start_run(...)`
         in the same function, or a second run start in the same multi-item `with`, unless it
         passes `nested=True`. `run_id=` and `parent_run_id=` do not help. A non-literal
-        `nested=` value is not judged.
+        `nested=` value is not judged. An `mlflow.end_run()` earlier in the same block ends the
+        active run, so a run started after it is not nested.
     """
     why_bad = """
         MLflow raises `Exception: Run ... is already active` when a second run starts while one
@@ -55,7 +57,19 @@ class NestedRunWithoutNested(Rule):
             'import mlflow\nwith mlflow.start_run(run_name="a_b"):\n    def later():\n        with mlflow.start_run(run_name="c_d"):\n            pass\n'
         ),
     ]
+    VALID += [
+        Valid(
+            'import mlflow\nwith mlflow.start_run(run_name="a_b"):\n    mlflow.end_run()\n'
+            '    with mlflow.start_run(run_name="c_d"):\n        pass\n'
+        ),
+    ]
     INVALID = [
+        Invalid(
+            'import mlflow\nwith mlflow.start_run(run_name="a_b"):\n    if done:\n        mlflow.end_run()\n'
+            '    with mlflow.start_run(run_name="c_d"):\n        pass\n',
+            fixed='import mlflow\nwith mlflow.start_run(run_name="a_b"):\n    if done:\n        mlflow.end_run()\n'
+            '    with mlflow.start_run(run_name="c_d", nested=True):\n        pass\n',
+        ),
         Invalid(
             'import mlflow\nwith mlflow.start_run(run_name="a_b"):\n    with mlflow.start_run(run_name="c_d"):\n        pass\n',
             fixed='import mlflow\nwith mlflow.start_run(run_name="a_b"):\n    with mlflow.start_run(run_name="c_d", nested=True):\n        pass\n',
@@ -99,10 +113,53 @@ class NestedRunWithoutNested(Rule):
 
 
 def _inside_active_run(ctx: ModuleContext, site: CallSite) -> bool:
-    for statement in site.enclosing_withs:
-        if any(ctx.is_run_start(item.context_expr, site.scope) for item in statement.items):
-            return True
+    active = [w for w in site.enclosing_withs if any(ctx.is_run_start(item.context_expr, site.scope) for item in w.items)]
+    if active and len(active) > _runs_ended_before(ctx, site, active[-1]):
+        return True
     if site.with_item is not None:
         statement, index = site.with_item
         return any(ctx.is_run_start(item.context_expr, site.scope) for item in statement.items[:index])
     return False
+
+
+def _runs_ended_before(ctx: ModuleContext, site: CallSite, innermost: ast.With | ast.AsyncWith) -> int:
+    """How many ``mlflow.end_run()`` calls inside ``innermost``'s body come before ``site`` on its
+    way there: each ends the active run, so a run started after it is not nested in it. One
+    inside a branch or loop ``site`` is not in may not have run, and does not count."""
+    start = (site.node.lineno, site.node.col_offset)
+    ended = 0
+    for other in ctx.calls(END_RUN):
+        if other.scope is not site.scope or innermost not in other.enclosing_withs:
+            continue
+        if (other.node.lineno, other.node.col_offset) >= start:
+            continue
+        if other.loops != site.loops[: len(other.loops)] or not _unconditional_before(other, site, innermost):
+            continue
+        ended += 1
+    return ended
+
+
+def _unconditional_before(end: CallSite, site: CallSite, container: ast.AST) -> bool:
+    """True when ``end`` is a statement of its own in a statement list that also holds (an
+    ancestor of) ``site``, earlier than it: it runs whenever the run at ``site`` starts."""
+    for block in _bodies(container):
+        end_index = _index_containing(block, end.node)
+        site_index = _index_containing(block, site.node)
+        if end_index is None or site_index is None:
+            continue
+        if end_index < site_index:
+            statement = block[end_index]
+            return isinstance(statement, ast.Expr) and statement.value is end.node
+        return end_index == site_index and _unconditional_before(end, site, block[end_index])
+    return False
+
+
+def _bodies(node: ast.AST) -> list[list[ast.stmt]]:
+    return [getattr(node, name) for name in ("body", "orelse", "finalbody") if isinstance(getattr(node, name, None), list)]
+
+
+def _index_containing(block: list[ast.stmt], target: ast.AST) -> int | None:
+    for index, statement in enumerate(block):
+        if any(child is target for child in ast.walk(statement)):
+            return index
+    return None
