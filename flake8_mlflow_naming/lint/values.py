@@ -114,13 +114,29 @@ def _field_forms(ctx: ModuleContext, scope: Scope, value: ast.expr, depth: int) 
     if isinstance(inner, ast.Constant) and isinstance(inner.value, (bool, str, int)) and inner.value is not None:
         text = repr(inner.value) if value.conversion == ord("r") else str(inner.value)
         return [(text,)]
-    if isinstance(inner, (ast.Compare,)) or (isinstance(inner, ast.UnaryOp) and isinstance(inner.op, ast.Not)):
+    if _is_bool(ctx, scope, inner, depth):
         return [("True",), ("False",)]
     if value.conversion in (-1, ord("s")):
         forms = text_forms(ctx, scope, inner, depth + 1)
         if forms is not None:
             return forms
     return [(HOLE,)]
+
+
+def _is_bool(ctx: ModuleContext, scope: Scope, expr: ast.expr, depth: int) -> bool:
+    """True for a comparison, a ``not``, and a name holding one (or a ``bool`` literal), or a
+    parameter annotated ``bool``: its text is ``True`` or ``False``."""
+    if isinstance(expr, ast.Compare) or (isinstance(expr, ast.UnaryOp) and isinstance(expr.op, ast.Not)):
+        return True
+    if not isinstance(expr, ast.Name) or depth > _MAX_DEPTH:
+        return False
+    resolved = ctx.index.constant_value(expr, scope)
+    if resolved is not None:
+        value, value_scope = resolved
+        return (isinstance(value, ast.Constant) and isinstance(value.value, bool)) or _is_bool(ctx, value_scope, value, depth + 1)
+    binding = ctx.index.lookup(expr.id, scope, (expr.lineno, expr.col_offset))
+    annotation = binding.annotation if binding is not None and binding.value is None else None
+    return isinstance(annotation, ast.Name) and annotation.id == "bool"
 
 
 def _joined(ctx: ModuleContext, scope: Scope, pieces: Sequence[list[Template]]) -> list[Template]:

@@ -82,6 +82,11 @@ class RawStartRun(Rule):
             config=_WRAPPER,
             unsafe=True,
         ),
+        # On 2.x, index 4 is tags before 2.15 and parent_run_id after: no fix may guess.
+        Invalid(
+            'import mlflow\nwith mlflow.start_run(None, "1", "ok_name", False, {"team": "a"}, "desc"):\n    pass\n',
+            config={**_WRAPPER, "mlflow-version": "2"},
+        ),
     ]
 
     def check(self, ctx: ModuleContext) -> Iterator[Finding]:

@@ -27,11 +27,16 @@ class RunNameSchema(Rule):
         `set_tag("mlflow.runName", …)`; `set_tags({"mlflow.runName": …})`;
         `tags={"mlflow.runName": …}`; `MlflowClient.set_tag(run_id, "mlflow.runName", …)`;
         `MlflowClient.update_run(run_id, status, name)`;
-        `MlflowClient.log_batch(run_id, tags=[RunTag("mlflow.runName", …)])`. A module-level name assigned exactly once to
-        a literal counts as that literal, and is reported at the literal.
+        `MlflowClient.log_batch(run_id, tags=[RunTag("mlflow.runName", …)])`.
 
-        In an f-string each replacement field may hold anything: `f"trial_{i:04d}"` is accepted
-        because some value makes it match; `f"Trial {i}"` is reported because none can.
+        A name assigned exactly once (at module level, or in the function that uses it) counts
+        as its value and is reported there; both branches of `a if c else b` are judged.
+
+        In an f-string, `"…%s…" % x`, `"…{}…".format(x)` or a `+` concatenation, each unknown
+        field may hold anything: `f"trial_{i:04d}"` is accepted because some value makes it
+        match; `f"Trial {i}"` is reported because none can. A field that is a known constant
+        counts with its value (`f"{PREFIX}_{i}"`), and one holding a `bool` or a comparison is
+        judged as both its texts (`f"autolog_{flag}"` can be `autolog_True`).
     """
     why_bad = """
         Names that drift from the schema (`{model_family}_{hypothesis}_{variant}_{date}` or
@@ -65,6 +70,11 @@ class RunNameSchema(Rule):
             config={"run-name-regex": "^[A-Z][a-z]+-[0-9]+$"},
         ),
         Valid('import mlflow\nmlflow.set_tag("team", "Vision Team")\n'),
+        Valid('import mlflow\ndef go(kind):\n    name = "resnet_%s" % kind\n    with mlflow.start_run(run_name=name):\n        pass\n'),
+        Valid('import mlflow\nwith mlflow.start_run(run_name="sweep_{}_{}".format(a, b)):\n    pass\n'),
+        Valid('import mlflow\nPREFIX = "resnet"\nwith mlflow.start_run(run_name=f"{PREFIX}_{i}"):\n    pass\n'),
+        Valid('import mlflow\ndef go(name):\n    name = name or "x"\n    with mlflow.start_run(run_name=name):\n        pass\n'),
+        Valid('import mlflow\nwith mlflow.start_run(run_name="a_b" if fast else None):\n    pass\n'),
     ]
     INVALID = [
         Invalid(
@@ -92,6 +102,46 @@ class RunNameSchema(Rule):
         Invalid(
             "from mlflow import MlflowClient\nMlflowClient().update_run(run_id, name='Nightly')\n",
             fixed="from mlflow import MlflowClient\nMlflowClient().update_run(run_id, name='nightly_run')\n",
+            unsafe=True,
+        ),
+    ]
+
+    INVALID += [
+        Invalid(
+            'import mlflow\ndef go():\n    name = "Nightly Run"\n    with mlflow.start_run(run_name=name):\n        pass\n',
+            fixed='import mlflow\ndef go():\n    name = "nightly_run"\n    with mlflow.start_run(run_name=name):\n        pass\n',
+            unsafe=True,
+        ),
+        Invalid(
+            'import mlflow\nwith mlflow.start_run(run_name="resnet_base" if fast else "ResNet Full"):\n    pass\n',
+            fixed='import mlflow\nwith mlflow.start_run(run_name="resnet_base" if fast else "resnet_full"):\n    pass\n',
+            unsafe=True,
+        ),
+        Invalid('import mlflow\nwith mlflow.start_run(run_name="Trial %d" % i):\n    pass\n'),
+        Invalid('import mlflow\nwith mlflow.start_run(run_name="Trial-{}".format(i)):\n    pass\n'),
+        Invalid('import mlflow\nPREFIX = "ResNet"\nwith mlflow.start_run(run_name=f"{PREFIX}_{i}"):\n    pass\n'),
+        Invalid('import mlflow\ndef go():\n    base = "Exp"\n    with mlflow.start_run(run_name=base + "_" + tag):\n        pass\n'),
+        Invalid(
+            'import mlflow\ndef go(is_autolog: bool):\n    with mlflow.start_run(run_name=f"autolog_{is_autolog}"):\n        pass\n',
+            message="autolog_True",
+        ),
+        Invalid('import mlflow\nAUTOLOG = False\nwith mlflow.start_run(run_name=f"autolog_{AUTOLOG}"):\n    pass\n'),
+        Invalid('import mlflow\nwith mlflow.start_run(run_name=f"lr_small_{lr < 0.1}"):\n    pass\n'),
+        Invalid(
+            'from mlflow import MlflowClient\nMlflowClient().update_run(rid, "FINISHED", "Bad Name")\n',
+            fixed='from mlflow import MlflowClient\nMlflowClient().update_run(rid, "FINISHED", "bad_name")\n',
+            unsafe=True,
+        ),
+        Invalid(
+            "from mlflow import MlflowClient\nfrom mlflow.entities import RunTag\n"
+            'MlflowClient().log_batch(rid, tags=[RunTag("mlflow.runName", "Bad Name")])\n',
+            fixed="from mlflow import MlflowClient\nfrom mlflow.entities import RunTag\n"
+            'MlflowClient().log_batch(rid, tags=[RunTag("mlflow.runName", "bad_name")])\n',
+            unsafe=True,
+        ),
+        Invalid(
+            'import mlflow\nwith mlflow.start_run():\n    mlflow.set_tag("mlflow.runName", "Final Model")\n',
+            fixed='import mlflow\nwith mlflow.start_run():\n    mlflow.set_tag("mlflow.runName", "final_model")\n',
             unsafe=True,
         ),
     ]

@@ -28,8 +28,18 @@ class UntrackedArtifactPath(Rule):
         the scheme in any case) given as the local path of `log_artifact`/`log_artifacts`, the
         path of `mlflow.<flavor>.save_model`, the `artifact_path`/`name` of `log_model`, or the
         `artifact_location` of `create_experiment` when it lies outside `tracked-artifact-roots`.
-        A literal, an f-string or `+` concatenation starting with such a URI, `os.path.join`
-        starting with one, and a module-level name assigned once to such a value all count.
+        A literal, an f-string, `%`/`.format` formatting or `+` concatenation starting with such
+        a URI, `os.path.join` starting with one, either branch of `a if c else b`, and a name
+        assigned once (at module level or in the function) to such a value all count; the
+        finding is at the argument.
+
+        Which positional argument is the path comes from the flavor's own signature in the
+        configured `mlflow-version` (`mlflow.openai.save_model(model, task, path)`,
+        `mlflow.diffusers.log_model(adapter_path, base_model, adapter_type, artifact_path)`);
+        where the version leaves the slot unclear the argument is not judged. In MLflow 3,
+        `log_model`'s `name` (and the deprecated `artifact_path`) is the logged model's name;
+        in 2.x, and for `mlflow.spark`, which has no `name=`, `artifact_path` is a folder inside
+        the run's artifacts.
     """
     why_bad = """
         These arguments are local paths. `log_artifact("s3://…")` raises after it has already
@@ -49,6 +59,7 @@ class UntrackedArtifactPath(Rule):
     """
     fix_safety = "No automatic fix: where the data should come from is a decision for a person."
     options = """
+        - `mlflow-version` (default `"3"`): the signatures positional arguments are bound with.
         - `tracked-artifact-roots` (list of URI prefixes, default empty): experiment artifact
           locations under one of these are accepted. With none configured, every remote
           `artifact_location` is reported.
@@ -75,6 +86,31 @@ class UntrackedArtifactPath(Rule):
         Invalid('from mlflow import MlflowClient\nMlflowClient().log_artifact(run_id, "hdfs://nn/data.csv")\n'),
         Invalid('import mlflow\nmlflow.create_experiment("churn", "s3://somewhere-else/churn")\n'),
         Invalid('import mlflow\nmlflow.log_artifact("https://user:hunter2@host/a.csv?sig=abc")\n'),
+    ]
+
+    VALID += [
+        Valid('import mlflow\nmlflow.diffusers.log_model(adapter, "s3://base-model", "lora", "adapter")\n'),
+        Valid('import mlflow\nmlflow.openai.save_model(model, "s3://not-the-path", "out/model")\n'),
+        Valid('import mlflow\ndef go(path):\n    path = path or "s3://x"\n    mlflow.log_artifact(path)\n'),
+    ]
+    INVALID += [
+        Invalid('import mlflow\nmlflow.openai.save_model(model, task, "s3://models/chat")\n'),
+        Invalid('import mlflow\nmlflow.diffusers.log_model(adapter, base, "lora", "s3://models/adapter")\n'),
+        Invalid(
+            'import mlflow\nmlflow.spark.log_model(model, "s3://models/spark")\n',
+            message='artifact_path="model"',
+        ),
+        Invalid('import mlflow\nmlflow.sklearn.log_model(model, "s3://models/churn")\n', message="logged model's name in MLflow 3"),
+        Invalid(
+            'import mlflow\nmlflow.sklearn.log_model(model, "s3://models/churn")\n',
+            config={"mlflow-version": "2.14"},
+            message="folder inside the run's artifacts",
+        ),
+        Invalid('import mlflow\ndef go():\n    out = "s3://bucket/run"\n    mlflow.log_artifacts(out)\n', line=4),
+        Invalid('import mlflow\nmlflow.log_artifact("s3://b/x.csv" if remote else "x.csv")\n'),
+        Invalid('import mlflow\nBUCKET = "s3://models"\nmlflow.log_artifacts(f"{BUCKET}/model")\n', line=3),
+        Invalid('import mlflow\nmlflow.log_artifact("gs://%s/data.csv" % bucket)\n'),
+        Invalid('import mlflow\nmlflow.log_artifact("gs://{}/data.csv".format(bucket))\n'),
     ]
 
     def check(self, ctx: ModuleContext) -> Iterator[Finding]:

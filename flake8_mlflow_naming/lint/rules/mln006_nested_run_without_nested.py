@@ -84,6 +84,12 @@ class NestedRunWithoutNested(Rule):
             'import mlflow\nwith mlflow.start_run(run_name="a_b"):\n    with mlflow.start_run(run_id=child_id):\n        pass\n',
             fixed='import mlflow\nwith mlflow.start_run(run_name="a_b"):\n    with mlflow.start_run(run_id=child_id, nested=True):\n        pass\n',
         ),
+        # Before 2.15 index 4 is tags, from 2.15 parent_run_id: renaming it would guess.
+        Invalid(
+            'import mlflow\nwith mlflow.start_run(run_name="a_b"):\n'
+            '    with mlflow.start_run(None, None, "c_d", False, {"team": "a"}):\n        pass\n',
+            config={"mlflow-version": "2"},
+        ),
     ]
 
     def check(self, ctx: ModuleContext) -> Iterator[Finding]:
