@@ -33,6 +33,9 @@ def test_defaults_without_any_pyproject(tmp_path):
         ({"select": ["E501"]}, "unknown rule code 'E501'"),
         ({"tracked-artifact-roots": "s3://x"}, "tracked-artifact-roots must be a list of strings"),
         ({"run-wrapper": "production_run"}, "run-wrapper must be a dotted path"),
+        ({"mlflow-version": "latest"}, 'mlflow-version must be an MLflow release such as "3"'),
+        ({"mlflow-aliases": "mlflow_extend"}, "mlflow-aliases must be a list of strings"),
+        ({"mlflow-aliases": ["mlflow-extend"]}, "mlflow-aliases must list module names"),
     ],
 )
 def test_bad_settings_give_one_line_naming_key_and_file(tmp_path, settings, fragment):
@@ -79,3 +82,19 @@ def test_wrapper_module_is_exempt(tmp_path):
 )
 def test_glob_matching(path, patterns, expected):
     assert matches_any(path, patterns) is expected
+
+
+def test_mlflow_version_and_aliases(tmp_path):
+    assert Config().mlflow_version == "3" and Config().mlflow_aliases == ()
+    write_project(tmp_path, {"mlflow-version": "2.14", "mlflow-aliases": ["mlflow_extend", "corp.mlflow_shim"]})
+    config = ConfigFinder().for_path(tmp_path / "x.py")
+    assert (config.mlflow_version, config.mlflow_aliases) == ("2.14", ("mlflow_extend", "corp.mlflow_shim"))
+    write_project(tmp_path / "int", {"mlflow-version": 3})
+    assert ConfigFinder().for_path(tmp_path / "int" / "x.py").mlflow_version == "3"
+
+
+def test_mlflow_version_as_a_toml_float_is_refused(tmp_path):
+    # 2.10 and 2.1 are the same TOML float: only a string says which release is meant.
+    (tmp_path / "pyproject.toml").write_text("[tool.mlflow-naming]\nmlflow-version = 2.10\n")
+    with pytest.raises(ConfigError, match="mlflow-version must be a string"):
+        ConfigFinder().for_path(tmp_path / "x.py")

@@ -41,6 +41,19 @@ def test_flake8_option_overrides_pyproject(tmp_path):
     assert (result.returncode, result.stdout) == (0, b"")
 
 
+def test_mlflow_version_and_aliases_options(tmp_path):
+    # start_run's fifth positional slot is tags before 2.15 and parent_run_id from 2.15 on.
+    (tmp_path / "t.py").write_text(
+        'import mlflow\nwith mlflow.start_run(None, None, "ok_name", False, {"mlflow.runName": "Bad Name"}):\n    pass\n'
+    )
+    assert b"MLN003" in run_tool("flake8", "--select", "MLN", "--mlflow-version", "2.14", "t.py", cwd=tmp_path).stdout
+    assert run_tool("flake8", "--select", "MLN", "--mlflow-version", "3", "t.py", cwd=tmp_path).stdout == b""
+    (tmp_path / "u.py").write_text("from mlflow_extend import mlflow\nwith mlflow.start_run():\n    pass\n")
+    assert run_tool("flake8", "--select", "MLN", "u.py", cwd=tmp_path).stdout == b""
+    result = run_tool("flake8", "--select", "MLN", "--mlflow-aliases", "mlflow_extend", "u.py", cwd=tmp_path)
+    assert b"u.py:2:6: MLN001" in result.stdout
+
+
 def test_options_from_setup_cfg(tmp_path):
     (tmp_path / "setup.cfg").write_text("[flake8]\nmlflow-run-wrapper = ml_platform.tracking.production_run\n")
     (tmp_path / "t.py").write_text('import mlflow\nwith mlflow.start_run(run_name="a_b"):\n    pass\n')
