@@ -135,8 +135,51 @@ def _is_bool(ctx: ModuleContext, scope: Scope, expr: ast.expr, depth: int) -> bo
         value, value_scope = resolved
         return (isinstance(value, ast.Constant) and isinstance(value.value, bool)) or _is_bool(ctx, value_scope, value, depth + 1)
     binding = ctx.index.lookup(expr.id, scope, (expr.lineno, expr.col_offset))
-    annotation = binding.annotation if binding is not None and binding.value is None else None
-    return isinstance(annotation, ast.Name) and annotation.id == "bool"
+    if binding is None or binding.value is not None or binding.imported is not None:
+        return False
+    if isinstance(binding.annotation, ast.Name) and binding.annotation.id == "bool":
+        return True
+    return _flag_parameter(ctx, scope, expr.id, binding)
+
+
+def _flag_parameter(ctx: ModuleContext, scope: Scope, name: str, binding) -> bool:
+    """True for a parameter of a module-level function that every call in the module passes a
+    ``bool`` literal (``_test_tune(is_autolog=True, …)``), its default, if any, a ``bool`` too."""
+    function_scope: Scope | None = scope
+    while function_scope is not None and name not in function_scope.bindings:
+        function_scope = function_scope.parent
+    function = function_scope.node if function_scope is not None else None
+    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) or function_scope.parent is not ctx.index.module_scope:
+        return False
+    if len(function_scope.bindings[name]) != 1 or len(ctx.index.module_scope.bindings.get(function.name, ())) != 1:
+        return False
+    arguments = function.args
+    positional = [a.arg for a in (*arguments.posonlyargs, *arguments.args)]
+    defaults = dict(zip(positional[len(positional) - len(arguments.defaults) :], arguments.defaults))
+    defaults.update((a.arg, d) for a, d in zip(arguments.kwonlyargs, arguments.kw_defaults) if d is not None)
+    if name not in positional and name not in defaults and name not in (a.arg for a in arguments.kwonlyargs):
+        return False
+    default = defaults.get(name)
+    if default is not None and not _is_bool_literal(default):
+        return False
+    calls = [site.node for site in ctx.index.calls if isinstance(site.node.func, ast.Name) and site.node.func.id == function.name]
+    if not calls:
+        return False
+    for call in calls:
+        if any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords):
+            return False
+        passed = next((k.value for k in call.keywords if k.arg == name), None)
+        if passed is None and name in positional and positional.index(name) < len(call.args):
+            passed = call.args[positional.index(name)]
+        if passed is None:
+            passed = default
+        if passed is None or not _is_bool_literal(passed):
+            return False
+    return True
+
+
+def _is_bool_literal(node: ast.AST) -> bool:
+    return isinstance(node, ast.Constant) and isinstance(node.value, bool)
 
 
 def _joined(ctx: ModuleContext, scope: Scope, pieces: Sequence[list[Template]]) -> list[Template]:
@@ -285,11 +328,9 @@ def _judge(ctx: ModuleContext, code: str, node: ast.expr, scope: Scope, schema: 
 
 
 def _shown(node: ast.expr, forms: list[Template]) -> str:
-    """How a message names a template whose texts are all known (``f"autolog_{…}"``)."""
-    if isinstance(node, ast.JoinedStr):
-        pieces = ["{…}" if not isinstance(v, ast.Constant) else str(v.value) for v in node.values]
-        return 'f"' + "".join(pieces) + '"'
-    return " or ".join(repr("".join(f)) for f in forms)  # type: ignore[arg-type]
+    """The source of an expression whose possible texts are all known, for messages."""
+    source = ast.unparse(node)
+    return source if len(source) <= 80 else source[:79] + "…"
 
 
 # --- remote paths --------------------------------------------------------------------------

@@ -36,7 +36,9 @@ class RunNameSchema(Rule):
         field may hold anything: `f"trial_{i:04d}"` is accepted because some value makes it
         match; `f"Trial {i}"` is reported because none can. A field that is a known constant
         counts with its value (`f"{PREFIX}_{i}"`), and one holding a `bool` or a comparison is
-        judged as both its texts (`f"autolog_{flag}"` can be `autolog_True`).
+        judged as both its texts (`f"autolog_{flag}"` can be `autolog_True`): a name holding
+        a comparison or a `bool` literal, a parameter annotated `bool`, or a parameter of a
+        module-level function that every call in the module passes a `bool` literal.
     """
     why_bad = """
         Names that drift from the schema (`{model_family}_{hypothesis}_{variant}_{date}` or
@@ -75,6 +77,10 @@ class RunNameSchema(Rule):
         Valid('import mlflow\nPREFIX = "resnet"\nwith mlflow.start_run(run_name=f"{PREFIX}_{i}"):\n    pass\n'),
         Valid('import mlflow\ndef go(name):\n    name = name or "x"\n    with mlflow.start_run(run_name=name):\n        pass\n'),
         Valid('import mlflow\nwith mlflow.start_run(run_name="a_b" if fast else None):\n    pass\n'),
+        Valid(
+            'import mlflow\ndef _tune(kind):\n    with mlflow.start_run(run_name=f"tune_{kind}"):\n'
+            '        pass\n_tune(True)\n_tune("text")\n'
+        ),
     ]
     INVALID = [
         Invalid(
@@ -124,6 +130,11 @@ class RunNameSchema(Rule):
         Invalid(
             'import mlflow\ndef go(is_autolog: bool):\n    with mlflow.start_run(run_name=f"autolog_{is_autolog}"):\n        pass\n',
             message="autolog_True",
+        ),
+        Invalid(
+            'import mlflow\ndef _tune(is_autolog):\n    with mlflow.start_run(run_name=f"tune_autolog_{is_autolog}"):\n'
+            "        pass\n_tune(is_autolog=True)\n_tune(False)\n",
+            message="tune_autolog_True",
         ),
         Invalid('import mlflow\nAUTOLOG = False\nwith mlflow.start_run(run_name=f"autolog_{AUTOLOG}"):\n    pass\n'),
         Invalid('import mlflow\nwith mlflow.start_run(run_name=f"lr_small_{lr < 0.1}"):\n    pass\n'),
