@@ -262,595 +262,328 @@ def literal_true(arg: Argument) -> bool | None:
 # patches were yanked or short-lived. tests/lint/test_mlflow_signatures.py compares the
 # newest entries with ``inspect.signature`` of the installed mlflow.
 
-SIGNATURES: dict[str, list[tuple[Version, Version | None, tuple[str, ...], tuple[str, ...]]]] = {
-    'mlflow.start_run': [
-        ((2, 8), (2, 15), ('run_id', 'experiment_id', 'run_name', 'nested', 'tags', 'description', 'log_system_metrics'), ()),  # 2.8.1..2.14.3
-        ((2, 15), None, ('run_id', 'experiment_id', 'run_name', 'nested', 'parent_run_id', 'tags', 'description', 'log_system_metrics'), ()),  # 2.15.1..3.17.2
-    ],
-    'mlflow.end_run': [
-        ((2, 8), None, ('status',), ()),  # 2.8.1..3.17.2
-    ],
-    'mlflow.set_tag': [
-        ((2, 8), None, ('key', 'value', 'synchronous'), ()),  # 2.8.1..3.17.2
-    ],
-    'mlflow.set_tags': [
-        ((2, 8), None, ('tags', 'synchronous'), ()),  # 2.8.1..3.17.2
-    ],
-    'mlflow.log_param': [
-        ((2, 8), None, ('key', 'value', 'synchronous'), ()),  # 2.8.1..3.17.2
-    ],
-    'mlflow.log_params': [
-        ((2, 8), (2, 12), ('params', 'synchronous'), ()),  # 2.8.1..2.11.4
-        ((2, 12), None, ('params', 'synchronous', 'run_id'), ()),  # 2.12.2..3.17.2
-    ],
-    'mlflow.log_metric': [
-        ((2, 8), (2, 9), ('key', 'value', 'step', 'synchronous'), ()),  # 2.8.1..2.8.1
-        ((2, 9), (2, 10), ('key', 'value', 'step', 'synchronous', 'timestamp'), ()),  # 2.9.2..2.9.2
-        ((2, 10), (3, 0), ('key', 'value', 'step', 'synchronous', 'timestamp', 'run_id'), ()),  # 2.10.2..2.22.5
-        ((3, 0), None, ('key', 'value', 'step', 'synchronous', 'timestamp', 'run_id', 'model_id', 'dataset'), ()),  # 3.0.1..3.17.2
-    ],
-    'mlflow.log_metrics': [
-        ((2, 8), (2, 10), ('metrics', 'step', 'synchronous'), ()),  # 2.8.1..2.9.2
-        ((2, 10), (2, 15), ('metrics', 'step', 'synchronous', 'run_id'), ()),  # 2.10.2..2.14.3
-        ((2, 15), (3, 0), ('metrics', 'step', 'synchronous', 'run_id', 'timestamp'), ()),  # 2.15.1..2.22.5
-        ((3, 0), None, ('metrics', 'step', 'synchronous', 'run_id', 'timestamp', 'model_id', 'dataset'), ()),  # 3.0.1..3.17.2
-    ],
-    'mlflow.log_artifact': [
-        ((2, 8), (2, 10), ('local_path', 'artifact_path'), ()),  # 2.8.1..2.9.2
-        ((2, 10), None, ('local_path', 'artifact_path', 'run_id'), ()),  # 2.10.2..3.17.2
-    ],
-    'mlflow.log_artifacts': [
-        ((2, 8), (2, 10), ('local_dir', 'artifact_path'), ()),  # 2.8.1..2.9.2
-        ((2, 10), None, ('local_dir', 'artifact_path', 'run_id'), ()),  # 2.10.2..3.17.2
-    ],
-    'mlflow.log_text': [
-        ((2, 8), (2, 10), ('text', 'artifact_file'), ()),  # 2.8.1..2.9.2
-        ((2, 10), None, ('text', 'artifact_file', 'run_id'), ()),  # 2.10.2..3.17.2
-    ],
-    'mlflow.log_dict': [
-        ((2, 8), (2, 10), ('dictionary', 'artifact_file'), ()),  # 2.8.1..2.9.2
-        ((2, 10), None, ('dictionary', 'artifact_file', 'run_id'), ()),  # 2.10.2..3.17.2
-    ],
-    'mlflow.log_figure': [
-        ((2, 8), None, ('figure', 'artifact_file'), ('save_kwargs',)),  # 2.8.1..3.17.2
-    ],
-    'mlflow.log_image': [
-        ((2, 8), (2, 12), ('image', 'artifact_file'), ()),  # 2.8.1..2.11.4
-        ((2, 12), None, ('image', 'artifact_file', 'key', 'step', 'timestamp', 'synchronous'), ()),  # 2.12.2..3.17.2
-    ],
-    'mlflow.log_table': [
-        ((2, 8), (2, 10), ('data', 'artifact_file'), ()),  # 2.8.1..2.9.2
-        ((2, 10), None, ('data', 'artifact_file', 'run_id'), ()),  # 2.10.2..3.17.2
-    ],
-    'mlflow.log_input': [
-        ((2, 8), (3, 0), ('dataset', 'context', 'tags'), ()),  # 2.8.1..2.22.5
-        ((3, 0), None, ('dataset', 'context', 'tags', 'model'), ()),  # 3.0.1..3.17.2
-    ],
-    'mlflow.log_inputs': [
-        ((3, 0), None, ('datasets', 'contexts', 'tags_list', 'models'), ()),  # 3.0.1..3.17.2
-    ],
-    'mlflow.log_outputs': [
-        ((3, 0), None, ('models',), ()),  # 3.0.1..3.17.2
-    ],
-    'mlflow.set_experiment': [
-        ((2, 8), (3, 11), ('experiment_name', 'experiment_id'), ()),  # 2.8.1..3.10.1
-        ((3, 11), None, ('experiment_name', 'experiment_id', 'trace_location'), ()),  # 3.11.1..3.17.2
-    ],
-    'mlflow.create_experiment': [
-        ((2, 8), (3, 11), ('name', 'artifact_location', 'tags'), ()),  # 2.8.1..3.10.1
-        ((3, 11), None, ('name', 'artifact_location', 'tags', 'trace_location'), ()),  # 3.11.1..3.17.2
-    ],
-    'mlflow.autolog': [
-        ((2, 8), (2, 19), ('log_input_examples', 'log_model_signatures', 'log_models', 'log_datasets', 'disable', 'exclusive', 'disable_for_unsupported_versions', 'silent', 'extra_tags'), ()),  # 2.8.1..2.18.0
-        ((2, 19), None, ('log_input_examples', 'log_model_signatures', 'log_models', 'log_datasets', 'log_traces', 'disable', 'exclusive', 'disable_for_unsupported_versions', 'silent', 'extra_tags', 'exclude_flavors'), ()),  # 2.19.0..3.17.2
-    ],
-    'mlflow.initialize_logged_model': [
-        ((3, 0), None, ('name', 'source_run_id', 'tags', 'params', 'model_type', 'experiment_id'), ()),  # 3.0.1..3.17.2
-    ],
-    'mlflow.create_external_model': [
-        ((3, 0), None, ('name', 'source_run_id', 'tags', 'params', 'model_type', 'experiment_id'), ()),  # 3.0.1..3.17.2
-    ],
-    'mlflow.set_active_model': [
-        ((3, 0), None, (), ('name', 'model_id')),  # 3.0.1..3.17.2
-    ],
-    'mlflow.finalize_logged_model': [
-        ((3, 0), None, ('model_id', 'status'), ()),  # 3.0.1..3.17.2
-    ],
-    'mlflow.log_model_params': [
-        ((3, 0), None, ('params', 'model_id'), ()),  # 3.0.1..3.17.2
-    ],
-    'mlflow.evaluate': [
-        ((2, 8), (2, 11), ('model', 'data'), ('model_type', 'targets', 'predictions', 'dataset_path', 'feature_names', 'evaluators', 'evaluator_config', 'custom_metrics', 'extra_metrics', 'custom_artifacts', 'validation_thresholds', 'baseline_model', 'env_manager', 'model_config', 'baseline_config')),  # 2.8.1..2.10.2
-        ((2, 11), (3, 0), ('model', 'data'), ('model_type', 'targets', 'predictions', 'dataset_path', 'feature_names', 'evaluators', 'evaluator_config', 'custom_metrics', 'extra_metrics', 'custom_artifacts', 'validation_thresholds', 'baseline_model', 'env_manager', 'model_config', 'baseline_config', 'inference_params')),  # 2.11.4..2.22.5
-        ((3, 0), None, ('model', 'data'), ('model_type', 'targets', 'predictions', 'dataset_path', 'feature_names', 'evaluators', 'evaluator_config', 'extra_metrics', 'custom_artifacts', 'env_manager', 'model_config', 'inference_params', 'model_id', '_called_from_genai_evaluate')),  # 3.0.1..3.17.2; 3.x mlflow.evaluate is a deprecated (*args, **kwargs) wrapper, functools.wraps(mlflow.models.evaluate)
-    ],
-    'mlflow.register_model': [
-        ((2, 8), (3, 1), ('model_uri', 'name', 'await_registration_for'), ('tags',)),  # 2.8.1..3.0.1
-        ((3, 1), None, ('model_uri', 'name', 'await_registration_for'), ('tags', 'env_pack')),  # 3.1.4..3.17.2
-    ],
-    'mlflow.run': [
-        ((2, 8), None, ('uri', 'entry_point', 'version', 'parameters', 'docker_args', 'experiment_name', 'experiment_id', 'backend', 'backend_config', 'storage_dir', 'synchronous', 'run_id', 'run_name', 'env_manager', 'build_image', 'docker_auth'), ()),  # 2.8.1..3.17.2
-    ],
-    'mlflow.models.evaluate': [
-        ((2, 8), (2, 11), ('model', 'data'), ('model_type', 'targets', 'predictions', 'dataset_path', 'feature_names', 'evaluators', 'evaluator_config', 'custom_metrics', 'extra_metrics', 'custom_artifacts', 'validation_thresholds', 'baseline_model', 'env_manager', 'model_config', 'baseline_config')),  # 2.8.1..2.10.2
-        ((2, 11), (3, 0), ('model', 'data'), ('model_type', 'targets', 'predictions', 'dataset_path', 'feature_names', 'evaluators', 'evaluator_config', 'custom_metrics', 'extra_metrics', 'custom_artifacts', 'validation_thresholds', 'baseline_model', 'env_manager', 'model_config', 'baseline_config', 'inference_params')),  # 2.11.4..2.22.5
-        ((3, 0), None, ('model', 'data'), ('model_type', 'targets', 'predictions', 'dataset_path', 'feature_names', 'evaluators', 'evaluator_config', 'extra_metrics', 'custom_artifacts', 'env_manager', 'model_config', 'inference_params', 'model_id', '_called_from_genai_evaluate')),  # 3.0.1..3.17.2
-    ],
-    'mlflow.genai.evaluate': [
-        ((3, 1), None, ('data', 'scorers', 'predict_fn', 'model_id'), ()),  # 3.1.4..3.17.2
-    ],
-    'mlflow.models.get_model_info': [
-        ((2, 8), None, ('model_uri',), ()),  # 2.8.1..3.17.2
-    ],
-    'mlflow.projects.run': [
-        ((2, 8), None, ('uri', 'entry_point', 'version', 'parameters', 'docker_args', 'experiment_name', 'experiment_id', 'backend', 'backend_config', 'storage_dir', 'synchronous', 'run_id', 'run_name', 'env_manager', 'build_image', 'docker_auth'), ()),  # 2.8.1..3.17.2
-    ],
-    'mlflow.pyfunc.spark_udf': [
-        ((2, 8), (2, 9), ('spark', 'model_uri', 'result_type', 'env_manager', 'params'), ()),  # 2.8.1..2.8.1
-        ((2, 9), (2, 18), ('spark', 'model_uri', 'result_type', 'env_manager', 'params', 'extra_env'), ()),  # 2.9.2..2.17.2
-        ((2, 18), None, ('spark', 'model_uri', 'result_type', 'env_manager', 'params', 'extra_env', 'prebuilt_env_uri', 'model_config'), ()),  # 2.18.0..3.17.2
-    ],
-    'MlflowClient.create_run': [
-        ((2, 8), None, ('experiment_id', 'start_time', 'tags', 'run_name'), ()),  # 2.8.1..3.17.2
-    ],
-    'MlflowClient.update_run': [
-        ((2, 8), None, ('run_id', 'status', 'name'), ()),  # 2.8.1..3.17.2
-    ],
-    'MlflowClient.set_terminated': [
-        ((2, 8), None, ('run_id', 'status', 'end_time'), ()),  # 2.8.1..3.17.2
-    ],
-    'MlflowClient.set_tag': [
-        ((2, 8), None, ('run_id', 'key', 'value', 'synchronous'), ()),  # 2.8.1..3.17.2
-    ],
-    'MlflowClient.log_param': [
-        ((2, 8), None, ('run_id', 'key', 'value', 'synchronous'), ()),  # 2.8.1..3.17.2
-    ],
-    'MlflowClient.log_metric': [
-        ((2, 8), (3, 0), ('run_id', 'key', 'value', 'timestamp', 'step', 'synchronous'), ()),  # 2.8.1..2.22.5
-        ((3, 0), None, ('run_id', 'key', 'value', 'timestamp', 'step', 'synchronous', 'dataset_name', 'dataset_digest', 'model_id'), ()),  # 3.0.1..3.17.2
-    ],
-    'MlflowClient.log_batch': [
-        ((2, 8), None, ('run_id', 'metrics', 'params', 'tags', 'synchronous'), ()),  # 2.8.1..3.17.2
-    ],
-    'MlflowClient.log_inputs': [
-        ((2, 8), (3, 0), ('run_id', 'datasets'), ()),  # 2.8.1..2.22.5
-        ((3, 0), None, ('run_id', 'datasets', 'models'), ()),  # 3.0.1..3.17.2
-    ],
-    'MlflowClient.log_outputs': [
-        ((3, 0), None, ('run_id', 'models'), ()),  # 3.0.1..3.17.2
-    ],
-    'MlflowClient.log_artifact': [
-        ((2, 8), None, ('run_id', 'local_path', 'artifact_path'), ()),  # 2.8.1..3.17.2
-    ],
-    'MlflowClient.log_artifacts': [
-        ((2, 8), None, ('run_id', 'local_dir', 'artifact_path'), ()),  # 2.8.1..3.17.2
-    ],
-    'MlflowClient.log_text': [
-        ((2, 8), None, ('run_id', 'text', 'artifact_file'), ()),  # 2.8.1..3.17.2
-    ],
-    'MlflowClient.log_dict': [
-        ((2, 8), None, ('run_id', 'dictionary', 'artifact_file'), ()),  # 2.8.1..3.17.2
-    ],
-    'MlflowClient.log_figure': [
-        ((2, 8), None, ('run_id', 'figure', 'artifact_file'), ('save_kwargs',)),  # 2.8.1..3.17.2
-    ],
-    'MlflowClient.log_image': [
-        ((2, 8), (2, 12), ('run_id', 'image', 'artifact_file'), ()),  # 2.8.1..2.11.4
-        ((2, 12), None, ('run_id', 'image', 'artifact_file', 'key', 'step', 'timestamp', 'synchronous'), ()),  # 2.12.2..3.17.2
-    ],
-    'MlflowClient.log_table': [
-        ((2, 8), None, ('run_id', 'data', 'artifact_file'), ()),  # 2.8.1..3.17.2
-    ],
-    'MlflowClient.create_experiment': [
-        ((2, 8), None, ('name', 'artifact_location', 'tags'), ()),  # 2.8.1..3.17.2
-    ],
-    'MlflowClient.rename_experiment': [
-        ((2, 8), None, ('experiment_id', 'new_name'), ()),  # 2.8.1..3.17.2
-    ],
-    'MlflowClient.create_registered_model': [
-        ((2, 8), (3, 0), ('name', 'tags', 'description'), ()),  # 2.8.1..2.22.5
-        ((3, 0), None, ('name', 'tags', 'description', 'deployment_job_id'), ()),  # 3.0.1..3.17.2
-    ],
-    'MlflowClient.rename_registered_model': [
-        ((2, 8), None, ('name', 'new_name'), ()),  # 2.8.1..3.17.2
-    ],
-    'MlflowClient.create_model_version': [
-        ((2, 8), (3, 0), ('name', 'source', 'run_id', 'tags', 'run_link', 'description', 'await_creation_for'), ()),  # 2.8.1..2.22.5
-        ((3, 0), None, ('name', 'source', 'run_id', 'tags', 'run_link', 'description', 'await_creation_for', 'model_id'), ()),  # 3.0.1..3.17.2
-    ],
-    'MlflowClient.create_logged_model': [
-        ((3, 0), None, ('experiment_id', 'name', 'source_run_id', 'tags', 'params', 'model_type'), ()),  # 3.0.1..3.17.2
-    ],
-    'MlflowClient.finalize_logged_model': [
-        ((3, 0), None, ('model_id', 'status'), ()),  # 3.0.1..3.17.2
-    ],
-    'MlflowClient.set_logged_model_tags': [
-        ((3, 0), None, ('model_id', 'tags'), ()),  # 3.0.1..3.17.2
-    ],
-    'MlflowClient.log_model_params': [
-        ((3, 0), None, ('model_id', 'params'), ()),  # 3.0.1..3.17.2
-    ],
-    'mlflow.catboost.save_model': [
-        ((2, 8), (3, 10), ('cb_model', 'path', 'conda_env', 'code_paths', 'mlflow_model', 'signature', 'input_example', 'pip_requirements', 'extra_pip_requirements', 'metadata'), ()),  # 2.8.1..3.9.0
-        ((3, 10), None, ('cb_model', 'path', 'conda_env', 'code_paths', 'mlflow_model', 'signature', 'input_example', 'pip_requirements', 'extra_pip_requirements', 'metadata', 'extra_files'), ()),  # 3.10.1..3.17.2
-    ],
-    'mlflow.catboost.log_model': [
-        ((2, 8), (3, 0), ('cb_model', 'artifact_path', 'conda_env', 'code_paths', 'registered_model_name', 'signature', 'input_example', 'await_registration_for', 'pip_requirements', 'extra_pip_requirements', 'metadata'), ()),  # 2.8.1..2.22.5
-        ((3, 0), (3, 10), ('cb_model', 'artifact_path', 'conda_env', 'code_paths', 'registered_model_name', 'signature', 'input_example', 'await_registration_for', 'pip_requirements', 'extra_pip_requirements', 'metadata', 'name', 'params', 'tags', 'model_type', 'step', 'model_id'), ()),  # 3.0.1..3.9.0
-        ((3, 10), None, ('cb_model', 'artifact_path', 'conda_env', 'code_paths', 'registered_model_name', 'signature', 'input_example', 'await_registration_for', 'pip_requirements', 'extra_pip_requirements', 'metadata', 'extra_files', 'name', 'params', 'tags', 'model_type', 'step', 'model_id'), ()),  # 3.10.1..3.17.2
-    ],
-    'mlflow.catboost.load_model': [
-        ((2, 8), None, ('model_uri', 'dst_path'), ()),  # 2.8.1..3.17.2
-    ],
-    'mlflow.diffusers.save_model': [
-        ((3, 12), None, ('adapter_path', 'path', 'base_model', 'adapter_type', 'conda_env', 'code_paths', 'mlflow_model', 'signature', 'input_example', 'pip_requirements', 'extra_pip_requirements', 'metadata'), ()),  # 3.12.0..3.17.2
-    ],
-    'mlflow.diffusers.log_model': [
-        ((3, 12), None, ('adapter_path', 'base_model', 'adapter_type', 'artifact_path', 'conda_env', 'code_paths', 'registered_model_name', 'signature', 'input_example', 'await_registration_for', 'pip_requirements', 'extra_pip_requirements', 'metadata', 'params', 'tags', 'model_type', 'step', 'model_id', 'name'), ()),  # 3.12.0..3.17.2
-    ],
-    'mlflow.diffusers.load_model': [
-        ((3, 12), None, ('model_uri', 'dst_path'), ()),  # 3.12.0..3.17.2
-    ],
-    'mlflow.diviner.save_model': [
-        ((2, 8), (3, 7), ('diviner_model', 'path', 'conda_env', 'code_paths', 'mlflow_model', 'signature', 'input_example', 'pip_requirements', 'extra_pip_requirements', 'metadata'), ()),  # 2.8.1..3.6.0
-    ],
-    'mlflow.diviner.log_model': [
-        ((2, 8), (3, 0), ('diviner_model', 'artifact_path', 'conda_env', 'code_paths', 'registered_model_name', 'signature', 'input_example', 'await_registration_for', 'pip_requirements', 'extra_pip_requirements', 'metadata'), ()),  # 2.8.1..2.22.5
-        ((3, 0), (3, 7), ('diviner_model', 'artifact_path', 'conda_env', 'code_paths', 'registered_model_name', 'signature', 'input_example', 'await_registration_for', 'pip_requirements', 'extra_pip_requirements', 'metadata', 'name', 'params', 'tags', 'model_type', 'step', 'model_id'), ()),  # 3.0.1..3.6.0
-    ],
-    'mlflow.diviner.load_model': [
-        ((2, 8), (3, 7), ('model_uri', 'dst_path'), ()),  # 2.8.1..3.6.0
-    ],
-    'mlflow.dspy.save_model': [
-        ((2, 18), (3, 9), ('model', 'path', 'task', 'model_config', 'code_paths', 'mlflow_model', 'conda_env', 'signature', 'input_example', 'pip_requirements', 'extra_pip_requirements', 'metadata', 'resources'), ()),  # 2.18.0..3.8.1
-        ((3, 9), None, ('model', 'path', 'task', 'model_config', 'code_paths', 'mlflow_model', 'conda_env', 'signature', 'input_example', 'pip_requirements', 'extra_pip_requirements', 'metadata', 'resources', 'use_dspy_model_save'), ()),  # 3.9.0..3.17.2
-    ],
-    'mlflow.dspy.log_model': [
-        ((2, 18), (2, 21), ('dspy_model', 'artifact_path', 'task', 'model_config', 'code_paths', 'conda_env', 'signature', 'input_example', 'registered_model_name', 'await_registration_for', 'pip_requirements', 'extra_pip_requirements', 'metadata', 'resources'), ()),  # 2.18.0..2.20.4
-        ((2, 21), (3, 0), ('dspy_model', 'artifact_path', 'task', 'model_config', 'code_paths', 'conda_env', 'signature', 'input_example', 'registered_model_name', 'await_registration_for', 'pip_requirements', 'extra_pip_requirements', 'metadata', 'resources', 'prompts'), ()),  # 2.21.3..2.22.5
-        ((3, 0), (3, 9), ('dspy_model', 'artifact_path', 'task', 'model_config', 'code_paths', 'conda_env', 'signature', 'input_example', 'registered_model_name', 'await_registration_for', 'pip_requirements', 'extra_pip_requirements', 'metadata', 'resources', 'prompts', 'name', 'params', 'tags', 'model_type', 'step', 'model_id'), ()),  # 3.0.1..3.8.1
-        ((3, 9), None, ('dspy_model', 'artifact_path', 'task', 'model_config', 'code_paths', 'conda_env', 'signature', 'input_example', 'registered_model_name', 'await_registration_for', 'pip_requirements', 'extra_pip_requirements', 'metadata', 'resources', 'prompts', 'name', 'params', 'tags', 'model_type', 'step', 'model_id', 'use_dspy_model_save'), ()),  # 3.9.0..3.17.2
-    ],
-    'mlflow.dspy.load_model': [
-        ((2, 18), None, ('model_uri', 'dst_path'), ()),  # 2.18.0..3.17.2
-    ],
-    'mlflow.fastai.save_model': [
-        ((2, 8), (3, 0), ('fastai_learner', 'path', 'conda_env', 'code_paths', 'mlflow_model', 'signature', 'input_example', 'pip_requirements', 'extra_pip_requirements', 'metadata'), ()),  # 2.8.1..2.22.5
-    ],
-    'mlflow.fastai.log_model': [
-        ((2, 8), (3, 0), ('fastai_learner', 'artifact_path', 'conda_env', 'code_paths', 'registered_model_name', 'signature', 'input_example', 'await_registration_for', 'pip_requirements', 'extra_pip_requirements', 'metadata'), ()),  # 2.8.1..2.22.5
-    ],
-    'mlflow.fastai.load_model': [
-        ((2, 8), (3, 0), ('model_uri', 'dst_path'), ()),  # 2.8.1..2.22.5
-    ],
-    'mlflow.gluon.save_model': [
-        ((2, 8), (2, 20), ('gluon_model', 'path', 'mlflow_model', 'conda_env', 'code_paths', 'signature', 'input_example', 'pip_requirements', 'extra_pip_requirements', 'metadata'), ()),  # 2.8.1..2.19.0
-    ],
-    'mlflow.gluon.log_model': [
-        ((2, 8), (2, 20), ('gluon_model', 'artifact_path', 'conda_env', 'code_paths', 'registered_model_name', 'signature', 'input_example', 'pip_requirements', 'extra_pip_requirements', 'metadata'), ()),  # 2.8.1..2.19.0
-    ],
-    'mlflow.gluon.load_model': [
-        ((2, 8), (2, 20), ('model_uri', 'ctx', 'dst_path'), ()),  # 2.8.1..2.19.0
-    ],
-    'mlflow.h2o.save_model': [
-        ((2, 8), (3, 10), ('h2o_model', 'path', 'conda_env', 'code_paths', 'mlflow_model', 'settings', 'signature', 'input_example', 'pip_requirements', 'extra_pip_requirements', 'metadata'), ()),  # 2.8.1..3.9.0
-        ((3, 10), None, ('h2o_model', 'path', 'conda_env', 'code_paths', 'mlflow_model', 'settings', 'signature', 'input_example', 'pip_requirements', 'extra_pip_requirements', 'metadata', 'extra_files'), ()),  # 3.10.1..3.17.2
-    ],
-    'mlflow.h2o.log_model': [
-        ((2, 8), (3, 0), ('h2o_model', 'artifact_path', 'conda_env', 'code_paths', 'registered_model_name', 'signature', 'input_example', 'pip_requirements', 'extra_pip_requirements', 'metadata'), ()),  # 2.8.1..2.22.5
-        ((3, 0), (3, 10), ('h2o_model', 'artifact_path', 'conda_env', 'code_paths', 'registered_model_name', 'signature', 'input_example', 'pip_requirements', 'extra_pip_requirements', 'metadata', 'name', 'params', 'tags', 'model_type', 'step', 'model_id'), ()),  # 3.0.1..3.9.0
-        ((3, 10), None, ('h2o_model', 'artifact_path', 'conda_env', 'code_paths', 'registered_model_name', 'signature', 'input_example', 'pip_requirements', 'extra_pip_requirements', 'metadata', 'extra_files', 'name', 'params', 'tags', 'model_type', 'step', 'model_id'), ()),  # 3.10.1..3.17.2
-    ],
-    'mlflow.h2o.load_model': [
-        ((2, 8), None, ('model_uri', 'dst_path'), ()),  # 2.8.1..3.17.2
-    ],
-    'mlflow.johnsnowlabs.save_model': [
-        ((2, 8), (3, 0), ('spark_model', 'path', 'mlflow_model', 'conda_env', 'code_paths', 'dfs_tmpdir', 'sample_input', 'signature', 'input_example', 'pip_requirements', 'extra_pip_requirements', 'metadata', 'store_license'), ()),  # 2.8.1..2.22.5
-        ((3, 0), None, ('spark_model', 'path', 'mlflow_model', 'conda_env', 'code_paths', 'dfs_tmpdir', 'signature', 'input_example', 'pip_requirements', 'extra_pip_requirements', 'metadata', 'store_license'), ()),  # 3.0.1..3.17.2
-    ],
-    'mlflow.johnsnowlabs.log_model': [
-        ((2, 8), (3, 0), ('spark_model', 'artifact_path', 'conda_env', 'code_paths', 'dfs_tmpdir', 'sample_input', 'registered_model_name', 'signature', 'input_example', 'await_registration_for', 'pip_requirements', 'extra_pip_requirements', 'metadata', 'store_license'), ()),  # 2.8.1..2.22.5
-        ((3, 0), None, ('spark_model', 'artifact_path', 'conda_env', 'code_paths', 'dfs_tmpdir', 'registered_model_name', 'signature', 'input_example', 'await_registration_for', 'pip_requirements', 'extra_pip_requirements', 'metadata', 'store_license', 'name', 'params', 'tags', 'model_type', 'step', 'model_id'), ()),  # 3.0.1..3.17.2
-    ],
-    'mlflow.johnsnowlabs.load_model': [
-        ((2, 8), None, ('model_uri', 'dfs_tmpdir', 'dst_path'), ()),  # 2.8.1..3.17.2
-    ],
-    'mlflow.keras.save_model': [
-        ((2, 8), (2, 11), ('model', 'path', 'conda_env', 'code_paths', 'mlflow_model', 'custom_objects', 'signature', 'input_example', 'pip_requirements', 'extra_pip_requirements', 'saved_model_kwargs', 'keras_model_kwargs', 'metadata'), ()),  # 2.8.1..2.10.2
-        ((2, 11), None, ('model', 'path', 'save_exported_model', 'conda_env', 'mlflow_model', 'signature', 'input_example', 'pip_requirements', 'extra_pip_requirements', 'save_model_kwargs', 'metadata'), ()),  # 2.11.4..3.17.2
-    ],
-    'mlflow.keras.log_model': [
-        ((2, 8), (2, 11), ('model', 'artifact_path', 'custom_objects', 'conda_env', 'code_paths', 'signature', 'input_example', 'registered_model_name', 'await_registration_for', 'pip_requirements', 'extra_pip_requirements', 'saved_model_kwargs', 'keras_model_kwargs', 'metadata'), ()),  # 2.8.1..2.10.2
-        ((2, 11), (3, 0), ('model', 'artifact_path', 'save_exported_model', 'conda_env', 'signature', 'input_example', 'registered_model_name', 'await_registration_for', 'pip_requirements', 'extra_pip_requirements', 'save_model_kwargs', 'metadata'), ()),  # 2.11.4..2.22.5
-        ((3, 0), None, ('model', 'artifact_path', 'save_exported_model', 'conda_env', 'signature', 'input_example', 'registered_model_name', 'await_registration_for', 'pip_requirements', 'extra_pip_requirements', 'save_model_kwargs', 'metadata', 'name', 'params', 'tags', 'model_type', 'step', 'model_id'), ()),  # 3.0.1..3.17.2
-    ],
-    'mlflow.keras.load_model': [
-        ((2, 8), (2, 11), ('model_uri', 'dst_path', 'saved_model_kwargs', 'keras_model_kwargs'), ()),  # 2.8.1..2.10.2
-        ((2, 11), None, ('model_uri', 'dst_path', 'custom_objects', 'load_model_kwargs'), ()),  # 2.11.4..3.17.2
-    ],
-    'mlflow.langchain.save_model': [
-        ((2, 8), (2, 10), ('lc_model', 'path', 'conda_env', 'code_paths', 'mlflow_model', 'signature', 'input_example', 'pip_requirements', 'extra_pip_requirements', 'metadata', 'loader_fn', 'persist_dir'), ()),  # 2.8.1..2.9.2
-        ((2, 10), (2, 12), ('lc_model', 'path', 'conda_env', 'code_paths', 'mlflow_model', 'signature', 'input_example', 'pip_requirements', 'extra_pip_requirements', 'metadata', 'loader_fn', 'persist_dir', 'example_no_conversion'), ()),  # 2.10.2..2.11.4
-        ((2, 12), (2, 13), ('lc_model', 'path', 'conda_env', 'code_paths', 'mlflow_model', 'signature', 'input_example', 'pip_requirements', 'extra_pip_requirements', 'metadata', 'loader_fn', 'persist_dir', 'example_no_conversion', 'model_config'), ()),  # 2.12.2..2.12.2
-        ((2, 13), (3, 0), ('lc_model', 'path', 'conda_env', 'code_paths', 'mlflow_model', 'signature', 'input_example', 'pip_requirements', 'extra_pip_requirements', 'metadata', 'loader_fn', 'persist_dir', 'example_no_conversion', 'model_config', 'streamable'), ()),  # 2.13.2..2.22.5
-        ((3, 0), None, ('lc_model', 'path', 'conda_env', 'code_paths', 'mlflow_model', 'signature', 'input_example', 'pip_requirements', 'extra_pip_requirements', 'metadata', 'loader_fn', 'persist_dir', 'model_config', 'streamable'), ()),  # 3.0.1..3.17.2
-    ],
-    'mlflow.langchain.log_model': [
-        ((2, 8), (2, 10), ('lc_model', 'artifact_path', 'conda_env', 'code_paths', 'registered_model_name', 'signature', 'input_example', 'await_registration_for', 'pip_requirements', 'extra_pip_requirements', 'metadata', 'loader_fn', 'persist_dir'), ()),  # 2.8.1..2.9.2
-        ((2, 10), (2, 12), ('lc_model', 'artifact_path', 'conda_env', 'code_paths', 'registered_model_name', 'signature', 'input_example', 'await_registration_for', 'pip_requirements', 'extra_pip_requirements', 'metadata', 'loader_fn', 'persist_dir', 'example_no_conversion', 'run_id'), ()),  # 2.10.2..2.11.4
-        ((2, 12), (2, 13), ('lc_model', 'artifact_path', 'conda_env', 'code_paths', 'registered_model_name', 'signature', 'input_example', 'await_registration_for', 'pip_requirements', 'extra_pip_requirements', 'metadata', 'loader_fn', 'persist_dir', 'example_no_conversion', 'run_id', 'model_config'), ()),  # 2.12.2..2.12.2
-        ((2, 13), (2, 17), ('lc_model', 'artifact_path', 'conda_env', 'code_paths', 'registered_model_name', 'signature', 'input_example', 'await_registration_for', 'pip_requirements', 'extra_pip_requirements', 'metadata', 'loader_fn', 'persist_dir', 'example_no_conversion', 'run_id', 'model_config', 'streamable'), ()),  # 2.13.2..2.16.2
-        ((2, 17), (2, 21), ('lc_model', 'artifact_path', 'conda_env', 'code_paths', 'registered_model_name', 'signature', 'input_example', 'await_registration_for', 'pip_requirements', 'extra_pip_requirements', 'metadata', 'loader_fn', 'persist_dir', 'example_no_conversion', 'run_id', 'model_config', 'streamable', 'resources'), ()),  # 2.17.2..2.20.4
-        ((2, 21), (3, 0), ('lc_model', 'artifact_path', 'conda_env', 'code_paths', 'registered_model_name', 'signature', 'input_example', 'await_registration_for', 'pip_requirements', 'extra_pip_requirements', 'metadata', 'loader_fn', 'persist_dir', 'example_no_conversion', 'run_id', 'model_config', 'streamable', 'resources', 'prompts'), ()),  # 2.21.3..2.22.5
-        ((3, 0), None, ('lc_model', 'artifact_path', 'conda_env', 'code_paths', 'registered_model_name', 'signature', 'input_example', 'await_registration_for', 'pip_requirements', 'extra_pip_requirements', 'metadata', 'loader_fn', 'persist_dir', 'run_id', 'model_config', 'streamable', 'resources', 'prompts', 'name', 'params', 'tags', 'model_type', 'step', 'model_id'), ()),  # 3.0.1..3.17.2
-    ],
-    'mlflow.langchain.load_model': [
-        ((2, 8), None, ('model_uri', 'dst_path'), ()),  # 2.8.1..3.17.2
-    ],
-    'mlflow.lightgbm.save_model': [
-        ((2, 8), (3, 9), ('lgb_model', 'path', 'conda_env', 'code_paths', 'mlflow_model', 'signature', 'input_example', 'pip_requirements', 'extra_pip_requirements', 'metadata'), ()),  # 2.8.1..3.8.1
-        ((3, 9), (3, 10), ('lgb_model', 'path', 'conda_env', 'code_paths', 'mlflow_model', 'signature', 'input_example', 'pip_requirements', 'extra_pip_requirements', 'metadata', 'serialization_format', 'skops_trusted_types'), ()),  # 3.9.0..3.9.0
-        ((3, 10), None, ('lgb_model', 'path', 'conda_env', 'code_paths', 'mlflow_model', 'signature', 'input_example', 'pip_requirements', 'extra_pip_requirements', 'metadata', 'serialization_format', 'skops_trusted_types', 'extra_files'), ()),  # 3.10.1..3.17.2
-    ],
-    'mlflow.lightgbm.log_model': [
-        ((2, 8), (3, 0), ('lgb_model', 'artifact_path', 'conda_env', 'code_paths', 'registered_model_name', 'signature', 'input_example', 'await_registration_for', 'pip_requirements', 'extra_pip_requirements', 'metadata'), ()),  # 2.8.1..2.22.5
-        ((3, 0), (3, 9), ('lgb_model', 'artifact_path', 'conda_env', 'code_paths', 'registered_model_name', 'signature', 'input_example', 'await_registration_for', 'pip_requirements', 'extra_pip_requirements', 'metadata', 'name', 'params', 'tags', 'model_type', 'step', 'model_id'), ()),  # 3.0.1..3.8.1
-        ((3, 9), (3, 10), ('lgb_model', 'artifact_path', 'conda_env', 'code_paths', 'registered_model_name', 'signature', 'input_example', 'await_registration_for', 'pip_requirements', 'extra_pip_requirements', 'metadata', 'name', 'params', 'tags', 'model_type', 'step', 'model_id', 'serialization_format', 'skops_trusted_types'), ()),  # 3.9.0..3.9.0
-        ((3, 10), None, ('lgb_model', 'artifact_path', 'conda_env', 'code_paths', 'registered_model_name', 'signature', 'input_example', 'await_registration_for', 'pip_requirements', 'extra_pip_requirements', 'metadata', 'extra_files', 'name', 'params', 'tags', 'model_type', 'step', 'model_id', 'serialization_format', 'skops_trusted_types'), ()),  # 3.10.1..3.17.2
-    ],
-    'mlflow.lightgbm.load_model': [
-        ((2, 8), None, ('model_uri', 'dst_path'), ()),  # 2.8.1..3.17.2
-    ],
-    'mlflow.llama_index.save_model': [
-        ((2, 15), (2, 16), ('index', 'path', 'engine_type', 'model_config', 'code_paths', 'mlflow_model', 'signature', 'input_example', 'pip_requirements', 'extra_pip_requirements', 'conda_env', 'metadata'), ()),  # 2.15.1..2.15.1
-        ((2, 16), None, ('llama_index_model', 'path', 'engine_type', 'model_config', 'code_paths', 'mlflow_model', 'signature', 'input_example', 'pip_requirements', 'extra_pip_requirements', 'conda_env', 'metadata'), ()),  # 2.16.2..3.17.2
-    ],
-    'mlflow.llama_index.log_model': [
-        ((2, 15), (2, 16), ('index', 'artifact_path', 'engine_type', 'model_config', 'code_paths', 'registered_model_name', 'signature', 'input_example', 'await_registration_for', 'pip_requirements', 'extra_pip_requirements', 'conda_env', 'metadata'), ()),  # 2.15.1..2.15.1
-        ((2, 16), (2, 21), ('llama_index_model', 'artifact_path', 'engine_type', 'model_config', 'code_paths', 'registered_model_name', 'signature', 'input_example', 'await_registration_for', 'pip_requirements', 'extra_pip_requirements', 'conda_env', 'metadata'), ()),  # 2.16.2..2.20.4
-        ((2, 21), (3, 0), ('llama_index_model', 'artifact_path', 'engine_type', 'model_config', 'code_paths', 'registered_model_name', 'signature', 'input_example', 'await_registration_for', 'pip_requirements', 'extra_pip_requirements', 'conda_env', 'metadata', 'prompts'), ()),  # 2.21.3..2.22.5
-        ((3, 0), None, ('llama_index_model', 'artifact_path', 'engine_type', 'model_config', 'code_paths', 'registered_model_name', 'signature', 'input_example', 'await_registration_for', 'pip_requirements', 'extra_pip_requirements', 'conda_env', 'metadata', 'prompts', 'name', 'params', 'tags', 'model_type', 'step', 'model_id'), ()),  # 3.0.1..3.17.2
-    ],
-    'mlflow.llama_index.load_model': [
-        ((2, 15), None, ('model_uri', 'dst_path'), ()),  # 2.15.1..3.17.2
-    ],
-    'mlflow.mleap.save_model': [
-        ((2, 8), (3, 0), ('spark_model', 'sample_input', 'path', 'mlflow_model', 'signature', 'input_example', 'metadata'), ()),  # 2.8.1..2.22.5
-    ],
-    'mlflow.mleap.log_model': [
-        ((2, 8), (3, 0), ('spark_model', 'sample_input', 'artifact_path', 'registered_model_name', 'signature', 'input_example', 'metadata'), ()),  # 2.8.1..2.22.5
-    ],
-    'mlflow.onnx.save_model': [
-        ((2, 8), (3, 10), ('onnx_model', 'path', 'conda_env', 'code_paths', 'mlflow_model', 'signature', 'input_example', 'pip_requirements', 'extra_pip_requirements', 'onnx_execution_providers', 'onnx_session_options', 'metadata', 'save_as_external_data'), ()),  # 2.8.1..3.9.0
-        ((3, 10), None, ('onnx_model', 'path', 'conda_env', 'code_paths', 'mlflow_model', 'signature', 'input_example', 'pip_requirements', 'extra_pip_requirements', 'onnx_execution_providers', 'onnx_session_options', 'metadata', 'save_as_external_data', 'extra_files'), ()),  # 3.10.1..3.17.2
-    ],
-    'mlflow.onnx.log_model': [
-        ((2, 8), (3, 0), ('onnx_model', 'artifact_path', 'conda_env', 'code_paths', 'registered_model_name', 'signature', 'input_example', 'await_registration_for', 'pip_requirements', 'extra_pip_requirements', 'onnx_execution_providers', 'onnx_session_options', 'metadata', 'save_as_external_data'), ()),  # 2.8.1..2.22.5
-        ((3, 0), (3, 10), ('onnx_model', 'artifact_path', 'conda_env', 'code_paths', 'registered_model_name', 'signature', 'input_example', 'await_registration_for', 'pip_requirements', 'extra_pip_requirements', 'onnx_execution_providers', 'onnx_session_options', 'metadata', 'save_as_external_data', 'name', 'params', 'tags', 'model_type', 'step', 'model_id'), ()),  # 3.0.1..3.9.0
-        ((3, 10), None, ('onnx_model', 'artifact_path', 'conda_env', 'code_paths', 'registered_model_name', 'signature', 'input_example', 'await_registration_for', 'pip_requirements', 'extra_pip_requirements', 'onnx_execution_providers', 'onnx_session_options', 'metadata', 'save_as_external_data', 'extra_files', 'name', 'params', 'tags', 'model_type', 'step', 'model_id'), ()),  # 3.10.1..3.17.2
-    ],
-    'mlflow.onnx.load_model': [
-        ((2, 8), None, ('model_uri', 'dst_path'), ()),  # 2.8.1..3.17.2
-    ],
-    'mlflow.openai.save_model': [
-        ((2, 8), (2, 10), ('model', 'task', 'path', 'conda_env', 'code_paths', 'mlflow_model', 'signature', 'input_example', 'pip_requirements', 'extra_pip_requirements', 'metadata'), ()),  # 2.8.1..2.9.2
-        ((2, 10), (3, 0), ('model', 'task', 'path', 'conda_env', 'code_paths', 'mlflow_model', 'signature', 'input_example', 'pip_requirements', 'extra_pip_requirements', 'metadata', 'example_no_conversion'), ()),  # 2.10.2..2.22.5
-        ((3, 0), None, ('model', 'task', 'path', 'conda_env', 'code_paths', 'mlflow_model', 'signature', 'input_example', 'pip_requirements', 'extra_pip_requirements', 'metadata'), ()),  # 3.0.1..3.17.2
-    ],
-    'mlflow.openai.log_model': [
-        ((2, 8), (2, 10), ('model', 'task', 'artifact_path', 'conda_env', 'code_paths', 'registered_model_name', 'signature', 'input_example', 'await_registration_for', 'pip_requirements', 'extra_pip_requirements', 'metadata'), ()),  # 2.8.1..2.9.2
-        ((2, 10), (2, 21), ('model', 'task', 'artifact_path', 'conda_env', 'code_paths', 'registered_model_name', 'signature', 'input_example', 'await_registration_for', 'pip_requirements', 'extra_pip_requirements', 'metadata', 'example_no_conversion'), ()),  # 2.10.2..2.20.4
-        ((2, 21), (3, 0), ('model', 'task', 'artifact_path', 'conda_env', 'code_paths', 'registered_model_name', 'signature', 'input_example', 'await_registration_for', 'pip_requirements', 'extra_pip_requirements', 'metadata', 'example_no_conversion', 'prompts'), ()),  # 2.21.3..2.22.5
-        ((3, 0), None, ('model', 'task', 'artifact_path', 'conda_env', 'code_paths', 'registered_model_name', 'signature', 'input_example', 'await_registration_for', 'pip_requirements', 'extra_pip_requirements', 'metadata', 'prompts', 'name', 'params', 'tags', 'model_type', 'step', 'model_id'), ()),  # 3.0.1..3.17.2
-    ],
-    'mlflow.openai.load_model': [
-        ((2, 8), None, ('model_uri', 'dst_path'), ()),  # 2.8.1..3.17.2
-    ],
-    'mlflow.paddle.save_model': [
-        ((2, 8), (3, 10), ('pd_model', 'path', 'training', 'conda_env', 'code_paths', 'mlflow_model', 'signature', 'input_example', 'pip_requirements', 'extra_pip_requirements', 'metadata'), ()),  # 2.8.1..3.9.0
-        ((3, 10), None, ('pd_model', 'path', 'training', 'conda_env', 'code_paths', 'mlflow_model', 'signature', 'input_example', 'pip_requirements', 'extra_pip_requirements', 'metadata', 'extra_files'), ()),  # 3.10.1..3.17.2
-    ],
-    'mlflow.paddle.log_model': [
-        ((2, 8), (3, 0), ('pd_model', 'artifact_path', 'training', 'conda_env', 'code_paths', 'registered_model_name', 'signature', 'input_example', 'await_registration_for', 'pip_requirements', 'extra_pip_requirements', 'metadata'), ()),  # 2.8.1..2.22.5
-        ((3, 0), (3, 10), ('pd_model', 'artifact_path', 'training', 'conda_env', 'code_paths', 'registered_model_name', 'signature', 'input_example', 'await_registration_for', 'pip_requirements', 'extra_pip_requirements', 'metadata', 'name', 'params', 'tags', 'model_type', 'step', 'model_id'), ()),  # 3.0.1..3.9.0
-        ((3, 10), None, ('pd_model', 'artifact_path', 'training', 'conda_env', 'code_paths', 'registered_model_name', 'signature', 'input_example', 'await_registration_for', 'pip_requirements', 'extra_pip_requirements', 'metadata', 'extra_files', 'name', 'params', 'tags', 'model_type', 'step', 'model_id'), ()),  # 3.10.1..3.17.2
-    ],
-    'mlflow.paddle.load_model': [
-        ((2, 8), None, ('model_uri', 'model', 'dst_path'), ()),  # 2.8.1..3.17.2
-    ],
-    'mlflow.pmdarima.save_model': [
-        ((2, 8), (3, 10), ('pmdarima_model', 'path', 'conda_env', 'code_paths', 'mlflow_model', 'signature', 'input_example', 'pip_requirements', 'extra_pip_requirements', 'metadata'), ()),  # 2.8.1..3.9.0
-        ((3, 10), None, ('pmdarima_model', 'path', 'conda_env', 'code_paths', 'mlflow_model', 'signature', 'input_example', 'pip_requirements', 'extra_pip_requirements', 'metadata', 'extra_files'), ()),  # 3.10.1..3.17.2
-    ],
-    'mlflow.pmdarima.log_model': [
-        ((2, 8), (3, 0), ('pmdarima_model', 'artifact_path', 'conda_env', 'code_paths', 'registered_model_name', 'signature', 'input_example', 'await_registration_for', 'pip_requirements', 'extra_pip_requirements', 'metadata'), ()),  # 2.8.1..2.22.5
-        ((3, 0), (3, 10), ('pmdarima_model', 'artifact_path', 'conda_env', 'code_paths', 'registered_model_name', 'signature', 'input_example', 'await_registration_for', 'pip_requirements', 'extra_pip_requirements', 'metadata', 'name', 'params', 'tags', 'model_type', 'step', 'model_id'), ()),  # 3.0.1..3.9.0
-        ((3, 10), None, ('pmdarima_model', 'artifact_path', 'conda_env', 'code_paths', 'registered_model_name', 'signature', 'input_example', 'await_registration_for', 'pip_requirements', 'extra_pip_requirements', 'metadata', 'extra_files', 'name', 'params', 'tags', 'model_type', 'step', 'model_id'), ()),  # 3.10.1..3.17.2
-    ],
-    'mlflow.pmdarima.load_model': [
-        ((2, 8), None, ('model_uri', 'dst_path'), ()),  # 2.8.1..3.17.2
-    ],
-    'mlflow.promptflow.save_model': [
-        ((2, 12), (2, 15), ('model', 'path', 'conda_env', 'code_paths', 'mlflow_model', 'signature', 'input_example', 'pip_requirements', 'extra_pip_requirements', 'metadata', 'model_config'), ()),  # 2.12.2..2.14.3
-        ((2, 15), (3, 0), ('model', 'path', 'conda_env', 'code_paths', 'mlflow_model', 'signature', 'input_example', 'pip_requirements', 'extra_pip_requirements', 'metadata', 'model_config', 'example_no_conversion'), ()),  # 2.15.1..2.22.5
-        ((3, 0), (3, 7), ('model', 'path', 'conda_env', 'code_paths', 'mlflow_model', 'signature', 'input_example', 'pip_requirements', 'extra_pip_requirements', 'metadata', 'model_config'), ()),  # 3.0.1..3.6.0
-    ],
-    'mlflow.promptflow.log_model': [
-        ((2, 12), (2, 15), ('model', 'artifact_path', 'conda_env', 'code_paths', 'registered_model_name', 'signature', 'input_example', 'await_registration_for', 'pip_requirements', 'extra_pip_requirements', 'metadata', 'model_config'), ()),  # 2.12.2..2.14.3
-        ((2, 15), (2, 21), ('model', 'artifact_path', 'conda_env', 'code_paths', 'registered_model_name', 'signature', 'input_example', 'await_registration_for', 'pip_requirements', 'extra_pip_requirements', 'metadata', 'model_config', 'example_no_conversion'), ()),  # 2.15.1..2.20.4
-        ((2, 21), (3, 0), ('model', 'artifact_path', 'conda_env', 'code_paths', 'registered_model_name', 'signature', 'input_example', 'await_registration_for', 'pip_requirements', 'extra_pip_requirements', 'metadata', 'model_config', 'example_no_conversion', 'prompts'), ()),  # 2.21.3..2.22.5
-        ((3, 0), (3, 7), ('model', 'artifact_path', 'conda_env', 'code_paths', 'registered_model_name', 'signature', 'input_example', 'await_registration_for', 'pip_requirements', 'extra_pip_requirements', 'metadata', 'model_config', 'prompts', 'name', 'params', 'tags', 'model_type', 'step', 'model_id'), ()),  # 3.0.1..3.6.0
-    ],
-    'mlflow.promptflow.load_model': [
-        ((2, 12), (3, 7), ('model_uri', 'dst_path'), ()),  # 2.12.2..3.6.0
-    ],
-    'mlflow.promptlab.save_model': [
-        ((2, 10), (2, 21), ('path', 'conda_env', 'code_paths', 'mlflow_model', 'signature', 'input_example', 'pip_requirements', 'prompt_template', 'prompt_parameters', 'model_parameters', 'model_route'), ()),  # 2.10.2..2.20.4
-    ],
-    'mlflow.prophet.save_model': [
-        ((2, 8), (3, 10), ('pr_model', 'path', 'conda_env', 'code_paths', 'mlflow_model', 'signature', 'input_example', 'pip_requirements', 'extra_pip_requirements', 'metadata'), ()),  # 2.8.1..3.9.0
-        ((3, 10), None, ('pr_model', 'path', 'conda_env', 'code_paths', 'mlflow_model', 'signature', 'input_example', 'pip_requirements', 'extra_pip_requirements', 'metadata', 'extra_files'), ()),  # 3.10.1..3.17.2
-    ],
-    'mlflow.prophet.log_model': [
-        ((2, 8), (3, 0), ('pr_model', 'artifact_path', 'conda_env', 'code_paths', 'registered_model_name', 'signature', 'input_example', 'await_registration_for', 'pip_requirements', 'extra_pip_requirements', 'metadata'), ()),  # 2.8.1..2.22.5
-        ((3, 0), (3, 10), ('pr_model', 'artifact_path', 'conda_env', 'code_paths', 'registered_model_name', 'signature', 'input_example', 'await_registration_for', 'pip_requirements', 'extra_pip_requirements', 'metadata', 'name', 'params', 'tags', 'model_type', 'step', 'model_id'), ()),  # 3.0.1..3.9.0
-        ((3, 10), None, ('pr_model', 'artifact_path', 'conda_env', 'code_paths', 'registered_model_name', 'signature', 'input_example', 'await_registration_for', 'pip_requirements', 'extra_pip_requirements', 'metadata', 'extra_files', 'name', 'params', 'tags', 'model_type', 'step', 'model_id'), ()),  # 3.10.1..3.17.2
-    ],
-    'mlflow.prophet.load_model': [
-        ((2, 8), None, ('model_uri', 'dst_path'), ()),  # 2.8.1..3.17.2
-    ],
-    'mlflow.pyfunc.save_model': [
-        ((2, 8), (2, 10), ('path', 'loader_module', 'data_path', 'code_path', 'conda_env', 'mlflow_model', 'python_model', 'artifacts', 'signature', 'input_example', 'pip_requirements', 'extra_pip_requirements', 'metadata', 'model_config'), ()),  # 2.8.1..2.9.2
-        ((2, 10), (2, 12), ('path', 'loader_module', 'data_path', 'code_path', 'conda_env', 'mlflow_model', 'python_model', 'artifacts', 'signature', 'input_example', 'pip_requirements', 'extra_pip_requirements', 'metadata', 'model_config', 'example_no_conversion'), ()),  # 2.10.2..2.11.4
-        ((2, 12), (2, 13), ('path', 'loader_module', 'data_path', 'code_path', 'code_paths', 'conda_env', 'mlflow_model', 'python_model', 'artifacts', 'signature', 'input_example', 'pip_requirements', 'extra_pip_requirements', 'metadata', 'model_config', 'example_no_conversion', 'streamable', 'resources'), ()),  # 2.12.2..2.12.2
-        ((2, 13), (2, 21), ('path', 'loader_module', 'data_path', 'code_path', 'code_paths', 'infer_code_paths', 'conda_env', 'mlflow_model', 'python_model', 'artifacts', 'signature', 'input_example', 'pip_requirements', 'extra_pip_requirements', 'metadata', 'model_config', 'example_no_conversion', 'streamable', 'resources'), ()),  # 2.13.2..2.20.4
-        ((2, 21), (3, 0), ('path', 'loader_module', 'data_path', 'code_path', 'code_paths', 'infer_code_paths', 'conda_env', 'mlflow_model', 'python_model', 'artifacts', 'signature', 'input_example', 'pip_requirements', 'extra_pip_requirements', 'metadata', 'model_config', 'example_no_conversion', 'streamable', 'resources', 'auth_policy'), ()),  # 2.21.3..2.22.5
-        ((3, 0), (3, 11), ('path', 'loader_module', 'data_path', 'code_paths', 'infer_code_paths', 'conda_env', 'mlflow_model', 'python_model', 'artifacts', 'signature', 'input_example', 'pip_requirements', 'extra_pip_requirements', 'metadata', 'model_config', 'streamable', 'resources', 'auth_policy'), ()),  # 3.0.1..3.10.1
-        ((3, 11), None, ('path', 'loader_module', 'data_path', 'code_paths', 'infer_code_paths', 'conda_env', 'mlflow_model', 'python_model', 'artifacts', 'signature', 'input_example', 'pip_requirements', 'extra_pip_requirements', 'metadata', 'model_config', 'streamable', 'resources', 'auth_policy', 'uv_project_path', 'uv_groups', 'uv_extras'), ()),  # 3.11.1..3.17.2
-    ],
-    'mlflow.pyfunc.log_model': [
-        ((2, 8), (2, 10), ('artifact_path', 'loader_module', 'data_path', 'code_path', 'conda_env', 'python_model', 'artifacts', 'registered_model_name', 'signature', 'input_example', 'await_registration_for', 'pip_requirements', 'extra_pip_requirements', 'metadata', 'model_config'), ()),  # 2.8.1..2.9.2
-        ((2, 10), (2, 12), ('artifact_path', 'loader_module', 'data_path', 'code_path', 'conda_env', 'python_model', 'artifacts', 'registered_model_name', 'signature', 'input_example', 'await_registration_for', 'pip_requirements', 'extra_pip_requirements', 'metadata', 'model_config', 'example_no_conversion'), ()),  # 2.10.2..2.11.4
-        ((2, 12), (2, 13), ('artifact_path', 'loader_module', 'data_path', 'code_path', 'code_paths', 'conda_env', 'python_model', 'artifacts', 'registered_model_name', 'signature', 'input_example', 'await_registration_for', 'pip_requirements', 'extra_pip_requirements', 'metadata', 'model_config', 'example_no_conversion', 'streamable', 'resources'), ()),  # 2.12.2..2.12.2
-        ((2, 13), (2, 21), ('artifact_path', 'loader_module', 'data_path', 'code_path', 'code_paths', 'infer_code_paths', 'conda_env', 'python_model', 'artifacts', 'registered_model_name', 'signature', 'input_example', 'await_registration_for', 'pip_requirements', 'extra_pip_requirements', 'metadata', 'model_config', 'example_no_conversion', 'streamable', 'resources'), ()),  # 2.13.2..2.20.4
-        ((2, 21), (3, 0), ('artifact_path', 'loader_module', 'data_path', 'code_path', 'code_paths', 'infer_code_paths', 'conda_env', 'python_model', 'artifacts', 'registered_model_name', 'signature', 'input_example', 'await_registration_for', 'pip_requirements', 'extra_pip_requirements', 'metadata', 'model_config', 'example_no_conversion', 'streamable', 'resources', 'auth_policy', 'prompts'), ()),  # 2.21.3..2.22.5
-        ((3, 0), (3, 11), ('artifact_path', 'loader_module', 'data_path', 'code_paths', 'infer_code_paths', 'conda_env', 'python_model', 'artifacts', 'registered_model_name', 'signature', 'input_example', 'await_registration_for', 'pip_requirements', 'extra_pip_requirements', 'metadata', 'model_config', 'streamable', 'resources', 'auth_policy', 'prompts', 'name', 'params', 'tags', 'model_type', 'step', 'model_id'), ()),  # 3.0.1..3.10.1
-        ((3, 11), None, ('artifact_path', 'loader_module', 'data_path', 'code_paths', 'infer_code_paths', 'conda_env', 'python_model', 'artifacts', 'registered_model_name', 'signature', 'input_example', 'await_registration_for', 'pip_requirements', 'extra_pip_requirements', 'metadata', 'model_config', 'streamable', 'resources', 'auth_policy', 'uv_project_path', 'uv_groups', 'uv_extras', 'prompts', 'name', 'params', 'tags', 'model_type', 'step', 'model_id'), ()),  # 3.11.1..3.17.2
-    ],
-    'mlflow.pyfunc.load_model': [
-        ((2, 8), None, ('model_uri', 'suppress_warnings', 'dst_path', 'model_config'), ()),  # 2.8.1..3.17.2
-    ],
-    'mlflow.pytorch.save_model': [
-        ((2, 8), (3, 0), ('pytorch_model', 'path', 'conda_env', 'mlflow_model', 'code_paths', 'pickle_module', 'signature', 'input_example', 'requirements_file', 'extra_files', 'pip_requirements', 'extra_pip_requirements', 'metadata'), ()),  # 2.8.1..2.22.5
-        ((3, 0), (3, 9), ('pytorch_model', 'path', 'conda_env', 'mlflow_model', 'code_paths', 'pickle_module', 'signature', 'input_example', 'extra_files', 'pip_requirements', 'extra_pip_requirements', 'metadata'), ()),  # 3.0.1..3.8.1
-        ((3, 9), (3, 11), ('pytorch_model', 'path', 'conda_env', 'mlflow_model', 'code_paths', 'pickle_module', 'signature', 'input_example', 'extra_files', 'pip_requirements', 'extra_pip_requirements', 'metadata', 'export_model'), ()),  # 3.9.0..3.10.1
-        ((3, 11), None, ('pytorch_model', 'path', 'conda_env', 'mlflow_model', 'code_paths', 'pickle_module', 'signature', 'input_example', 'extra_files', 'pip_requirements', 'extra_pip_requirements', 'metadata', 'export_model', 'serialization_format'), ()),  # 3.11.1..3.17.2
-    ],
-    'mlflow.pytorch.log_model': [
-        ((2, 8), (3, 0), ('pytorch_model', 'artifact_path', 'conda_env', 'code_paths', 'pickle_module', 'registered_model_name', 'signature', 'input_example', 'await_registration_for', 'requirements_file', 'extra_files', 'pip_requirements', 'extra_pip_requirements', 'metadata'), ()),  # 2.8.1..2.22.5
-        ((3, 0), (3, 9), ('pytorch_model', 'artifact_path', 'conda_env', 'code_paths', 'pickle_module', 'registered_model_name', 'signature', 'input_example', 'await_registration_for', 'extra_files', 'pip_requirements', 'extra_pip_requirements', 'metadata', 'name', 'params', 'tags', 'model_type', 'step', 'model_id'), ()),  # 3.0.1..3.8.1
-        ((3, 9), (3, 11), ('pytorch_model', 'artifact_path', 'conda_env', 'code_paths', 'pickle_module', 'registered_model_name', 'signature', 'input_example', 'await_registration_for', 'extra_files', 'pip_requirements', 'extra_pip_requirements', 'metadata', 'name', 'params', 'tags', 'model_type', 'step', 'model_id', 'export_model'), ()),  # 3.9.0..3.10.1
-        ((3, 11), None, ('pytorch_model', 'artifact_path', 'conda_env', 'code_paths', 'pickle_module', 'registered_model_name', 'signature', 'input_example', 'await_registration_for', 'extra_files', 'pip_requirements', 'extra_pip_requirements', 'metadata', 'name', 'params', 'tags', 'model_type', 'step', 'model_id', 'export_model', 'serialization_format'), ()),  # 3.11.1..3.17.2
-    ],
-    'mlflow.pytorch.load_model': [
-        ((2, 8), None, ('model_uri', 'dst_path'), ()),  # 2.8.1..3.17.2
-    ],
-    'mlflow.sentence_transformers.save_model': [
-        ((2, 8), (2, 11), ('model', 'path', 'inference_config', 'code_paths', 'mlflow_model', 'signature', 'input_example', 'pip_requirements', 'extra_pip_requirements', 'conda_env', 'metadata'), ()),  # 2.8.1..2.10.2
-        ((2, 11), (2, 14), ('model', 'path', 'task', 'inference_config', 'code_paths', 'mlflow_model', 'signature', 'input_example', 'pip_requirements', 'extra_pip_requirements', 'conda_env', 'metadata'), ()),  # 2.11.4..2.13.2
-        ((2, 14), (3, 0), ('model', 'path', 'task', 'inference_config', 'code_paths', 'mlflow_model', 'signature', 'input_example', 'pip_requirements', 'extra_pip_requirements', 'conda_env', 'metadata', 'example_no_conversion'), ()),  # 2.14.3..2.22.5
-        ((3, 0), (3, 10), ('model', 'path', 'task', 'inference_config', 'code_paths', 'mlflow_model', 'signature', 'input_example', 'pip_requirements', 'extra_pip_requirements', 'conda_env', 'metadata'), ()),  # 3.0.1..3.9.0
-        ((3, 10), None, ('model', 'path', 'task', 'inference_config', 'code_paths', 'mlflow_model', 'signature', 'input_example', 'pip_requirements', 'extra_pip_requirements', 'conda_env', 'metadata', 'extra_files'), ()),  # 3.10.1..3.17.2
-    ],
-    'mlflow.sentence_transformers.log_model': [
-        ((2, 8), (2, 11), ('model', 'artifact_path', 'inference_config', 'code_paths', 'registered_model_name', 'signature', 'input_example', 'await_registration_for', 'pip_requirements', 'extra_pip_requirements', 'conda_env', 'metadata'), ()),  # 2.8.1..2.10.2
-        ((2, 11), (2, 14), ('model', 'artifact_path', 'task', 'inference_config', 'code_paths', 'registered_model_name', 'signature', 'input_example', 'await_registration_for', 'pip_requirements', 'extra_pip_requirements', 'conda_env', 'metadata'), ()),  # 2.11.4..2.13.2
-        ((2, 14), (2, 21), ('model', 'artifact_path', 'task', 'inference_config', 'code_paths', 'registered_model_name', 'signature', 'input_example', 'await_registration_for', 'pip_requirements', 'extra_pip_requirements', 'conda_env', 'metadata', 'example_no_conversion'), ()),  # 2.14.3..2.20.4
-        ((2, 21), (3, 0), ('model', 'artifact_path', 'task', 'inference_config', 'code_paths', 'registered_model_name', 'signature', 'input_example', 'await_registration_for', 'pip_requirements', 'extra_pip_requirements', 'conda_env', 'metadata', 'example_no_conversion', 'prompts'), ()),  # 2.21.3..2.22.5
-        ((3, 0), (3, 10), ('model', 'artifact_path', 'task', 'inference_config', 'code_paths', 'registered_model_name', 'signature', 'input_example', 'await_registration_for', 'pip_requirements', 'extra_pip_requirements', 'conda_env', 'metadata', 'prompts', 'name', 'params', 'tags', 'model_type', 'step', 'model_id'), ()),  # 3.0.1..3.9.0
-        ((3, 10), None, ('model', 'artifact_path', 'task', 'inference_config', 'code_paths', 'registered_model_name', 'signature', 'input_example', 'await_registration_for', 'pip_requirements', 'extra_pip_requirements', 'conda_env', 'metadata', 'extra_files', 'prompts', 'name', 'params', 'tags', 'model_type', 'step', 'model_id'), ()),  # 3.10.1..3.17.2
-    ],
-    'mlflow.sentence_transformers.load_model': [
-        ((2, 8), None, ('model_uri', 'dst_path'), ()),  # 2.8.1..3.17.2
-    ],
-    'mlflow.shap.save_model': [
-        ((2, 8), None, ('explainer', 'path', 'serialize_model_using_mlflow', 'conda_env', 'code_paths', 'mlflow_model', 'signature', 'input_example', 'pip_requirements', 'extra_pip_requirements', 'metadata'), ()),  # 2.8.1..3.17.2
-    ],
-    'mlflow.sklearn.save_model': [
-        ((2, 8), (3, 9), ('sk_model', 'path', 'conda_env', 'code_paths', 'mlflow_model', 'serialization_format', 'signature', 'input_example', 'pip_requirements', 'extra_pip_requirements', 'pyfunc_predict_fn', 'metadata'), ()),  # 2.8.1..3.8.1
-        ((3, 9), (3, 10), ('sk_model', 'path', 'conda_env', 'code_paths', 'mlflow_model', 'serialization_format', 'signature', 'input_example', 'pip_requirements', 'extra_pip_requirements', 'pyfunc_predict_fn', 'metadata', 'skops_trusted_types'), ()),  # 3.9.0..3.9.0
-        ((3, 10), None, ('sk_model', 'path', 'conda_env', 'code_paths', 'mlflow_model', 'serialization_format', 'signature', 'input_example', 'pip_requirements', 'extra_pip_requirements', 'pyfunc_predict_fn', 'metadata', 'skops_trusted_types', 'extra_files'), ()),  # 3.10.1..3.17.2
-    ],
-    'mlflow.sklearn.log_model': [
-        ((2, 8), (3, 0), ('sk_model', 'artifact_path', 'conda_env', 'code_paths', 'serialization_format', 'registered_model_name', 'signature', 'input_example', 'await_registration_for', 'pip_requirements', 'extra_pip_requirements', 'pyfunc_predict_fn', 'metadata'), ()),  # 2.8.1..2.22.5
-        ((3, 0), (3, 9), ('sk_model', 'artifact_path', 'conda_env', 'code_paths', 'serialization_format', 'registered_model_name', 'signature', 'input_example', 'await_registration_for', 'pip_requirements', 'extra_pip_requirements', 'pyfunc_predict_fn', 'metadata', 'params', 'tags', 'model_type', 'step', 'model_id', 'name'), ()),  # 3.0.1..3.8.1
-        ((3, 9), (3, 10), ('sk_model', 'artifact_path', 'conda_env', 'code_paths', 'serialization_format', 'registered_model_name', 'signature', 'input_example', 'await_registration_for', 'pip_requirements', 'extra_pip_requirements', 'pyfunc_predict_fn', 'metadata', 'params', 'tags', 'model_type', 'step', 'model_id', 'name', 'skops_trusted_types'), ()),  # 3.9.0..3.9.0
-        ((3, 10), None, ('sk_model', 'artifact_path', 'conda_env', 'code_paths', 'serialization_format', 'registered_model_name', 'signature', 'input_example', 'await_registration_for', 'pip_requirements', 'extra_pip_requirements', 'pyfunc_predict_fn', 'metadata', 'extra_files', 'params', 'tags', 'model_type', 'step', 'model_id', 'name', 'skops_trusted_types'), ()),  # 3.10.1..3.17.2
-    ],
-    'mlflow.sklearn.load_model': [
-        ((2, 8), None, ('model_uri', 'dst_path'), ()),  # 2.8.1..3.17.2
-    ],
-    'mlflow.spacy.save_model': [
-        ((2, 8), (3, 10), ('spacy_model', 'path', 'conda_env', 'code_paths', 'mlflow_model', 'signature', 'input_example', 'pip_requirements', 'extra_pip_requirements', 'metadata'), ()),  # 2.8.1..3.9.0
-        ((3, 10), None, ('spacy_model', 'path', 'conda_env', 'code_paths', 'mlflow_model', 'signature', 'input_example', 'pip_requirements', 'extra_pip_requirements', 'metadata', 'extra_files'), ()),  # 3.10.1..3.17.2
-    ],
-    'mlflow.spacy.log_model': [
-        ((2, 8), (3, 0), ('spacy_model', 'artifact_path', 'conda_env', 'code_paths', 'registered_model_name', 'signature', 'input_example', 'pip_requirements', 'extra_pip_requirements', 'metadata'), ()),  # 2.8.1..2.22.5
-        ((3, 0), (3, 10), ('spacy_model', 'artifact_path', 'conda_env', 'code_paths', 'registered_model_name', 'signature', 'input_example', 'pip_requirements', 'extra_pip_requirements', 'metadata', 'name', 'params', 'tags', 'model_type', 'step', 'model_id'), ()),  # 3.0.1..3.9.0
-        ((3, 10), None, ('spacy_model', 'artifact_path', 'conda_env', 'code_paths', 'registered_model_name', 'signature', 'input_example', 'pip_requirements', 'extra_pip_requirements', 'metadata', 'extra_files', 'name', 'params', 'tags', 'model_type', 'step', 'model_id'), ()),  # 3.10.1..3.17.2
-    ],
-    'mlflow.spacy.load_model': [
-        ((2, 8), None, ('model_uri', 'dst_path'), ()),  # 2.8.1..3.17.2
-    ],
-    'mlflow.spark.save_model': [
-        ((2, 8), (3, 0), ('spark_model', 'path', 'mlflow_model', 'conda_env', 'code_paths', 'dfs_tmpdir', 'sample_input', 'signature', 'input_example', 'pip_requirements', 'extra_pip_requirements', 'metadata'), ()),  # 2.8.1..2.22.5
-        ((3, 0), None, ('spark_model', 'path', 'mlflow_model', 'conda_env', 'code_paths', 'dfs_tmpdir', 'signature', 'input_example', 'pip_requirements', 'extra_pip_requirements', 'metadata'), ()),  # 3.0.1..3.17.2
-    ],
-    'mlflow.spark.log_model': [
-        ((2, 8), (3, 0), ('spark_model', 'artifact_path', 'conda_env', 'code_paths', 'dfs_tmpdir', 'sample_input', 'registered_model_name', 'signature', 'input_example', 'await_registration_for', 'pip_requirements', 'extra_pip_requirements', 'metadata'), ()),  # 2.8.1..2.22.5
-        ((3, 0), None, ('spark_model', 'artifact_path', 'conda_env', 'code_paths', 'dfs_tmpdir', 'registered_model_name', 'signature', 'input_example', 'await_registration_for', 'pip_requirements', 'extra_pip_requirements', 'metadata'), ()),  # 3.0.1..3.17.2
-    ],
-    'mlflow.spark.load_model': [
-        ((2, 8), None, ('model_uri', 'dfs_tmpdir', 'dst_path'), ()),  # 2.8.1..3.17.2
-    ],
-    'mlflow.statsmodels.save_model': [
-        ((2, 8), (3, 10), ('statsmodels_model', 'path', 'conda_env', 'code_paths', 'mlflow_model', 'remove_data', 'signature', 'input_example', 'pip_requirements', 'extra_pip_requirements', 'metadata'), ()),  # 2.8.1..3.9.0
-        ((3, 10), None, ('statsmodels_model', 'path', 'conda_env', 'code_paths', 'mlflow_model', 'remove_data', 'signature', 'input_example', 'pip_requirements', 'extra_pip_requirements', 'metadata', 'extra_files'), ()),  # 3.10.1..3.17.2
-    ],
-    'mlflow.statsmodels.log_model': [
-        ((2, 8), (3, 0), ('statsmodels_model', 'artifact_path', 'conda_env', 'code_paths', 'registered_model_name', 'remove_data', 'signature', 'input_example', 'await_registration_for', 'pip_requirements', 'extra_pip_requirements', 'metadata'), ()),  # 2.8.1..2.22.5
-        ((3, 0), (3, 10), ('statsmodels_model', 'artifact_path', 'conda_env', 'code_paths', 'registered_model_name', 'remove_data', 'signature', 'input_example', 'await_registration_for', 'pip_requirements', 'extra_pip_requirements', 'metadata', 'name', 'params', 'tags', 'model_type', 'step', 'model_id'), ()),  # 3.0.1..3.9.0
-        ((3, 10), None, ('statsmodels_model', 'artifact_path', 'conda_env', 'code_paths', 'registered_model_name', 'remove_data', 'signature', 'input_example', 'await_registration_for', 'pip_requirements', 'extra_pip_requirements', 'metadata', 'extra_files', 'name', 'params', 'tags', 'model_type', 'step', 'model_id'), ()),  # 3.10.1..3.17.2
-    ],
-    'mlflow.statsmodels.load_model': [
-        ((2, 8), None, ('model_uri', 'dst_path'), ()),  # 2.8.1..3.17.2
-    ],
-    'mlflow.tensorflow.save_model': [
-        ((2, 8), (3, 10), ('model', 'path', 'conda_env', 'code_paths', 'mlflow_model', 'custom_objects', 'signature', 'input_example', 'pip_requirements', 'extra_pip_requirements', 'saved_model_kwargs', 'keras_model_kwargs', 'metadata'), ()),  # 2.8.1..3.9.0
-        ((3, 10), None, ('model', 'path', 'conda_env', 'code_paths', 'mlflow_model', 'custom_objects', 'signature', 'input_example', 'pip_requirements', 'extra_pip_requirements', 'saved_model_kwargs', 'keras_model_kwargs', 'metadata', 'extra_files'), ()),  # 3.10.1..3.17.2
-    ],
-    'mlflow.tensorflow.log_model': [
-        ((2, 8), (3, 0), ('model', 'artifact_path', 'custom_objects', 'conda_env', 'code_paths', 'signature', 'input_example', 'registered_model_name', 'await_registration_for', 'pip_requirements', 'extra_pip_requirements', 'saved_model_kwargs', 'keras_model_kwargs', 'metadata'), ()),  # 2.8.1..2.22.5
-        ((3, 0), (3, 10), ('model', 'artifact_path', 'custom_objects', 'conda_env', 'code_paths', 'signature', 'input_example', 'registered_model_name', 'await_registration_for', 'pip_requirements', 'extra_pip_requirements', 'saved_model_kwargs', 'keras_model_kwargs', 'metadata', 'name', 'params', 'tags', 'model_type', 'step', 'model_id'), ()),  # 3.0.1..3.9.0
-        ((3, 10), None, ('model', 'artifact_path', 'custom_objects', 'conda_env', 'code_paths', 'signature', 'input_example', 'registered_model_name', 'await_registration_for', 'pip_requirements', 'extra_pip_requirements', 'saved_model_kwargs', 'keras_model_kwargs', 'metadata', 'extra_files', 'name', 'params', 'tags', 'model_type', 'step', 'model_id'), ()),  # 3.10.1..3.17.2
-    ],
-    'mlflow.tensorflow.load_model': [
-        ((2, 8), None, ('model_uri', 'dst_path', 'saved_model_kwargs', 'keras_model_kwargs'), ()),  # 2.8.1..3.17.2
-    ],
-    'mlflow.transformers.save_model': [
-        ((2, 8), (2, 10), ('transformers_model', 'path', 'processor', 'task', 'model_card', 'inference_config', 'code_paths', 'mlflow_model', 'signature', 'input_example', 'pip_requirements', 'extra_pip_requirements', 'conda_env', 'metadata', 'model_config'), ()),  # 2.8.1..2.9.2
-        ((2, 10), (2, 11), ('transformers_model', 'path', 'processor', 'task', 'model_card', 'inference_config', 'code_paths', 'mlflow_model', 'signature', 'input_example', 'pip_requirements', 'extra_pip_requirements', 'conda_env', 'metadata', 'model_config', 'example_no_conversion', 'prompt_template'), ()),  # 2.10.2..2.10.2
-        ((2, 11), (2, 12), ('transformers_model', 'path', 'processor', 'task', 'model_card', 'inference_config', 'code_paths', 'mlflow_model', 'signature', 'input_example', 'pip_requirements', 'extra_pip_requirements', 'conda_env', 'metadata', 'model_config', 'example_no_conversion', 'prompt_template', 'save_pretrained'), ()),  # 2.11.4..2.11.4
-        ((2, 12), (3, 0), ('transformers_model', 'path', 'processor', 'task', 'torch_dtype', 'model_card', 'inference_config', 'code_paths', 'mlflow_model', 'signature', 'input_example', 'pip_requirements', 'extra_pip_requirements', 'conda_env', 'metadata', 'model_config', 'example_no_conversion', 'prompt_template', 'save_pretrained'), ()),  # 2.12.2..2.22.5
-        ((3, 0), (3, 12), ('transformers_model', 'path', 'processor', 'task', 'torch_dtype', 'model_card', 'code_paths', 'mlflow_model', 'signature', 'input_example', 'pip_requirements', 'extra_pip_requirements', 'conda_env', 'metadata', 'model_config', 'prompt_template', 'save_pretrained'), ()),  # 3.0.1..3.11.1
-        ((3, 12), None, ('transformers_model', 'path', 'processor', 'task', 'torch_dtype', 'model_card', 'code_paths', 'mlflow_model', 'signature', 'input_example', 'pip_requirements', 'extra_pip_requirements', 'conda_env', 'metadata', 'model_config', 'prompt_template', 'save_pretrained', 'base_model_path'), ()),  # 3.12.0..3.17.2
-    ],
-    'mlflow.transformers.log_model': [
-        ((2, 8), (2, 10), ('transformers_model', 'artifact_path', 'processor', 'task', 'model_card', 'inference_config', 'code_paths', 'registered_model_name', 'signature', 'input_example', 'await_registration_for', 'pip_requirements', 'extra_pip_requirements', 'conda_env', 'metadata', 'model_config'), ()),  # 2.8.1..2.9.2
-        ((2, 10), (2, 11), ('transformers_model', 'artifact_path', 'processor', 'task', 'model_card', 'inference_config', 'code_paths', 'registered_model_name', 'signature', 'input_example', 'await_registration_for', 'pip_requirements', 'extra_pip_requirements', 'conda_env', 'metadata', 'model_config', 'example_no_conversion', 'prompt_template'), ()),  # 2.10.2..2.10.2
-        ((2, 11), (2, 12), ('transformers_model', 'artifact_path', 'processor', 'task', 'model_card', 'inference_config', 'code_paths', 'registered_model_name', 'signature', 'input_example', 'await_registration_for', 'pip_requirements', 'extra_pip_requirements', 'conda_env', 'metadata', 'model_config', 'example_no_conversion', 'prompt_template', 'save_pretrained'), ()),  # 2.11.4..2.11.4
-        ((2, 12), (2, 21), ('transformers_model', 'artifact_path', 'processor', 'task', 'torch_dtype', 'model_card', 'inference_config', 'code_paths', 'registered_model_name', 'signature', 'input_example', 'await_registration_for', 'pip_requirements', 'extra_pip_requirements', 'conda_env', 'metadata', 'model_config', 'example_no_conversion', 'prompt_template', 'save_pretrained'), ()),  # 2.12.2..2.20.4
-        ((2, 21), (3, 0), ('transformers_model', 'artifact_path', 'processor', 'task', 'torch_dtype', 'model_card', 'inference_config', 'code_paths', 'registered_model_name', 'signature', 'input_example', 'await_registration_for', 'pip_requirements', 'extra_pip_requirements', 'conda_env', 'metadata', 'model_config', 'example_no_conversion', 'prompt_template', 'save_pretrained', 'prompts'), ()),  # 2.21.3..2.22.5
-        ((3, 0), (3, 12), ('transformers_model', 'artifact_path', 'processor', 'task', 'torch_dtype', 'model_card', 'code_paths', 'registered_model_name', 'signature', 'input_example', 'await_registration_for', 'pip_requirements', 'extra_pip_requirements', 'conda_env', 'metadata', 'model_config', 'prompt_template', 'save_pretrained', 'prompts', 'name', 'params', 'tags', 'model_type', 'step', 'model_id'), ()),  # 3.0.1..3.11.1
-        ((3, 12), None, ('transformers_model', 'artifact_path', 'processor', 'task', 'torch_dtype', 'model_card', 'code_paths', 'registered_model_name', 'signature', 'input_example', 'await_registration_for', 'pip_requirements', 'extra_pip_requirements', 'conda_env', 'metadata', 'model_config', 'prompt_template', 'save_pretrained', 'prompts', 'name', 'params', 'tags', 'model_type', 'step', 'model_id', 'base_model_path'), ()),  # 3.12.0..3.17.2
-    ],
-    'mlflow.transformers.load_model': [
-        ((2, 8), (3, 12), ('model_uri', 'dst_path', 'return_type', 'device'), ()),  # 2.8.1..3.11.1
-        ((3, 12), None, ('model_uri', 'dst_path', 'return_type', 'device', 'base_model_path'), ()),  # 3.12.0..3.17.2
-    ],
-    'mlflow.xgboost.save_model': [
-        ((2, 8), (3, 10), ('xgb_model', 'path', 'conda_env', 'code_paths', 'mlflow_model', 'signature', 'input_example', 'pip_requirements', 'extra_pip_requirements', 'model_format', 'metadata'), ()),  # 2.8.1..3.9.0
-        ((3, 10), None, ('xgb_model', 'path', 'conda_env', 'code_paths', 'mlflow_model', 'signature', 'input_example', 'pip_requirements', 'extra_pip_requirements', 'model_format', 'metadata', 'extra_files'), ()),  # 3.10.1..3.17.2
-    ],
-    'mlflow.xgboost.log_model': [
-        ((2, 8), (3, 0), ('xgb_model', 'artifact_path', 'conda_env', 'code_paths', 'registered_model_name', 'signature', 'input_example', 'await_registration_for', 'pip_requirements', 'extra_pip_requirements', 'model_format', 'metadata'), ()),  # 2.8.1..2.22.5
-        ((3, 0), (3, 10), ('xgb_model', 'artifact_path', 'conda_env', 'code_paths', 'registered_model_name', 'signature', 'input_example', 'await_registration_for', 'pip_requirements', 'extra_pip_requirements', 'model_format', 'metadata', 'name', 'params', 'tags', 'model_type', 'step', 'model_id'), ()),  # 3.0.1..3.9.0
-        ((3, 10), None, ('xgb_model', 'artifact_path', 'conda_env', 'code_paths', 'registered_model_name', 'signature', 'input_example', 'await_registration_for', 'pip_requirements', 'extra_pip_requirements', 'model_format', 'metadata', 'extra_files', 'name', 'params', 'tags', 'model_type', 'step', 'model_id'), ()),  # 3.10.1..3.17.2
-    ],
-    'mlflow.xgboost.load_model': [
-        ((2, 8), None, ('model_uri', 'dst_path'), ()),  # 2.8.1..3.17.2
-    ],
-}
+#: One line per signature range: API, first release, first release without it ("-": still
+#: current), positional parameters, keyword-only parameters ("-": none), and after "#" the
+#: releases whose wheels show it. Parsed once at import (a text table compiles in a fraction
+#: of the time a literal of ~600 nested tuples takes, which matters where no .pyc is cached).
+_SIGNATURE_TABLE = """
+mlflow.start_run                          2.8  2.15  run_id,experiment_id,run_name,nested,tags,description,log_system_metrics  -  # 2.8.1..2.14.3
+mlflow.start_run                         2.15     -  run_id,experiment_id,run_name,nested,parent_run_id,tags,description,log_system_metrics  -  # 2.15.1..3.17.2
+mlflow.end_run                            2.8     -  status  -  # 2.8.1..3.17.2
+mlflow.set_tag                            2.8     -  key,value,synchronous  -  # 2.8.1..3.17.2
+mlflow.set_tags                           2.8     -  tags,synchronous  -  # 2.8.1..3.17.2
+mlflow.log_param                          2.8     -  key,value,synchronous  -  # 2.8.1..3.17.2
+mlflow.log_params                         2.8  2.12  params,synchronous  -  # 2.8.1..2.11.4
+mlflow.log_params                        2.12     -  params,synchronous,run_id  -  # 2.12.2..3.17.2
+mlflow.log_metric                         2.8   2.9  key,value,step,synchronous  -  # 2.8.1..2.8.1
+mlflow.log_metric                         2.9  2.10  key,value,step,synchronous,timestamp  -  # 2.9.2..2.9.2
+mlflow.log_metric                        2.10   3.0  key,value,step,synchronous,timestamp,run_id  -  # 2.10.2..2.22.5
+mlflow.log_metric                         3.0     -  key,value,step,synchronous,timestamp,run_id,model_id,dataset  -  # 3.0.1..3.17.2
+mlflow.log_metrics                        2.8  2.10  metrics,step,synchronous  -  # 2.8.1..2.9.2
+mlflow.log_metrics                       2.10  2.15  metrics,step,synchronous,run_id  -  # 2.10.2..2.14.3
+mlflow.log_metrics                       2.15   3.0  metrics,step,synchronous,run_id,timestamp  -  # 2.15.1..2.22.5
+mlflow.log_metrics                        3.0     -  metrics,step,synchronous,run_id,timestamp,model_id,dataset  -  # 3.0.1..3.17.2
+mlflow.log_artifact                       2.8  2.10  local_path,artifact_path  -  # 2.8.1..2.9.2
+mlflow.log_artifact                      2.10     -  local_path,artifact_path,run_id  -  # 2.10.2..3.17.2
+mlflow.log_artifacts                      2.8  2.10  local_dir,artifact_path  -  # 2.8.1..2.9.2
+mlflow.log_artifacts                     2.10     -  local_dir,artifact_path,run_id  -  # 2.10.2..3.17.2
+mlflow.log_text                           2.8  2.10  text,artifact_file  -  # 2.8.1..2.9.2
+mlflow.log_text                          2.10     -  text,artifact_file,run_id  -  # 2.10.2..3.17.2
+mlflow.log_dict                           2.8  2.10  dictionary,artifact_file  -  # 2.8.1..2.9.2
+mlflow.log_dict                          2.10     -  dictionary,artifact_file,run_id  -  # 2.10.2..3.17.2
+mlflow.log_figure                         2.8     -  figure,artifact_file  save_kwargs  # 2.8.1..3.17.2
+mlflow.log_image                          2.8  2.12  image,artifact_file  -  # 2.8.1..2.11.4
+mlflow.log_image                         2.12     -  image,artifact_file,key,step,timestamp,synchronous  -  # 2.12.2..3.17.2
+mlflow.log_table                          2.8  2.10  data,artifact_file  -  # 2.8.1..2.9.2
+mlflow.log_table                         2.10     -  data,artifact_file,run_id  -  # 2.10.2..3.17.2
+mlflow.log_input                          2.8   3.0  dataset,context,tags  -  # 2.8.1..2.22.5
+mlflow.log_input                          3.0     -  dataset,context,tags,model  -  # 3.0.1..3.17.2
+mlflow.log_inputs                         3.0     -  datasets,contexts,tags_list,models  -  # 3.0.1..3.17.2
+mlflow.log_outputs                        3.0     -  models  -  # 3.0.1..3.17.2
+mlflow.set_experiment                     2.8  3.11  experiment_name,experiment_id  -  # 2.8.1..3.10.1
+mlflow.set_experiment                    3.11     -  experiment_name,experiment_id,trace_location  -  # 3.11.1..3.17.2
+mlflow.create_experiment                  2.8  3.11  name,artifact_location,tags  -  # 2.8.1..3.10.1
+mlflow.create_experiment                 3.11     -  name,artifact_location,tags,trace_location  -  # 3.11.1..3.17.2
+mlflow.autolog                            2.8  2.19  log_input_examples,log_model_signatures,log_models,log_datasets,disable,exclusive,disable_for_unsupported_versions,silent,extra_tags  -  # 2.8.1..2.18.0
+mlflow.autolog                           2.19     -  log_input_examples,log_model_signatures,log_models,log_datasets,log_traces,disable,exclusive,disable_for_unsupported_versions,silent,extra_tags,exclude_flavors  -  # 2.19.0..3.17.2
+mlflow.initialize_logged_model            3.0     -  name,source_run_id,tags,params,model_type,experiment_id  -  # 3.0.1..3.17.2
+mlflow.create_external_model              3.0     -  name,source_run_id,tags,params,model_type,experiment_id  -  # 3.0.1..3.17.2
+mlflow.set_active_model                   3.0     -  -  name,model_id  # 3.0.1..3.17.2
+mlflow.finalize_logged_model              3.0     -  model_id,status  -  # 3.0.1..3.17.2
+mlflow.log_model_params                   3.0     -  params,model_id  -  # 3.0.1..3.17.2
+mlflow.evaluate                           2.8  2.11  model,data  model_type,targets,predictions,dataset_path,feature_names,evaluators,evaluator_config,custom_metrics,extra_metrics,custom_artifacts,validation_thresholds,baseline_model,env_manager,model_config,baseline_config  # 2.8.1..2.10.2
+mlflow.evaluate                          2.11   3.0  model,data  model_type,targets,predictions,dataset_path,feature_names,evaluators,evaluator_config,custom_metrics,extra_metrics,custom_artifacts,validation_thresholds,baseline_model,env_manager,model_config,baseline_config,inference_params  # 2.11.4..2.22.5
+mlflow.evaluate                           3.0     -  model,data  model_type,targets,predictions,dataset_path,feature_names,evaluators,evaluator_config,extra_metrics,custom_artifacts,env_manager,model_config,inference_params,model_id,_called_from_genai_evaluate  # 3.0.1..3.17.2; 3.x mlflow.evaluate is a deprecated (*args, **kwargs) wrapper, functools.wraps(mlflow.models.evaluate)
+mlflow.register_model                     2.8   3.1  model_uri,name,await_registration_for  tags  # 2.8.1..3.0.1
+mlflow.register_model                     3.1     -  model_uri,name,await_registration_for  tags,env_pack  # 3.1.4..3.17.2
+mlflow.run                                2.8     -  uri,entry_point,version,parameters,docker_args,experiment_name,experiment_id,backend,backend_config,storage_dir,synchronous,run_id,run_name,env_manager,build_image,docker_auth  -  # 2.8.1..3.17.2
+mlflow.models.evaluate                    2.8  2.11  model,data  model_type,targets,predictions,dataset_path,feature_names,evaluators,evaluator_config,custom_metrics,extra_metrics,custom_artifacts,validation_thresholds,baseline_model,env_manager,model_config,baseline_config  # 2.8.1..2.10.2
+mlflow.models.evaluate                   2.11   3.0  model,data  model_type,targets,predictions,dataset_path,feature_names,evaluators,evaluator_config,custom_metrics,extra_metrics,custom_artifacts,validation_thresholds,baseline_model,env_manager,model_config,baseline_config,inference_params  # 2.11.4..2.22.5
+mlflow.models.evaluate                    3.0     -  model,data  model_type,targets,predictions,dataset_path,feature_names,evaluators,evaluator_config,extra_metrics,custom_artifacts,env_manager,model_config,inference_params,model_id,_called_from_genai_evaluate  # 3.0.1..3.17.2
+mlflow.genai.evaluate                     3.1     -  data,scorers,predict_fn,model_id  -  # 3.1.4..3.17.2
+mlflow.models.get_model_info              2.8     -  model_uri  -  # 2.8.1..3.17.2
+mlflow.projects.run                       2.8     -  uri,entry_point,version,parameters,docker_args,experiment_name,experiment_id,backend,backend_config,storage_dir,synchronous,run_id,run_name,env_manager,build_image,docker_auth  -  # 2.8.1..3.17.2
+mlflow.pyfunc.spark_udf                   2.8   2.9  spark,model_uri,result_type,env_manager,params  -  # 2.8.1..2.8.1
+mlflow.pyfunc.spark_udf                   2.9  2.18  spark,model_uri,result_type,env_manager,params,extra_env  -  # 2.9.2..2.17.2
+mlflow.pyfunc.spark_udf                  2.18     -  spark,model_uri,result_type,env_manager,params,extra_env,prebuilt_env_uri,model_config  -  # 2.18.0..3.17.2
+MlflowClient.create_run                   2.8     -  experiment_id,start_time,tags,run_name  -  # 2.8.1..3.17.2
+MlflowClient.update_run                   2.8     -  run_id,status,name  -  # 2.8.1..3.17.2
+MlflowClient.set_terminated               2.8     -  run_id,status,end_time  -  # 2.8.1..3.17.2
+MlflowClient.set_tag                      2.8     -  run_id,key,value,synchronous  -  # 2.8.1..3.17.2
+MlflowClient.log_param                    2.8     -  run_id,key,value,synchronous  -  # 2.8.1..3.17.2
+MlflowClient.log_metric                   2.8   3.0  run_id,key,value,timestamp,step,synchronous  -  # 2.8.1..2.22.5
+MlflowClient.log_metric                   3.0     -  run_id,key,value,timestamp,step,synchronous,dataset_name,dataset_digest,model_id  -  # 3.0.1..3.17.2
+MlflowClient.log_batch                    2.8     -  run_id,metrics,params,tags,synchronous  -  # 2.8.1..3.17.2
+MlflowClient.log_inputs                   2.8   3.0  run_id,datasets  -  # 2.8.1..2.22.5
+MlflowClient.log_inputs                   3.0     -  run_id,datasets,models  -  # 3.0.1..3.17.2
+MlflowClient.log_outputs                  3.0     -  run_id,models  -  # 3.0.1..3.17.2
+MlflowClient.log_artifact                 2.8     -  run_id,local_path,artifact_path  -  # 2.8.1..3.17.2
+MlflowClient.log_artifacts                2.8     -  run_id,local_dir,artifact_path  -  # 2.8.1..3.17.2
+MlflowClient.log_text                     2.8     -  run_id,text,artifact_file  -  # 2.8.1..3.17.2
+MlflowClient.log_dict                     2.8     -  run_id,dictionary,artifact_file  -  # 2.8.1..3.17.2
+MlflowClient.log_figure                   2.8     -  run_id,figure,artifact_file  save_kwargs  # 2.8.1..3.17.2
+MlflowClient.log_image                    2.8  2.12  run_id,image,artifact_file  -  # 2.8.1..2.11.4
+MlflowClient.log_image                   2.12     -  run_id,image,artifact_file,key,step,timestamp,synchronous  -  # 2.12.2..3.17.2
+MlflowClient.log_table                    2.8     -  run_id,data,artifact_file  -  # 2.8.1..3.17.2
+MlflowClient.create_experiment            2.8     -  name,artifact_location,tags  -  # 2.8.1..3.17.2
+MlflowClient.rename_experiment            2.8     -  experiment_id,new_name  -  # 2.8.1..3.17.2
+MlflowClient.create_registered_model      2.8   3.0  name,tags,description  -  # 2.8.1..2.22.5
+MlflowClient.create_registered_model      3.0     -  name,tags,description,deployment_job_id  -  # 3.0.1..3.17.2
+MlflowClient.rename_registered_model      2.8     -  name,new_name  -  # 2.8.1..3.17.2
+MlflowClient.create_model_version         2.8   3.0  name,source,run_id,tags,run_link,description,await_creation_for  -  # 2.8.1..2.22.5
+MlflowClient.create_model_version         3.0     -  name,source,run_id,tags,run_link,description,await_creation_for,model_id  -  # 3.0.1..3.17.2
+MlflowClient.create_logged_model          3.0     -  experiment_id,name,source_run_id,tags,params,model_type  -  # 3.0.1..3.17.2
+MlflowClient.finalize_logged_model        3.0     -  model_id,status  -  # 3.0.1..3.17.2
+MlflowClient.set_logged_model_tags        3.0     -  model_id,tags  -  # 3.0.1..3.17.2
+MlflowClient.log_model_params             3.0     -  model_id,params  -  # 3.0.1..3.17.2
+mlflow.catboost.save_model                2.8  3.10  cb_model,path,conda_env,code_paths,mlflow_model,signature,input_example,pip_requirements,extra_pip_requirements,metadata  -  # 2.8.1..3.9.0
+mlflow.catboost.save_model               3.10     -  cb_model,path,conda_env,code_paths,mlflow_model,signature,input_example,pip_requirements,extra_pip_requirements,metadata,extra_files  -  # 3.10.1..3.17.2
+mlflow.catboost.log_model                 2.8   3.0  cb_model,artifact_path,conda_env,code_paths,registered_model_name,signature,input_example,await_registration_for,pip_requirements,extra_pip_requirements,metadata  -  # 2.8.1..2.22.5
+mlflow.catboost.log_model                 3.0  3.10  cb_model,artifact_path,conda_env,code_paths,registered_model_name,signature,input_example,await_registration_for,pip_requirements,extra_pip_requirements,metadata,name,params,tags,model_type,step,model_id  -  # 3.0.1..3.9.0
+mlflow.catboost.log_model                3.10     -  cb_model,artifact_path,conda_env,code_paths,registered_model_name,signature,input_example,await_registration_for,pip_requirements,extra_pip_requirements,metadata,extra_files,name,params,tags,model_type,step,model_id  -  # 3.10.1..3.17.2
+mlflow.catboost.load_model                2.8     -  model_uri,dst_path  -  # 2.8.1..3.17.2
+mlflow.diffusers.save_model              3.12     -  adapter_path,path,base_model,adapter_type,conda_env,code_paths,mlflow_model,signature,input_example,pip_requirements,extra_pip_requirements,metadata  -  # 3.12.0..3.17.2
+mlflow.diffusers.log_model               3.12     -  adapter_path,base_model,adapter_type,artifact_path,conda_env,code_paths,registered_model_name,signature,input_example,await_registration_for,pip_requirements,extra_pip_requirements,metadata,params,tags,model_type,step,model_id,name  -  # 3.12.0..3.17.2
+mlflow.diffusers.load_model              3.12     -  model_uri,dst_path  -  # 3.12.0..3.17.2
+mlflow.diviner.save_model                 2.8   3.7  diviner_model,path,conda_env,code_paths,mlflow_model,signature,input_example,pip_requirements,extra_pip_requirements,metadata  -  # 2.8.1..3.6.0
+mlflow.diviner.log_model                  2.8   3.0  diviner_model,artifact_path,conda_env,code_paths,registered_model_name,signature,input_example,await_registration_for,pip_requirements,extra_pip_requirements,metadata  -  # 2.8.1..2.22.5
+mlflow.diviner.log_model                  3.0   3.7  diviner_model,artifact_path,conda_env,code_paths,registered_model_name,signature,input_example,await_registration_for,pip_requirements,extra_pip_requirements,metadata,name,params,tags,model_type,step,model_id  -  # 3.0.1..3.6.0
+mlflow.diviner.load_model                 2.8   3.7  model_uri,dst_path  -  # 2.8.1..3.6.0
+mlflow.dspy.save_model                   2.18   3.9  model,path,task,model_config,code_paths,mlflow_model,conda_env,signature,input_example,pip_requirements,extra_pip_requirements,metadata,resources  -  # 2.18.0..3.8.1
+mlflow.dspy.save_model                    3.9     -  model,path,task,model_config,code_paths,mlflow_model,conda_env,signature,input_example,pip_requirements,extra_pip_requirements,metadata,resources,use_dspy_model_save  -  # 3.9.0..3.17.2
+mlflow.dspy.log_model                    2.18  2.21  dspy_model,artifact_path,task,model_config,code_paths,conda_env,signature,input_example,registered_model_name,await_registration_for,pip_requirements,extra_pip_requirements,metadata,resources  -  # 2.18.0..2.20.4
+mlflow.dspy.log_model                    2.21   3.0  dspy_model,artifact_path,task,model_config,code_paths,conda_env,signature,input_example,registered_model_name,await_registration_for,pip_requirements,extra_pip_requirements,metadata,resources,prompts  -  # 2.21.3..2.22.5
+mlflow.dspy.log_model                     3.0   3.9  dspy_model,artifact_path,task,model_config,code_paths,conda_env,signature,input_example,registered_model_name,await_registration_for,pip_requirements,extra_pip_requirements,metadata,resources,prompts,name,params,tags,model_type,step,model_id  -  # 3.0.1..3.8.1
+mlflow.dspy.log_model                     3.9     -  dspy_model,artifact_path,task,model_config,code_paths,conda_env,signature,input_example,registered_model_name,await_registration_for,pip_requirements,extra_pip_requirements,metadata,resources,prompts,name,params,tags,model_type,step,model_id,use_dspy_model_save  -  # 3.9.0..3.17.2
+mlflow.dspy.load_model                   2.18     -  model_uri,dst_path  -  # 2.18.0..3.17.2
+mlflow.fastai.save_model                  2.8   3.0  fastai_learner,path,conda_env,code_paths,mlflow_model,signature,input_example,pip_requirements,extra_pip_requirements,metadata  -  # 2.8.1..2.22.5
+mlflow.fastai.log_model                   2.8   3.0  fastai_learner,artifact_path,conda_env,code_paths,registered_model_name,signature,input_example,await_registration_for,pip_requirements,extra_pip_requirements,metadata  -  # 2.8.1..2.22.5
+mlflow.fastai.load_model                  2.8   3.0  model_uri,dst_path  -  # 2.8.1..2.22.5
+mlflow.gluon.save_model                   2.8  2.20  gluon_model,path,mlflow_model,conda_env,code_paths,signature,input_example,pip_requirements,extra_pip_requirements,metadata  -  # 2.8.1..2.19.0
+mlflow.gluon.log_model                    2.8  2.20  gluon_model,artifact_path,conda_env,code_paths,registered_model_name,signature,input_example,pip_requirements,extra_pip_requirements,metadata  -  # 2.8.1..2.19.0
+mlflow.gluon.load_model                   2.8  2.20  model_uri,ctx,dst_path  -  # 2.8.1..2.19.0
+mlflow.h2o.save_model                     2.8  3.10  h2o_model,path,conda_env,code_paths,mlflow_model,settings,signature,input_example,pip_requirements,extra_pip_requirements,metadata  -  # 2.8.1..3.9.0
+mlflow.h2o.save_model                    3.10     -  h2o_model,path,conda_env,code_paths,mlflow_model,settings,signature,input_example,pip_requirements,extra_pip_requirements,metadata,extra_files  -  # 3.10.1..3.17.2
+mlflow.h2o.log_model                      2.8   3.0  h2o_model,artifact_path,conda_env,code_paths,registered_model_name,signature,input_example,pip_requirements,extra_pip_requirements,metadata  -  # 2.8.1..2.22.5
+mlflow.h2o.log_model                      3.0  3.10  h2o_model,artifact_path,conda_env,code_paths,registered_model_name,signature,input_example,pip_requirements,extra_pip_requirements,metadata,name,params,tags,model_type,step,model_id  -  # 3.0.1..3.9.0
+mlflow.h2o.log_model                     3.10     -  h2o_model,artifact_path,conda_env,code_paths,registered_model_name,signature,input_example,pip_requirements,extra_pip_requirements,metadata,extra_files,name,params,tags,model_type,step,model_id  -  # 3.10.1..3.17.2
+mlflow.h2o.load_model                     2.8     -  model_uri,dst_path  -  # 2.8.1..3.17.2
+mlflow.johnsnowlabs.save_model            2.8   3.0  spark_model,path,mlflow_model,conda_env,code_paths,dfs_tmpdir,sample_input,signature,input_example,pip_requirements,extra_pip_requirements,metadata,store_license  -  # 2.8.1..2.22.5
+mlflow.johnsnowlabs.save_model            3.0     -  spark_model,path,mlflow_model,conda_env,code_paths,dfs_tmpdir,signature,input_example,pip_requirements,extra_pip_requirements,metadata,store_license  -  # 3.0.1..3.17.2
+mlflow.johnsnowlabs.log_model             2.8   3.0  spark_model,artifact_path,conda_env,code_paths,dfs_tmpdir,sample_input,registered_model_name,signature,input_example,await_registration_for,pip_requirements,extra_pip_requirements,metadata,store_license  -  # 2.8.1..2.22.5
+mlflow.johnsnowlabs.log_model             3.0     -  spark_model,artifact_path,conda_env,code_paths,dfs_tmpdir,registered_model_name,signature,input_example,await_registration_for,pip_requirements,extra_pip_requirements,metadata,store_license,name,params,tags,model_type,step,model_id  -  # 3.0.1..3.17.2
+mlflow.johnsnowlabs.load_model            2.8     -  model_uri,dfs_tmpdir,dst_path  -  # 2.8.1..3.17.2
+mlflow.keras.save_model                   2.8  2.11  model,path,conda_env,code_paths,mlflow_model,custom_objects,signature,input_example,pip_requirements,extra_pip_requirements,saved_model_kwargs,keras_model_kwargs,metadata  -  # 2.8.1..2.10.2
+mlflow.keras.save_model                  2.11     -  model,path,save_exported_model,conda_env,mlflow_model,signature,input_example,pip_requirements,extra_pip_requirements,save_model_kwargs,metadata  -  # 2.11.4..3.17.2
+mlflow.keras.log_model                    2.8  2.11  model,artifact_path,custom_objects,conda_env,code_paths,signature,input_example,registered_model_name,await_registration_for,pip_requirements,extra_pip_requirements,saved_model_kwargs,keras_model_kwargs,metadata  -  # 2.8.1..2.10.2
+mlflow.keras.log_model                   2.11   3.0  model,artifact_path,save_exported_model,conda_env,signature,input_example,registered_model_name,await_registration_for,pip_requirements,extra_pip_requirements,save_model_kwargs,metadata  -  # 2.11.4..2.22.5
+mlflow.keras.log_model                    3.0     -  model,artifact_path,save_exported_model,conda_env,signature,input_example,registered_model_name,await_registration_for,pip_requirements,extra_pip_requirements,save_model_kwargs,metadata,name,params,tags,model_type,step,model_id  -  # 3.0.1..3.17.2
+mlflow.keras.load_model                   2.8  2.11  model_uri,dst_path,saved_model_kwargs,keras_model_kwargs  -  # 2.8.1..2.10.2
+mlflow.keras.load_model                  2.11     -  model_uri,dst_path,custom_objects,load_model_kwargs  -  # 2.11.4..3.17.2
+mlflow.langchain.save_model               2.8  2.10  lc_model,path,conda_env,code_paths,mlflow_model,signature,input_example,pip_requirements,extra_pip_requirements,metadata,loader_fn,persist_dir  -  # 2.8.1..2.9.2
+mlflow.langchain.save_model              2.10  2.12  lc_model,path,conda_env,code_paths,mlflow_model,signature,input_example,pip_requirements,extra_pip_requirements,metadata,loader_fn,persist_dir,example_no_conversion  -  # 2.10.2..2.11.4
+mlflow.langchain.save_model              2.12  2.13  lc_model,path,conda_env,code_paths,mlflow_model,signature,input_example,pip_requirements,extra_pip_requirements,metadata,loader_fn,persist_dir,example_no_conversion,model_config  -  # 2.12.2..2.12.2
+mlflow.langchain.save_model              2.13   3.0  lc_model,path,conda_env,code_paths,mlflow_model,signature,input_example,pip_requirements,extra_pip_requirements,metadata,loader_fn,persist_dir,example_no_conversion,model_config,streamable  -  # 2.13.2..2.22.5
+mlflow.langchain.save_model               3.0     -  lc_model,path,conda_env,code_paths,mlflow_model,signature,input_example,pip_requirements,extra_pip_requirements,metadata,loader_fn,persist_dir,model_config,streamable  -  # 3.0.1..3.17.2
+mlflow.langchain.log_model                2.8  2.10  lc_model,artifact_path,conda_env,code_paths,registered_model_name,signature,input_example,await_registration_for,pip_requirements,extra_pip_requirements,metadata,loader_fn,persist_dir  -  # 2.8.1..2.9.2
+mlflow.langchain.log_model               2.10  2.12  lc_model,artifact_path,conda_env,code_paths,registered_model_name,signature,input_example,await_registration_for,pip_requirements,extra_pip_requirements,metadata,loader_fn,persist_dir,example_no_conversion,run_id  -  # 2.10.2..2.11.4
+mlflow.langchain.log_model               2.12  2.13  lc_model,artifact_path,conda_env,code_paths,registered_model_name,signature,input_example,await_registration_for,pip_requirements,extra_pip_requirements,metadata,loader_fn,persist_dir,example_no_conversion,run_id,model_config  -  # 2.12.2..2.12.2
+mlflow.langchain.log_model               2.13  2.17  lc_model,artifact_path,conda_env,code_paths,registered_model_name,signature,input_example,await_registration_for,pip_requirements,extra_pip_requirements,metadata,loader_fn,persist_dir,example_no_conversion,run_id,model_config,streamable  -  # 2.13.2..2.16.2
+mlflow.langchain.log_model               2.17  2.21  lc_model,artifact_path,conda_env,code_paths,registered_model_name,signature,input_example,await_registration_for,pip_requirements,extra_pip_requirements,metadata,loader_fn,persist_dir,example_no_conversion,run_id,model_config,streamable,resources  -  # 2.17.2..2.20.4
+mlflow.langchain.log_model               2.21   3.0  lc_model,artifact_path,conda_env,code_paths,registered_model_name,signature,input_example,await_registration_for,pip_requirements,extra_pip_requirements,metadata,loader_fn,persist_dir,example_no_conversion,run_id,model_config,streamable,resources,prompts  -  # 2.21.3..2.22.5
+mlflow.langchain.log_model                3.0     -  lc_model,artifact_path,conda_env,code_paths,registered_model_name,signature,input_example,await_registration_for,pip_requirements,extra_pip_requirements,metadata,loader_fn,persist_dir,run_id,model_config,streamable,resources,prompts,name,params,tags,model_type,step,model_id  -  # 3.0.1..3.17.2
+mlflow.langchain.load_model               2.8     -  model_uri,dst_path  -  # 2.8.1..3.17.2
+mlflow.lightgbm.save_model                2.8   3.9  lgb_model,path,conda_env,code_paths,mlflow_model,signature,input_example,pip_requirements,extra_pip_requirements,metadata  -  # 2.8.1..3.8.1
+mlflow.lightgbm.save_model                3.9  3.10  lgb_model,path,conda_env,code_paths,mlflow_model,signature,input_example,pip_requirements,extra_pip_requirements,metadata,serialization_format,skops_trusted_types  -  # 3.9.0..3.9.0
+mlflow.lightgbm.save_model               3.10     -  lgb_model,path,conda_env,code_paths,mlflow_model,signature,input_example,pip_requirements,extra_pip_requirements,metadata,serialization_format,skops_trusted_types,extra_files  -  # 3.10.1..3.17.2
+mlflow.lightgbm.log_model                 2.8   3.0  lgb_model,artifact_path,conda_env,code_paths,registered_model_name,signature,input_example,await_registration_for,pip_requirements,extra_pip_requirements,metadata  -  # 2.8.1..2.22.5
+mlflow.lightgbm.log_model                 3.0   3.9  lgb_model,artifact_path,conda_env,code_paths,registered_model_name,signature,input_example,await_registration_for,pip_requirements,extra_pip_requirements,metadata,name,params,tags,model_type,step,model_id  -  # 3.0.1..3.8.1
+mlflow.lightgbm.log_model                 3.9  3.10  lgb_model,artifact_path,conda_env,code_paths,registered_model_name,signature,input_example,await_registration_for,pip_requirements,extra_pip_requirements,metadata,name,params,tags,model_type,step,model_id,serialization_format,skops_trusted_types  -  # 3.9.0..3.9.0
+mlflow.lightgbm.log_model                3.10     -  lgb_model,artifact_path,conda_env,code_paths,registered_model_name,signature,input_example,await_registration_for,pip_requirements,extra_pip_requirements,metadata,extra_files,name,params,tags,model_type,step,model_id,serialization_format,skops_trusted_types  -  # 3.10.1..3.17.2
+mlflow.lightgbm.load_model                2.8     -  model_uri,dst_path  -  # 2.8.1..3.17.2
+mlflow.llama_index.save_model            2.15  2.16  index,path,engine_type,model_config,code_paths,mlflow_model,signature,input_example,pip_requirements,extra_pip_requirements,conda_env,metadata  -  # 2.15.1..2.15.1
+mlflow.llama_index.save_model            2.16     -  llama_index_model,path,engine_type,model_config,code_paths,mlflow_model,signature,input_example,pip_requirements,extra_pip_requirements,conda_env,metadata  -  # 2.16.2..3.17.2
+mlflow.llama_index.log_model             2.15  2.16  index,artifact_path,engine_type,model_config,code_paths,registered_model_name,signature,input_example,await_registration_for,pip_requirements,extra_pip_requirements,conda_env,metadata  -  # 2.15.1..2.15.1
+mlflow.llama_index.log_model             2.16  2.21  llama_index_model,artifact_path,engine_type,model_config,code_paths,registered_model_name,signature,input_example,await_registration_for,pip_requirements,extra_pip_requirements,conda_env,metadata  -  # 2.16.2..2.20.4
+mlflow.llama_index.log_model             2.21   3.0  llama_index_model,artifact_path,engine_type,model_config,code_paths,registered_model_name,signature,input_example,await_registration_for,pip_requirements,extra_pip_requirements,conda_env,metadata,prompts  -  # 2.21.3..2.22.5
+mlflow.llama_index.log_model              3.0     -  llama_index_model,artifact_path,engine_type,model_config,code_paths,registered_model_name,signature,input_example,await_registration_for,pip_requirements,extra_pip_requirements,conda_env,metadata,prompts,name,params,tags,model_type,step,model_id  -  # 3.0.1..3.17.2
+mlflow.llama_index.load_model            2.15     -  model_uri,dst_path  -  # 2.15.1..3.17.2
+mlflow.mleap.save_model                   2.8   3.0  spark_model,sample_input,path,mlflow_model,signature,input_example,metadata  -  # 2.8.1..2.22.5
+mlflow.mleap.log_model                    2.8   3.0  spark_model,sample_input,artifact_path,registered_model_name,signature,input_example,metadata  -  # 2.8.1..2.22.5
+mlflow.onnx.save_model                    2.8  3.10  onnx_model,path,conda_env,code_paths,mlflow_model,signature,input_example,pip_requirements,extra_pip_requirements,onnx_execution_providers,onnx_session_options,metadata,save_as_external_data  -  # 2.8.1..3.9.0
+mlflow.onnx.save_model                   3.10     -  onnx_model,path,conda_env,code_paths,mlflow_model,signature,input_example,pip_requirements,extra_pip_requirements,onnx_execution_providers,onnx_session_options,metadata,save_as_external_data,extra_files  -  # 3.10.1..3.17.2
+mlflow.onnx.log_model                     2.8   3.0  onnx_model,artifact_path,conda_env,code_paths,registered_model_name,signature,input_example,await_registration_for,pip_requirements,extra_pip_requirements,onnx_execution_providers,onnx_session_options,metadata,save_as_external_data  -  # 2.8.1..2.22.5
+mlflow.onnx.log_model                     3.0  3.10  onnx_model,artifact_path,conda_env,code_paths,registered_model_name,signature,input_example,await_registration_for,pip_requirements,extra_pip_requirements,onnx_execution_providers,onnx_session_options,metadata,save_as_external_data,name,params,tags,model_type,step,model_id  -  # 3.0.1..3.9.0
+mlflow.onnx.log_model                    3.10     -  onnx_model,artifact_path,conda_env,code_paths,registered_model_name,signature,input_example,await_registration_for,pip_requirements,extra_pip_requirements,onnx_execution_providers,onnx_session_options,metadata,save_as_external_data,extra_files,name,params,tags,model_type,step,model_id  -  # 3.10.1..3.17.2
+mlflow.onnx.load_model                    2.8     -  model_uri,dst_path  -  # 2.8.1..3.17.2
+mlflow.openai.save_model                  2.8  2.10  model,task,path,conda_env,code_paths,mlflow_model,signature,input_example,pip_requirements,extra_pip_requirements,metadata  -  # 2.8.1..2.9.2
+mlflow.openai.save_model                 2.10   3.0  model,task,path,conda_env,code_paths,mlflow_model,signature,input_example,pip_requirements,extra_pip_requirements,metadata,example_no_conversion  -  # 2.10.2..2.22.5
+mlflow.openai.save_model                  3.0     -  model,task,path,conda_env,code_paths,mlflow_model,signature,input_example,pip_requirements,extra_pip_requirements,metadata  -  # 3.0.1..3.17.2
+mlflow.openai.log_model                   2.8  2.10  model,task,artifact_path,conda_env,code_paths,registered_model_name,signature,input_example,await_registration_for,pip_requirements,extra_pip_requirements,metadata  -  # 2.8.1..2.9.2
+mlflow.openai.log_model                  2.10  2.21  model,task,artifact_path,conda_env,code_paths,registered_model_name,signature,input_example,await_registration_for,pip_requirements,extra_pip_requirements,metadata,example_no_conversion  -  # 2.10.2..2.20.4
+mlflow.openai.log_model                  2.21   3.0  model,task,artifact_path,conda_env,code_paths,registered_model_name,signature,input_example,await_registration_for,pip_requirements,extra_pip_requirements,metadata,example_no_conversion,prompts  -  # 2.21.3..2.22.5
+mlflow.openai.log_model                   3.0     -  model,task,artifact_path,conda_env,code_paths,registered_model_name,signature,input_example,await_registration_for,pip_requirements,extra_pip_requirements,metadata,prompts,name,params,tags,model_type,step,model_id  -  # 3.0.1..3.17.2
+mlflow.openai.load_model                  2.8     -  model_uri,dst_path  -  # 2.8.1..3.17.2
+mlflow.paddle.save_model                  2.8  3.10  pd_model,path,training,conda_env,code_paths,mlflow_model,signature,input_example,pip_requirements,extra_pip_requirements,metadata  -  # 2.8.1..3.9.0
+mlflow.paddle.save_model                 3.10     -  pd_model,path,training,conda_env,code_paths,mlflow_model,signature,input_example,pip_requirements,extra_pip_requirements,metadata,extra_files  -  # 3.10.1..3.17.2
+mlflow.paddle.log_model                   2.8   3.0  pd_model,artifact_path,training,conda_env,code_paths,registered_model_name,signature,input_example,await_registration_for,pip_requirements,extra_pip_requirements,metadata  -  # 2.8.1..2.22.5
+mlflow.paddle.log_model                   3.0  3.10  pd_model,artifact_path,training,conda_env,code_paths,registered_model_name,signature,input_example,await_registration_for,pip_requirements,extra_pip_requirements,metadata,name,params,tags,model_type,step,model_id  -  # 3.0.1..3.9.0
+mlflow.paddle.log_model                  3.10     -  pd_model,artifact_path,training,conda_env,code_paths,registered_model_name,signature,input_example,await_registration_for,pip_requirements,extra_pip_requirements,metadata,extra_files,name,params,tags,model_type,step,model_id  -  # 3.10.1..3.17.2
+mlflow.paddle.load_model                  2.8     -  model_uri,model,dst_path  -  # 2.8.1..3.17.2
+mlflow.pmdarima.save_model                2.8  3.10  pmdarima_model,path,conda_env,code_paths,mlflow_model,signature,input_example,pip_requirements,extra_pip_requirements,metadata  -  # 2.8.1..3.9.0
+mlflow.pmdarima.save_model               3.10     -  pmdarima_model,path,conda_env,code_paths,mlflow_model,signature,input_example,pip_requirements,extra_pip_requirements,metadata,extra_files  -  # 3.10.1..3.17.2
+mlflow.pmdarima.log_model                 2.8   3.0  pmdarima_model,artifact_path,conda_env,code_paths,registered_model_name,signature,input_example,await_registration_for,pip_requirements,extra_pip_requirements,metadata  -  # 2.8.1..2.22.5
+mlflow.pmdarima.log_model                 3.0  3.10  pmdarima_model,artifact_path,conda_env,code_paths,registered_model_name,signature,input_example,await_registration_for,pip_requirements,extra_pip_requirements,metadata,name,params,tags,model_type,step,model_id  -  # 3.0.1..3.9.0
+mlflow.pmdarima.log_model                3.10     -  pmdarima_model,artifact_path,conda_env,code_paths,registered_model_name,signature,input_example,await_registration_for,pip_requirements,extra_pip_requirements,metadata,extra_files,name,params,tags,model_type,step,model_id  -  # 3.10.1..3.17.2
+mlflow.pmdarima.load_model                2.8     -  model_uri,dst_path  -  # 2.8.1..3.17.2
+mlflow.promptflow.save_model             2.12  2.15  model,path,conda_env,code_paths,mlflow_model,signature,input_example,pip_requirements,extra_pip_requirements,metadata,model_config  -  # 2.12.2..2.14.3
+mlflow.promptflow.save_model             2.15   3.0  model,path,conda_env,code_paths,mlflow_model,signature,input_example,pip_requirements,extra_pip_requirements,metadata,model_config,example_no_conversion  -  # 2.15.1..2.22.5
+mlflow.promptflow.save_model              3.0   3.7  model,path,conda_env,code_paths,mlflow_model,signature,input_example,pip_requirements,extra_pip_requirements,metadata,model_config  -  # 3.0.1..3.6.0
+mlflow.promptflow.log_model              2.12  2.15  model,artifact_path,conda_env,code_paths,registered_model_name,signature,input_example,await_registration_for,pip_requirements,extra_pip_requirements,metadata,model_config  -  # 2.12.2..2.14.3
+mlflow.promptflow.log_model              2.15  2.21  model,artifact_path,conda_env,code_paths,registered_model_name,signature,input_example,await_registration_for,pip_requirements,extra_pip_requirements,metadata,model_config,example_no_conversion  -  # 2.15.1..2.20.4
+mlflow.promptflow.log_model              2.21   3.0  model,artifact_path,conda_env,code_paths,registered_model_name,signature,input_example,await_registration_for,pip_requirements,extra_pip_requirements,metadata,model_config,example_no_conversion,prompts  -  # 2.21.3..2.22.5
+mlflow.promptflow.log_model               3.0   3.7  model,artifact_path,conda_env,code_paths,registered_model_name,signature,input_example,await_registration_for,pip_requirements,extra_pip_requirements,metadata,model_config,prompts,name,params,tags,model_type,step,model_id  -  # 3.0.1..3.6.0
+mlflow.promptflow.load_model             2.12   3.7  model_uri,dst_path  -  # 2.12.2..3.6.0
+mlflow.promptlab.save_model              2.10  2.21  path,conda_env,code_paths,mlflow_model,signature,input_example,pip_requirements,prompt_template,prompt_parameters,model_parameters,model_route  -  # 2.10.2..2.20.4
+mlflow.prophet.save_model                 2.8  3.10  pr_model,path,conda_env,code_paths,mlflow_model,signature,input_example,pip_requirements,extra_pip_requirements,metadata  -  # 2.8.1..3.9.0
+mlflow.prophet.save_model                3.10     -  pr_model,path,conda_env,code_paths,mlflow_model,signature,input_example,pip_requirements,extra_pip_requirements,metadata,extra_files  -  # 3.10.1..3.17.2
+mlflow.prophet.log_model                  2.8   3.0  pr_model,artifact_path,conda_env,code_paths,registered_model_name,signature,input_example,await_registration_for,pip_requirements,extra_pip_requirements,metadata  -  # 2.8.1..2.22.5
+mlflow.prophet.log_model                  3.0  3.10  pr_model,artifact_path,conda_env,code_paths,registered_model_name,signature,input_example,await_registration_for,pip_requirements,extra_pip_requirements,metadata,name,params,tags,model_type,step,model_id  -  # 3.0.1..3.9.0
+mlflow.prophet.log_model                 3.10     -  pr_model,artifact_path,conda_env,code_paths,registered_model_name,signature,input_example,await_registration_for,pip_requirements,extra_pip_requirements,metadata,extra_files,name,params,tags,model_type,step,model_id  -  # 3.10.1..3.17.2
+mlflow.prophet.load_model                 2.8     -  model_uri,dst_path  -  # 2.8.1..3.17.2
+mlflow.pyfunc.save_model                  2.8  2.10  path,loader_module,data_path,code_path,conda_env,mlflow_model,python_model,artifacts,signature,input_example,pip_requirements,extra_pip_requirements,metadata,model_config  -  # 2.8.1..2.9.2
+mlflow.pyfunc.save_model                 2.10  2.12  path,loader_module,data_path,code_path,conda_env,mlflow_model,python_model,artifacts,signature,input_example,pip_requirements,extra_pip_requirements,metadata,model_config,example_no_conversion  -  # 2.10.2..2.11.4
+mlflow.pyfunc.save_model                 2.12  2.13  path,loader_module,data_path,code_path,code_paths,conda_env,mlflow_model,python_model,artifacts,signature,input_example,pip_requirements,extra_pip_requirements,metadata,model_config,example_no_conversion,streamable,resources  -  # 2.12.2..2.12.2
+mlflow.pyfunc.save_model                 2.13  2.21  path,loader_module,data_path,code_path,code_paths,infer_code_paths,conda_env,mlflow_model,python_model,artifacts,signature,input_example,pip_requirements,extra_pip_requirements,metadata,model_config,example_no_conversion,streamable,resources  -  # 2.13.2..2.20.4
+mlflow.pyfunc.save_model                 2.21   3.0  path,loader_module,data_path,code_path,code_paths,infer_code_paths,conda_env,mlflow_model,python_model,artifacts,signature,input_example,pip_requirements,extra_pip_requirements,metadata,model_config,example_no_conversion,streamable,resources,auth_policy  -  # 2.21.3..2.22.5
+mlflow.pyfunc.save_model                  3.0  3.11  path,loader_module,data_path,code_paths,infer_code_paths,conda_env,mlflow_model,python_model,artifacts,signature,input_example,pip_requirements,extra_pip_requirements,metadata,model_config,streamable,resources,auth_policy  -  # 3.0.1..3.10.1
+mlflow.pyfunc.save_model                 3.11     -  path,loader_module,data_path,code_paths,infer_code_paths,conda_env,mlflow_model,python_model,artifacts,signature,input_example,pip_requirements,extra_pip_requirements,metadata,model_config,streamable,resources,auth_policy,uv_project_path,uv_groups,uv_extras  -  # 3.11.1..3.17.2
+mlflow.pyfunc.log_model                   2.8  2.10  artifact_path,loader_module,data_path,code_path,conda_env,python_model,artifacts,registered_model_name,signature,input_example,await_registration_for,pip_requirements,extra_pip_requirements,metadata,model_config  -  # 2.8.1..2.9.2
+mlflow.pyfunc.log_model                  2.10  2.12  artifact_path,loader_module,data_path,code_path,conda_env,python_model,artifacts,registered_model_name,signature,input_example,await_registration_for,pip_requirements,extra_pip_requirements,metadata,model_config,example_no_conversion  -  # 2.10.2..2.11.4
+mlflow.pyfunc.log_model                  2.12  2.13  artifact_path,loader_module,data_path,code_path,code_paths,conda_env,python_model,artifacts,registered_model_name,signature,input_example,await_registration_for,pip_requirements,extra_pip_requirements,metadata,model_config,example_no_conversion,streamable,resources  -  # 2.12.2..2.12.2
+mlflow.pyfunc.log_model                  2.13  2.21  artifact_path,loader_module,data_path,code_path,code_paths,infer_code_paths,conda_env,python_model,artifacts,registered_model_name,signature,input_example,await_registration_for,pip_requirements,extra_pip_requirements,metadata,model_config,example_no_conversion,streamable,resources  -  # 2.13.2..2.20.4
+mlflow.pyfunc.log_model                  2.21   3.0  artifact_path,loader_module,data_path,code_path,code_paths,infer_code_paths,conda_env,python_model,artifacts,registered_model_name,signature,input_example,await_registration_for,pip_requirements,extra_pip_requirements,metadata,model_config,example_no_conversion,streamable,resources,auth_policy,prompts  -  # 2.21.3..2.22.5
+mlflow.pyfunc.log_model                   3.0  3.11  artifact_path,loader_module,data_path,code_paths,infer_code_paths,conda_env,python_model,artifacts,registered_model_name,signature,input_example,await_registration_for,pip_requirements,extra_pip_requirements,metadata,model_config,streamable,resources,auth_policy,prompts,name,params,tags,model_type,step,model_id  -  # 3.0.1..3.10.1
+mlflow.pyfunc.log_model                  3.11     -  artifact_path,loader_module,data_path,code_paths,infer_code_paths,conda_env,python_model,artifacts,registered_model_name,signature,input_example,await_registration_for,pip_requirements,extra_pip_requirements,metadata,model_config,streamable,resources,auth_policy,uv_project_path,uv_groups,uv_extras,prompts,name,params,tags,model_type,step,model_id  -  # 3.11.1..3.17.2
+mlflow.pyfunc.load_model                  2.8     -  model_uri,suppress_warnings,dst_path,model_config  -  # 2.8.1..3.17.2
+mlflow.pytorch.save_model                 2.8   3.0  pytorch_model,path,conda_env,mlflow_model,code_paths,pickle_module,signature,input_example,requirements_file,extra_files,pip_requirements,extra_pip_requirements,metadata  -  # 2.8.1..2.22.5
+mlflow.pytorch.save_model                 3.0   3.9  pytorch_model,path,conda_env,mlflow_model,code_paths,pickle_module,signature,input_example,extra_files,pip_requirements,extra_pip_requirements,metadata  -  # 3.0.1..3.8.1
+mlflow.pytorch.save_model                 3.9  3.11  pytorch_model,path,conda_env,mlflow_model,code_paths,pickle_module,signature,input_example,extra_files,pip_requirements,extra_pip_requirements,metadata,export_model  -  # 3.9.0..3.10.1
+mlflow.pytorch.save_model                3.11     -  pytorch_model,path,conda_env,mlflow_model,code_paths,pickle_module,signature,input_example,extra_files,pip_requirements,extra_pip_requirements,metadata,export_model,serialization_format  -  # 3.11.1..3.17.2
+mlflow.pytorch.log_model                  2.8   3.0  pytorch_model,artifact_path,conda_env,code_paths,pickle_module,registered_model_name,signature,input_example,await_registration_for,requirements_file,extra_files,pip_requirements,extra_pip_requirements,metadata  -  # 2.8.1..2.22.5
+mlflow.pytorch.log_model                  3.0   3.9  pytorch_model,artifact_path,conda_env,code_paths,pickle_module,registered_model_name,signature,input_example,await_registration_for,extra_files,pip_requirements,extra_pip_requirements,metadata,name,params,tags,model_type,step,model_id  -  # 3.0.1..3.8.1
+mlflow.pytorch.log_model                  3.9  3.11  pytorch_model,artifact_path,conda_env,code_paths,pickle_module,registered_model_name,signature,input_example,await_registration_for,extra_files,pip_requirements,extra_pip_requirements,metadata,name,params,tags,model_type,step,model_id,export_model  -  # 3.9.0..3.10.1
+mlflow.pytorch.log_model                 3.11     -  pytorch_model,artifact_path,conda_env,code_paths,pickle_module,registered_model_name,signature,input_example,await_registration_for,extra_files,pip_requirements,extra_pip_requirements,metadata,name,params,tags,model_type,step,model_id,export_model,serialization_format  -  # 3.11.1..3.17.2
+mlflow.pytorch.load_model                 2.8     -  model_uri,dst_path  -  # 2.8.1..3.17.2
+mlflow.sentence_transformers.save_model   2.8  2.11  model,path,inference_config,code_paths,mlflow_model,signature,input_example,pip_requirements,extra_pip_requirements,conda_env,metadata  -  # 2.8.1..2.10.2
+mlflow.sentence_transformers.save_model  2.11  2.14  model,path,task,inference_config,code_paths,mlflow_model,signature,input_example,pip_requirements,extra_pip_requirements,conda_env,metadata  -  # 2.11.4..2.13.2
+mlflow.sentence_transformers.save_model  2.14   3.0  model,path,task,inference_config,code_paths,mlflow_model,signature,input_example,pip_requirements,extra_pip_requirements,conda_env,metadata,example_no_conversion  -  # 2.14.3..2.22.5
+mlflow.sentence_transformers.save_model   3.0  3.10  model,path,task,inference_config,code_paths,mlflow_model,signature,input_example,pip_requirements,extra_pip_requirements,conda_env,metadata  -  # 3.0.1..3.9.0
+mlflow.sentence_transformers.save_model  3.10     -  model,path,task,inference_config,code_paths,mlflow_model,signature,input_example,pip_requirements,extra_pip_requirements,conda_env,metadata,extra_files  -  # 3.10.1..3.17.2
+mlflow.sentence_transformers.log_model    2.8  2.11  model,artifact_path,inference_config,code_paths,registered_model_name,signature,input_example,await_registration_for,pip_requirements,extra_pip_requirements,conda_env,metadata  -  # 2.8.1..2.10.2
+mlflow.sentence_transformers.log_model   2.11  2.14  model,artifact_path,task,inference_config,code_paths,registered_model_name,signature,input_example,await_registration_for,pip_requirements,extra_pip_requirements,conda_env,metadata  -  # 2.11.4..2.13.2
+mlflow.sentence_transformers.log_model   2.14  2.21  model,artifact_path,task,inference_config,code_paths,registered_model_name,signature,input_example,await_registration_for,pip_requirements,extra_pip_requirements,conda_env,metadata,example_no_conversion  -  # 2.14.3..2.20.4
+mlflow.sentence_transformers.log_model   2.21   3.0  model,artifact_path,task,inference_config,code_paths,registered_model_name,signature,input_example,await_registration_for,pip_requirements,extra_pip_requirements,conda_env,metadata,example_no_conversion,prompts  -  # 2.21.3..2.22.5
+mlflow.sentence_transformers.log_model    3.0  3.10  model,artifact_path,task,inference_config,code_paths,registered_model_name,signature,input_example,await_registration_for,pip_requirements,extra_pip_requirements,conda_env,metadata,prompts,name,params,tags,model_type,step,model_id  -  # 3.0.1..3.9.0
+mlflow.sentence_transformers.log_model   3.10     -  model,artifact_path,task,inference_config,code_paths,registered_model_name,signature,input_example,await_registration_for,pip_requirements,extra_pip_requirements,conda_env,metadata,extra_files,prompts,name,params,tags,model_type,step,model_id  -  # 3.10.1..3.17.2
+mlflow.sentence_transformers.load_model   2.8     -  model_uri,dst_path  -  # 2.8.1..3.17.2
+mlflow.shap.save_model                    2.8     -  explainer,path,serialize_model_using_mlflow,conda_env,code_paths,mlflow_model,signature,input_example,pip_requirements,extra_pip_requirements,metadata  -  # 2.8.1..3.17.2
+mlflow.sklearn.save_model                 2.8   3.9  sk_model,path,conda_env,code_paths,mlflow_model,serialization_format,signature,input_example,pip_requirements,extra_pip_requirements,pyfunc_predict_fn,metadata  -  # 2.8.1..3.8.1
+mlflow.sklearn.save_model                 3.9  3.10  sk_model,path,conda_env,code_paths,mlflow_model,serialization_format,signature,input_example,pip_requirements,extra_pip_requirements,pyfunc_predict_fn,metadata,skops_trusted_types  -  # 3.9.0..3.9.0
+mlflow.sklearn.save_model                3.10     -  sk_model,path,conda_env,code_paths,mlflow_model,serialization_format,signature,input_example,pip_requirements,extra_pip_requirements,pyfunc_predict_fn,metadata,skops_trusted_types,extra_files  -  # 3.10.1..3.17.2
+mlflow.sklearn.log_model                  2.8   3.0  sk_model,artifact_path,conda_env,code_paths,serialization_format,registered_model_name,signature,input_example,await_registration_for,pip_requirements,extra_pip_requirements,pyfunc_predict_fn,metadata  -  # 2.8.1..2.22.5
+mlflow.sklearn.log_model                  3.0   3.9  sk_model,artifact_path,conda_env,code_paths,serialization_format,registered_model_name,signature,input_example,await_registration_for,pip_requirements,extra_pip_requirements,pyfunc_predict_fn,metadata,params,tags,model_type,step,model_id,name  -  # 3.0.1..3.8.1
+mlflow.sklearn.log_model                  3.9  3.10  sk_model,artifact_path,conda_env,code_paths,serialization_format,registered_model_name,signature,input_example,await_registration_for,pip_requirements,extra_pip_requirements,pyfunc_predict_fn,metadata,params,tags,model_type,step,model_id,name,skops_trusted_types  -  # 3.9.0..3.9.0
+mlflow.sklearn.log_model                 3.10     -  sk_model,artifact_path,conda_env,code_paths,serialization_format,registered_model_name,signature,input_example,await_registration_for,pip_requirements,extra_pip_requirements,pyfunc_predict_fn,metadata,extra_files,params,tags,model_type,step,model_id,name,skops_trusted_types  -  # 3.10.1..3.17.2
+mlflow.sklearn.load_model                 2.8     -  model_uri,dst_path  -  # 2.8.1..3.17.2
+mlflow.spacy.save_model                   2.8  3.10  spacy_model,path,conda_env,code_paths,mlflow_model,signature,input_example,pip_requirements,extra_pip_requirements,metadata  -  # 2.8.1..3.9.0
+mlflow.spacy.save_model                  3.10     -  spacy_model,path,conda_env,code_paths,mlflow_model,signature,input_example,pip_requirements,extra_pip_requirements,metadata,extra_files  -  # 3.10.1..3.17.2
+mlflow.spacy.log_model                    2.8   3.0  spacy_model,artifact_path,conda_env,code_paths,registered_model_name,signature,input_example,pip_requirements,extra_pip_requirements,metadata  -  # 2.8.1..2.22.5
+mlflow.spacy.log_model                    3.0  3.10  spacy_model,artifact_path,conda_env,code_paths,registered_model_name,signature,input_example,pip_requirements,extra_pip_requirements,metadata,name,params,tags,model_type,step,model_id  -  # 3.0.1..3.9.0
+mlflow.spacy.log_model                   3.10     -  spacy_model,artifact_path,conda_env,code_paths,registered_model_name,signature,input_example,pip_requirements,extra_pip_requirements,metadata,extra_files,name,params,tags,model_type,step,model_id  -  # 3.10.1..3.17.2
+mlflow.spacy.load_model                   2.8     -  model_uri,dst_path  -  # 2.8.1..3.17.2
+mlflow.spark.save_model                   2.8   3.0  spark_model,path,mlflow_model,conda_env,code_paths,dfs_tmpdir,sample_input,signature,input_example,pip_requirements,extra_pip_requirements,metadata  -  # 2.8.1..2.22.5
+mlflow.spark.save_model                   3.0     -  spark_model,path,mlflow_model,conda_env,code_paths,dfs_tmpdir,signature,input_example,pip_requirements,extra_pip_requirements,metadata  -  # 3.0.1..3.17.2
+mlflow.spark.log_model                    2.8   3.0  spark_model,artifact_path,conda_env,code_paths,dfs_tmpdir,sample_input,registered_model_name,signature,input_example,await_registration_for,pip_requirements,extra_pip_requirements,metadata  -  # 2.8.1..2.22.5
+mlflow.spark.log_model                    3.0     -  spark_model,artifact_path,conda_env,code_paths,dfs_tmpdir,registered_model_name,signature,input_example,await_registration_for,pip_requirements,extra_pip_requirements,metadata  -  # 3.0.1..3.17.2
+mlflow.spark.load_model                   2.8     -  model_uri,dfs_tmpdir,dst_path  -  # 2.8.1..3.17.2
+mlflow.statsmodels.save_model             2.8  3.10  statsmodels_model,path,conda_env,code_paths,mlflow_model,remove_data,signature,input_example,pip_requirements,extra_pip_requirements,metadata  -  # 2.8.1..3.9.0
+mlflow.statsmodels.save_model            3.10     -  statsmodels_model,path,conda_env,code_paths,mlflow_model,remove_data,signature,input_example,pip_requirements,extra_pip_requirements,metadata,extra_files  -  # 3.10.1..3.17.2
+mlflow.statsmodels.log_model              2.8   3.0  statsmodels_model,artifact_path,conda_env,code_paths,registered_model_name,remove_data,signature,input_example,await_registration_for,pip_requirements,extra_pip_requirements,metadata  -  # 2.8.1..2.22.5
+mlflow.statsmodels.log_model              3.0  3.10  statsmodels_model,artifact_path,conda_env,code_paths,registered_model_name,remove_data,signature,input_example,await_registration_for,pip_requirements,extra_pip_requirements,metadata,name,params,tags,model_type,step,model_id  -  # 3.0.1..3.9.0
+mlflow.statsmodels.log_model             3.10     -  statsmodels_model,artifact_path,conda_env,code_paths,registered_model_name,remove_data,signature,input_example,await_registration_for,pip_requirements,extra_pip_requirements,metadata,extra_files,name,params,tags,model_type,step,model_id  -  # 3.10.1..3.17.2
+mlflow.statsmodels.load_model             2.8     -  model_uri,dst_path  -  # 2.8.1..3.17.2
+mlflow.tensorflow.save_model              2.8  3.10  model,path,conda_env,code_paths,mlflow_model,custom_objects,signature,input_example,pip_requirements,extra_pip_requirements,saved_model_kwargs,keras_model_kwargs,metadata  -  # 2.8.1..3.9.0
+mlflow.tensorflow.save_model             3.10     -  model,path,conda_env,code_paths,mlflow_model,custom_objects,signature,input_example,pip_requirements,extra_pip_requirements,saved_model_kwargs,keras_model_kwargs,metadata,extra_files  -  # 3.10.1..3.17.2
+mlflow.tensorflow.log_model               2.8   3.0  model,artifact_path,custom_objects,conda_env,code_paths,signature,input_example,registered_model_name,await_registration_for,pip_requirements,extra_pip_requirements,saved_model_kwargs,keras_model_kwargs,metadata  -  # 2.8.1..2.22.5
+mlflow.tensorflow.log_model               3.0  3.10  model,artifact_path,custom_objects,conda_env,code_paths,signature,input_example,registered_model_name,await_registration_for,pip_requirements,extra_pip_requirements,saved_model_kwargs,keras_model_kwargs,metadata,name,params,tags,model_type,step,model_id  -  # 3.0.1..3.9.0
+mlflow.tensorflow.log_model              3.10     -  model,artifact_path,custom_objects,conda_env,code_paths,signature,input_example,registered_model_name,await_registration_for,pip_requirements,extra_pip_requirements,saved_model_kwargs,keras_model_kwargs,metadata,extra_files,name,params,tags,model_type,step,model_id  -  # 3.10.1..3.17.2
+mlflow.tensorflow.load_model              2.8     -  model_uri,dst_path,saved_model_kwargs,keras_model_kwargs  -  # 2.8.1..3.17.2
+mlflow.transformers.save_model            2.8  2.10  transformers_model,path,processor,task,model_card,inference_config,code_paths,mlflow_model,signature,input_example,pip_requirements,extra_pip_requirements,conda_env,metadata,model_config  -  # 2.8.1..2.9.2
+mlflow.transformers.save_model           2.10  2.11  transformers_model,path,processor,task,model_card,inference_config,code_paths,mlflow_model,signature,input_example,pip_requirements,extra_pip_requirements,conda_env,metadata,model_config,example_no_conversion,prompt_template  -  # 2.10.2..2.10.2
+mlflow.transformers.save_model           2.11  2.12  transformers_model,path,processor,task,model_card,inference_config,code_paths,mlflow_model,signature,input_example,pip_requirements,extra_pip_requirements,conda_env,metadata,model_config,example_no_conversion,prompt_template,save_pretrained  -  # 2.11.4..2.11.4
+mlflow.transformers.save_model           2.12   3.0  transformers_model,path,processor,task,torch_dtype,model_card,inference_config,code_paths,mlflow_model,signature,input_example,pip_requirements,extra_pip_requirements,conda_env,metadata,model_config,example_no_conversion,prompt_template,save_pretrained  -  # 2.12.2..2.22.5
+mlflow.transformers.save_model            3.0  3.12  transformers_model,path,processor,task,torch_dtype,model_card,code_paths,mlflow_model,signature,input_example,pip_requirements,extra_pip_requirements,conda_env,metadata,model_config,prompt_template,save_pretrained  -  # 3.0.1..3.11.1
+mlflow.transformers.save_model           3.12     -  transformers_model,path,processor,task,torch_dtype,model_card,code_paths,mlflow_model,signature,input_example,pip_requirements,extra_pip_requirements,conda_env,metadata,model_config,prompt_template,save_pretrained,base_model_path  -  # 3.12.0..3.17.2
+mlflow.transformers.log_model             2.8  2.10  transformers_model,artifact_path,processor,task,model_card,inference_config,code_paths,registered_model_name,signature,input_example,await_registration_for,pip_requirements,extra_pip_requirements,conda_env,metadata,model_config  -  # 2.8.1..2.9.2
+mlflow.transformers.log_model            2.10  2.11  transformers_model,artifact_path,processor,task,model_card,inference_config,code_paths,registered_model_name,signature,input_example,await_registration_for,pip_requirements,extra_pip_requirements,conda_env,metadata,model_config,example_no_conversion,prompt_template  -  # 2.10.2..2.10.2
+mlflow.transformers.log_model            2.11  2.12  transformers_model,artifact_path,processor,task,model_card,inference_config,code_paths,registered_model_name,signature,input_example,await_registration_for,pip_requirements,extra_pip_requirements,conda_env,metadata,model_config,example_no_conversion,prompt_template,save_pretrained  -  # 2.11.4..2.11.4
+mlflow.transformers.log_model            2.12  2.21  transformers_model,artifact_path,processor,task,torch_dtype,model_card,inference_config,code_paths,registered_model_name,signature,input_example,await_registration_for,pip_requirements,extra_pip_requirements,conda_env,metadata,model_config,example_no_conversion,prompt_template,save_pretrained  -  # 2.12.2..2.20.4
+mlflow.transformers.log_model            2.21   3.0  transformers_model,artifact_path,processor,task,torch_dtype,model_card,inference_config,code_paths,registered_model_name,signature,input_example,await_registration_for,pip_requirements,extra_pip_requirements,conda_env,metadata,model_config,example_no_conversion,prompt_template,save_pretrained,prompts  -  # 2.21.3..2.22.5
+mlflow.transformers.log_model             3.0  3.12  transformers_model,artifact_path,processor,task,torch_dtype,model_card,code_paths,registered_model_name,signature,input_example,await_registration_for,pip_requirements,extra_pip_requirements,conda_env,metadata,model_config,prompt_template,save_pretrained,prompts,name,params,tags,model_type,step,model_id  -  # 3.0.1..3.11.1
+mlflow.transformers.log_model            3.12     -  transformers_model,artifact_path,processor,task,torch_dtype,model_card,code_paths,registered_model_name,signature,input_example,await_registration_for,pip_requirements,extra_pip_requirements,conda_env,metadata,model_config,prompt_template,save_pretrained,prompts,name,params,tags,model_type,step,model_id,base_model_path  -  # 3.12.0..3.17.2
+mlflow.transformers.load_model            2.8  3.12  model_uri,dst_path,return_type,device  -  # 2.8.1..3.11.1
+mlflow.transformers.load_model           3.12     -  model_uri,dst_path,return_type,device,base_model_path  -  # 3.12.0..3.17.2
+mlflow.xgboost.save_model                 2.8  3.10  xgb_model,path,conda_env,code_paths,mlflow_model,signature,input_example,pip_requirements,extra_pip_requirements,model_format,metadata  -  # 2.8.1..3.9.0
+mlflow.xgboost.save_model                3.10     -  xgb_model,path,conda_env,code_paths,mlflow_model,signature,input_example,pip_requirements,extra_pip_requirements,model_format,metadata,extra_files  -  # 3.10.1..3.17.2
+mlflow.xgboost.log_model                  2.8   3.0  xgb_model,artifact_path,conda_env,code_paths,registered_model_name,signature,input_example,await_registration_for,pip_requirements,extra_pip_requirements,model_format,metadata  -  # 2.8.1..2.22.5
+mlflow.xgboost.log_model                  3.0  3.10  xgb_model,artifact_path,conda_env,code_paths,registered_model_name,signature,input_example,await_registration_for,pip_requirements,extra_pip_requirements,model_format,metadata,name,params,tags,model_type,step,model_id  -  # 3.0.1..3.9.0
+mlflow.xgboost.log_model                 3.10     -  xgb_model,artifact_path,conda_env,code_paths,registered_model_name,signature,input_example,await_registration_for,pip_requirements,extra_pip_requirements,model_format,metadata,extra_files,name,params,tags,model_type,step,model_id  -  # 3.10.1..3.17.2
+mlflow.xgboost.load_model                 2.8     -  model_uri,dst_path  -  # 2.8.1..3.17.2
+"""
+
+
+def _version(text: str) -> Version | None:
+    if text == "-":
+        return None
+    major, minor = text.split(".")
+    return int(major), int(minor)
+
+
+def _parse_signature_table(table: str) -> dict[str, list[tuple[Version, Version | None, tuple[str, ...], tuple[str, ...]]]]:
+    parsed: dict[str, list[tuple[Version, Version | None, tuple[str, ...], tuple[str, ...]]]] = {}
+    for line in table.strip().splitlines():
+        api, first, end, positional, keyword_only = line.split("#", 1)[0].split()
+        names = tuple(positional.split(",")) if positional != "-" else ()
+        keywords = tuple(keyword_only.split(",")) if keyword_only != "-" else ()
+        parsed.setdefault(api, []).append((_version(first), _version(end), names, keywords))  # type: ignore[arg-type]
+    return parsed
+
+
+#: API → [(first release, first release without it or None, positional, keyword-only), …].
+SIGNATURES = _parse_signature_table(_SIGNATURE_TABLE)
+
+
 VAR_KEYWORD: dict[str, list[tuple[Version, Version | None]]] = {
     'mlflow.catboost.save_model': [((2, 8), None)],
     'mlflow.catboost.log_model': [((2, 8), None)],
