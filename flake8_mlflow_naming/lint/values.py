@@ -114,6 +114,10 @@ def _field_forms(ctx: ModuleContext, scope: Scope, value: ast.expr, depth: int) 
     if isinstance(inner, ast.Constant) and isinstance(inner.value, (bool, str, int)) and inner.value is not None:
         text = repr(inner.value) if value.conversion == ord("r") else str(inner.value)
         return [(text,)]
+    if isinstance(inner, ast.Name):
+        resolved = ctx.index.constant_value(inner, scope)
+        if resolved is not None and _is_bool_literal(resolved[0]):
+            return [(str(resolved[0].value),)]  # type: ignore[attr-defined]
     if _is_bool(ctx, scope, inner, depth):
         return [("True",), ("False",)]
     if value.conversion in (-1, ord("s")):

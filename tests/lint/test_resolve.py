@@ -142,3 +142,84 @@ def test_run_name_tag_is_recognised_by_literal_and_by_mlflow_constant():
     assert index.is_run_name_tag(literal, call.scope)
     assert index.is_run_name_tag(constant, call.scope)
     assert not index.is_run_name_tag(other, call.scope)
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        ('import importlib\nmf = importlib.import_module("mlflow")\nmf.start_run()\n', "mlflow.start_run"),
+        ('from importlib import import_module\nsk = import_module("mlflow.sklearn")\nsk.log_model(m)\n', "mlflow.sklearn.log_model"),
+        ('import pytest\nmlflow = pytest.importorskip("mlflow")\nmlflow.start_run()\n', "mlflow.start_run"),
+        ('from x import LazyLoader\nmlflow = LazyLoader("mlflow", globals(), "mlflow")\nmlflow.start_run()\n', "mlflow.start_run"),
+        ('from y import lazy_import\nfl = lazy_import("mlflow.tracking.fluent")\nfl.start_run()\n', "mlflow.start_run"),
+        ('mf = __import__("mlflow.sklearn")\nmf.start_run()\n', "mlflow.start_run"),
+        # Only importers and lazy loaders bind modules: another call given "mlflow" does not.
+        ('from z import load\nmf = load("mlflow")\nmf.start_run()\n', None),
+        ('import importlib\nhf = importlib.import_module("hydraflow")\nhf.start_run()\n', None),
+        ('import importlib\nmf = importlib.import_module(name)\nmf.start_run()\n', None),
+    ],
+)
+def test_modules_bound_at_run_time_resolve_like_imports(code, expected):
+    assert call_names(code)[-1] == expected
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        ("from mlflow_extend import mlflow\nmlflow.start_run()\n", "mlflow.start_run"),
+        ("import mlflow_extend as mx\nmx.start_run()\n", "mlflow.start_run"),
+        ("from mlflow_extend.mlflow import start_run\nstart_run()\n", "mlflow.start_run"),
+        ("from mlflow_extended import mlflow\nmlflow.start_run()\n", "mlflow_extended.mlflow.start_run"),
+    ],
+)
+def test_mlflow_aliases_read_as_mlflow(code, expected):
+    index = ModuleIndex(ast.parse(code), mlflow_aliases=("mlflow_extend",))
+    site = max(index.calls, key=lambda s: (s.node.lineno, s.node.col_offset))
+    assert index.call_name(site) == expected
+
+
+def test_clients_returned_by_properties_are_clients():
+    code = """
+        import functools
+        from mlflow import MlflowClient
+        class Job:
+            @property
+            def client(self):
+                return MlflowClient()
+            @functools.cached_property
+            def cached(self):
+                client = MlflowClient("sqlite:///x.db")
+                return client
+            @property
+            def other(self):
+                return object()
+            def plain(self):
+                return MlflowClient()
+            def go(self):
+                self.client.create_run("0")
+                self.cached.create_run("0")
+                self.other.create_run("0")
+                self.plain.create_run("0")
+    """
+    assert call_names(code)[-4:] == ["MlflowClient.create_run", "MlflowClient.create_run", None, None]
+
+
+def test_local_constants_are_names_assigned_once_before_their_use():
+    code = textwrap.dedent(
+        """
+        def f(flag, param):
+            once = "a_b"
+            twice = "x"
+            twice = "y"
+            use(once, twice, param, later)
+            later = "z"
+            def inner():
+                nonlocal_name = 1
+            use(once)
+        """
+    )
+    index = ModuleIndex(ast.parse(code))
+    call = next(s for s in index.calls if isinstance(s.node.func, ast.Name) and s.node.func.id == "use")
+    once, twice, param, later = call.node.args
+    assert index.local_constant(once, call.scope)[0].value == "a_b"  # type: ignore[index, union-attr]
+    assert [index.local_constant(n, call.scope) for n in (twice, param, later)] == [None, None, None]

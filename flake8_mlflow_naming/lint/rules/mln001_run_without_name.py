@@ -67,6 +67,8 @@ class RunWithoutName(Rule):
         reject the resulting name; rename such runs by hand.
     """
     options = """
+        - `mlflow-version` (default `"3"`): positional arguments are bound with that release's
+          signatures; a slot the covered releases disagree on is not judged.
         - `run-wrapper`: the team wrapper is checked like `start_run` (its first positional
           argument is `run_name`).
         - `run-name-template`, `run-name-regex`, `run-name-max-length`: shape the fixed name.

@@ -50,6 +50,8 @@ class RawStartRun(Rule):
         when merely called, so a bare `start_run()` statement needs a person (see MLN005).
     """
     options = """
+        - `mlflow-version` (default `"3"`): positional arguments are bound with that release's
+          signatures; a slot the covered releases disagree on is not judged.
         - `run-wrapper` (dotted path, e.g. `ml_platform.tracking.production_run`): enables the rule.
         - `wrapper-exempt` (globs, relative to the pyproject.toml): files where raw calls are allowed.
     """

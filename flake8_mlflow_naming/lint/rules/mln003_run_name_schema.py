@@ -59,6 +59,8 @@ class RunNameSchema(Rule):
         normalised have no fix.
     """
     options = """
+        - `mlflow-version` (default `"3"`): positional arguments are bound with that release's
+          signatures; a slot the covered releases disagree on is not judged.
         - `run-name-regex` (default `^[a-z][a-z0-9]*(_[a-z0-9]+)+$`: lowercase snake_case with
           at least two parts).
         - `run-name-max-length` (default 80).

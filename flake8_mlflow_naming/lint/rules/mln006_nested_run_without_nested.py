@@ -45,7 +45,11 @@ class NestedRunWithoutNested(Rule):
                     ...
     """
     fix_safety = "**Safe**: adds `nested=True`; without it the call can only raise."
-    options = "- `run-wrapper`: the team wrapper counts as a run start, inside and outside."
+    options = """
+        - `run-wrapper`: the team wrapper counts as a run start, inside and outside.
+        - `mlflow-version` (default `"3"`): where the covered releases disagree on a later
+          positional slot, the finding has no fix.
+    """
     VALID = [
         Valid(
             'import mlflow\nwith mlflow.start_run(run_name="a_b"):\n    with mlflow.start_run(run_name="c_d", nested=True):\n        pass\n'
