@@ -6,11 +6,13 @@ all ask this module, so a name the linter accepts is a name the wrapper accepts.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import string
 import unicodedata
 from dataclasses import dataclass
-from typing import Any, Mapping, Sequence
+from functools import lru_cache
+from typing import Container, Mapping, Sequence
 
 from .template_match import HOLE, could_fullmatch
 
@@ -66,17 +68,25 @@ class NameSchema:
 
         ``"ResNet50 v1 lr=0.01"`` becomes ``"resnet50_v1_lr_0_01"``.
         """
-        # "café" → "cafe": keep the letters of accented characters, drop only the accents.
-        ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-        words = re.findall(r"[a-z0-9]+", ascii_text.lower())
-        if not words:
+        words = _snake_words(text)
+        if words is None:
             return None
-        if words[0][0].isdigit():
-            words.insert(0, "run")
-        if len(words) == 1:
-            words.append("run")
         candidate = "_".join(words)[: self.max_length].rstrip("_")
         return candidate if self.problem(candidate) is None else None
+
+
+def _snake_words(text: str) -> list[str] | None:
+    """The lowercase ASCII words of ``text``, at least two, never starting with a digit."""
+    # "café" → "cafe": keep the letters of accented characters, drop only the accents.
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    words = re.findall(r"[a-z0-9]+", ascii_text.lower())
+    if not words:
+        return None
+    if words[0][0].isdigit():
+        words.insert(0, "run")
+    if len(words) == 1:
+        words.append("run")
+    return words
 
 
 def validate_run_name(name: object, schema: NameSchema) -> str:
@@ -92,40 +102,165 @@ def validate_run_name(name: object, schema: NameSchema) -> str:
     return name
 
 
-# --- rename templates --------------------------------------------------------------------
+# --- name templates and the one name synthesizer -----------------------------------------
+#
+# The MLN001 fix, ``audit --plan`` and the runtime gate all invent names the same way: fill a
+# template whose fields may each be a fallback chain (``{tags.model_family|params.model|
+# experiment}``), normalise the text to the schema, shorten it deterministically, and make it
+# unique within a scope (a file, an experiment). The grammar is ``str.format``'s, read with
+# ``string.Formatter.parse`` so braces, ``{{`` escapes and format specs behave as users know.
 
-#: Fields a ``rename-template`` may use besides ``tags.KEY`` and ``params.KEY``.
-TEMPLATE_FIELDS = ("name", "run_id", "experiment_id", "experiment_name", "start_time")
+#: Fields a ``rename-template`` (and the gate's template) may use besides ``tags.KEY`` and
+#: ``params.KEY``. ``experiment`` is a short alias of ``experiment_name``.
+TEMPLATE_FIELDS = ("name", "run_id", "experiment_id", "experiment_name", "experiment", "start_time")
+#: Namespaces whose whole rest is the key: ``{tags.mlflow.user}`` is the tag ``mlflow.user``.
+RUN_NAMESPACES = ("tags", "params")
+#: Names for runs whose configuration sets no ``rename-template``: the old name normalised when
+#: it carries information, else the experiment and the start time (which every run has), and
+#: for a run stored without a start time, its id.
+DEFAULT_RENAME_TEMPLATES = (
+    "{name}",
+    "{experiment_name|experiment_id}_{start_time:%Y%m%d_%H%M%S}",
+    "{experiment_name|experiment_id}_run_{run_id}",
+)
+#: Attempts at ``base_2``, ``base_3``, ... before a name is declared unbuildable.
+MAX_UNIQUE_SUFFIX = 10_000
+#: Hex digits of the digest that ends a shortened name, so two long names stay two names.
+SHORTEN_DIGEST_LENGTH = 6
 
 
 class TemplateFieldError(ValueError):
-    """A template field the run cannot fill (missing tag or param, unknown field)."""
+    """A template field the values cannot fill (every alternative of the chain is missing)."""
 
 
-class _RunFormatter(string.Formatter):
-    """``str.format`` where ``{tags.KEY}``/``{params.KEY}`` take the whole rest as the key.
+class UnnamableError(ValueError):
+    """No template of the chain builds a schema-valid name; the message says why (which field)."""
 
-    Plain ``str.format`` would read ``{tags.mlflow.runName}`` as nested attributes.
+
+@dataclass(frozen=True)
+class _Field:
+    """One ``{...}`` of a template: its alternatives in order, format spec and conversion."""
+
+    alternatives: tuple[str, ...]
+    spec: str
+    conversion: str | None
+    written: str
+
+    def describe_missing(self) -> str:
+        """``the run has no tag 'team' for {tags.team}``; a chain lists every alternative."""
+        names = [_describe_field(a) for a in self.alternatives if _literal(a) is None]
+        if len(names) == 1:
+            return f"the run has no {names[0]} for {self.written}"
+        return f"the run has none of {', '.join(names)} for {self.written}"
+
+
+def _describe_field(name: str) -> str:
+    namespace, dot, key = name.partition(".")
+    if dot and namespace in RUN_NAMESPACES:
+        return f"{namespace[:-1]} {key!r}"
+    return name
+
+
+def _literal(alternative: str) -> str | None:
+    """The text of a quoted alternative (``'unknown'`` or ``"unknown"``), else None."""
+    if len(alternative) >= 2 and alternative[0] == alternative[-1] and alternative[0] in "'\"":
+        return alternative[1:-1]
+    return None
+
+
+def parse_name_template(template: str) -> tuple[str | _Field, ...]:
+    """``template`` as literal text and fields; raise ValueError for a malformed one."""
+    return _parse_cached(template)
+
+
+@lru_cache(maxsize=256)
+def _parse_cached(template: str) -> tuple[str | _Field, ...]:
+    parts: list[str | _Field] = []
+    for literal, field_name, spec, conversion in string.Formatter().parse(template):
+        if literal:
+            parts.append(literal)
+        if field_name is None:
+            continue
+        written = "{" + field_name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
+        if not field_name.strip():
+            raise ValueError(f"empty field {written}: name a field")
+        if spec and "{" in spec:
+            raise ValueError(f"nested field in the format of {written}")
+        alternatives = tuple(a.strip() for a in field_name.split("|"))
+        if any(not a for a in alternatives):
+            raise ValueError(f"empty alternative in {written}")
+        parts.append(_Field(alternatives, spec or "", conversion, written))
+    return tuple(parts)
+
+
+def check_name_template(template: str, fields: Sequence[str], namespaces: Sequence[str] = (), samples: Mapping[str, object] = {}) -> str:
+    """``template`` if it parses and every alternative is a known field; raise ValueError saying why not.
+
+    ``fields`` are the plain field names, ``namespaces`` the prefixes whose keys are free
+    (``tags``, ``params``); ``samples`` give typical values so a bad format spec is caught
+    here (``{start_time:%Y}`` on a datetime is fine, ``{tags.x:%Y}`` on a string is not).
     """
+    for part in parse_name_template(template):
+        if isinstance(part, str):
+            continue
+        for alternative in part.alternatives:
+            if _literal(alternative) is not None:
+                continue
+            namespace, dot, key = alternative.partition(".")
+            if not (alternative in fields or (dot and key and namespace in namespaces)):
+                known = ", ".join([*(f"{{{f}}}" for f in fields), *(f"{{{n}.KEY}}" for n in namespaces)])
+                raise ValueError(f"unknown field {{{alternative}}} (fields are {known})")
+            sample = samples.get(alternative, "x")
+            _format_value(sample, part)
+    return template
 
-    def __init__(self, values: Mapping[str, Any], tags: Mapping[str, str], params: Mapping[str, str]) -> None:
-        super().__init__()
-        self._values, self._tags, self._params = values, tags, params
 
-    def get_field(self, field_name: str, args: Any, kwargs: Any) -> tuple[Any, str]:
-        namespace, dot, key = field_name.partition(".")
-        if dot and namespace in ("tags", "params") and key:
-            source = self._tags if namespace == "tags" else self._params
-            if key not in source:
-                raise TemplateFieldError(f"the run has no {namespace[:-1]} {key!r} for {{{field_name}}}")
-            return source[key], field_name
-        if field_name in TEMPLATE_FIELDS:
-            value = self._values.get(field_name)
+def _format_value(value: object, part: _Field) -> str:
+    if part.conversion == "r":
+        value = repr(value)
+    elif part.conversion in ("s", "a"):
+        value = str(value) if part.conversion == "s" else ascii(value)
+    elif part.conversion is not None:
+        raise ValueError(f"unknown conversion in {part.written}")
+    try:
+        return format(value, part.spec)
+    except (ValueError, TypeError) as error:
+        raise ValueError(f"cannot format {part.written} ({error})") from None
+
+
+def fill_name_template(template: str, fields: Mapping[str, object]) -> str:
+    """``template`` filled from ``fields``, each ``{a|b|c}`` taking its first present alternative.
+
+    A field is missing when it is absent, None or empty. Raises TemplateFieldError naming the
+    missing field(s) when a whole chain is missing, ValueError for a malformed template.
+    """
+    pieces = []
+    for part in parse_name_template(template):
+        if isinstance(part, str):
+            pieces.append(part)
+            continue
+        for alternative in part.alternatives:
+            value = _literal(alternative)
             if value is None:
-                raise TemplateFieldError(f"the run has no {field_name} for {{{field_name}}}")
-            return value, field_name
-        known = ", ".join(f"{{{name}}}" for name in (*TEMPLATE_FIELDS, "tags.KEY", "params.KEY"))
-        raise TemplateFieldError(f"unknown field {{{field_name}}} (fields are {known})")
+                value = fields.get(alternative)
+            if value is not None and value != "":
+                pieces.append(_format_value(value, part))
+                break
+        else:
+            raise TemplateFieldError(part.describe_missing())
+    return "".join(pieces)
+
+
+def run_fields(values: Mapping[str, object], tags: Mapping[str, str] = {}, params: Mapping[str, str] = {}) -> dict[str, object]:
+    """One flat field mapping for a run: ``values`` plus ``tags.KEY`` and ``params.KEY``.
+
+    ``experiment`` defaults to ``experiment_name``.
+    """
+    fields: dict[str, object] = {f"tags.{k}": v for k, v in tags.items()}
+    fields.update((f"params.{k}", v) for k, v in params.items())
+    fields.update(values)
+    fields.setdefault("experiment", values.get("experiment_name"))
+    return fields
 
 
 def fill_template(
@@ -135,30 +270,98 @@ def fill_template(
 
     Raises TemplateFieldError for a field the values cannot fill, ValueError for a bad spec.
     """
-    return _RunFormatter(values, tags, params).format(template)
-
-
-class _AnyKey(dict):
-    def __contains__(self, key: object) -> bool:
-        return True
-
-    def __getitem__(self, key: str) -> str:
-        return "x"
+    return fill_name_template(template, run_fields(values, tags, params))
 
 
 def check_rename_template(template: str) -> str:
     """``template`` if every field is known and formats; raise ValueError saying why not."""
     from datetime import datetime, timezone
 
-    sample = {
-        "name": "sample_run",
-        "run_id": "0" * 32,
-        "experiment_id": "0",
-        "experiment_name": "sample",
-        "start_time": datetime.fromtimestamp(0, tz=timezone.utc),
-    }
+    samples = {"start_time": datetime.fromtimestamp(0, tz=timezone.utc)}
     try:
-        fill_template(template, sample, _AnyKey(), _AnyKey())
-    except (ValueError, IndexError, KeyError) as error:
+        return check_name_template(template, TEMPLATE_FIELDS, RUN_NAMESPACES, samples)
+    except ValueError as error:
         raise ValueError(f"is not a valid rename template ({error})") from None
-    return template
+
+
+def shorten(name: str, max_length: int) -> str:
+    """``name`` cut to ``max_length``, deterministically and keeping distinct names distinct.
+
+    A longer name keeps its head and ends in ``_`` and the first hex digits of its SHA-1, so
+    ``{module}_{function}`` of two long test functions that share a prefix stay two names.
+    """
+    if len(name) <= max_length:
+        return name
+    digest = hashlib.sha1(name.encode("utf-8")).hexdigest()[:SHORTEN_DIGEST_LENGTH]
+    head = name[: max(max_length - SHORTEN_DIGEST_LENGTH - 1, 0)].rstrip("_")
+    return f"{head}_{digest}" if head else digest[:max_length]
+
+
+def conform_name(text: str, schema: NameSchema) -> str | None:
+    """``text`` if the schema accepts it, else its normalised and shortened form, else None."""
+    if schema.problem(text) is None:
+        return text
+    words = _snake_words(text)
+    if words is None:
+        return None
+    snake = "_".join(words)
+    for candidate in (shorten(snake, schema.max_length), snake[: schema.max_length].rstrip("_")):
+        if schema.problem(candidate) is None:
+            return candidate
+    return None
+
+
+def base_name(templates: str | Sequence[str], fields: Mapping[str, object], schema: NameSchema) -> str:
+    """The schema-valid name the first workable template of the chain builds (not yet unique).
+
+    Raises UnnamableError with every template's reason when none works.
+    """
+    chain = (templates,) if isinstance(templates, str) else tuple(templates)
+    reasons = []
+    for template in chain:
+        try:
+            text = fill_name_template(template, fields)
+        except ValueError as error:
+            reasons.append(str(error))
+            continue
+        name = conform_name(text, schema)
+        if name is not None:
+            return name
+        reasons.append(f"{text!r} cannot be normalised to the naming schema")
+    raise UnnamableError("; ".join(reasons) or "no template to build a name from")
+
+
+def unique_name(base: str, taken: Container[str], schema: NameSchema) -> str | None:
+    """``base``, or ``base_2``, ``base_3``, ... : the first not in ``taken`` that fits the schema."""
+    if base not in taken:
+        return base
+    for number in range(2, MAX_UNIQUE_SUFFIX):
+        suffix = f"_{number}"
+        candidate = base[: schema.max_length - len(suffix)].rstrip("_") + suffix
+        if schema.problem(candidate) is not None:
+            return None  # the schema does not allow a numeric suffix here
+        if candidate not in taken:
+            return candidate
+    return None
+
+
+def synthesize_name(
+    templates: str | Sequence[str],
+    fields: Mapping[str, object],
+    schema: NameSchema,
+    taken: Container[str] = frozenset(),
+) -> str:
+    """A schema-valid name unique in ``taken``: the one name synthesizer of the package.
+
+    ``templates`` is one template or a chain tried in order; each field may itself be a
+    fallback chain ``{a|b|'literal'}``. The filled text is kept if the schema accepts it, else
+    normalised to snake_case and shortened (:func:`shorten`); then ``_2``, ``_3``, ... make it
+    unique among ``taken`` (a file's names for the fix, an experiment's for audit and gate;
+    any container, so the gate can ask the store lazily). Raises UnnamableError saying which
+    field was missing or why no name fits.
+    """
+    base = base_name(templates, fields, schema)
+    name = unique_name(base, taken, schema)
+    if name is None:
+        raise UnnamableError(f"no unique name fits the schema (tried {base!r} with numeric suffixes)")
+    return name

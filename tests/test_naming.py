@@ -93,3 +93,94 @@ def test_validate_run_name_raises_value_error_naming_the_rule():
     with pytest.raises(RunNameError, match="MLN001"):
         validate_run_name("", SCHEMA)
     assert validate_run_name("good_name", SCHEMA) == "good_name"
+
+
+# --- the name synthesizer ----------------------------------------------------------------
+
+from datetime import datetime, timezone  # noqa: E402
+
+from flake8_mlflow_naming.naming import (  # noqa: E402
+    DEFAULT_RENAME_TEMPLATES,
+    UnnamableError,
+    check_rename_template,
+    fill_name_template,
+    run_fields,
+    shorten,
+    synthesize_name,
+)
+
+MARCH_15 = datetime(2024, 3, 15, 12, 30, 5, tzinfo=timezone.utc)
+CHAIN = "{tags.model_family|params.model|experiment}_{start_time:%Y%m%d_%H%M%S}"
+
+
+@pytest.mark.parametrize(
+    ("tags", "params", "expected"),
+    [
+        ({"model_family": "ResNet"}, {"model": "xgb"}, "resnet_20240315_123005"),
+        ({}, {"model": "XGB"}, "xgb_20240315_123005"),
+        ({"model_family": ""}, {}, "churn_20240315_123005"),  # an empty tag counts as missing
+        ({}, {}, "churn_20240315_123005"),
+    ],
+)
+def test_a_field_takes_the_first_present_alternative_of_its_chain(tags, params, expected):
+    fields = run_fields({"experiment_name": "Churn", "start_time": MARCH_15}, tags, params)
+    assert synthesize_name(CHAIN, fields, SCHEMA) == expected
+
+
+def test_a_quoted_alternative_is_literal_text_and_tag_keys_may_hold_dots():
+    fields = run_fields({}, {"mlflow.user": "ana"})
+    assert fill_name_template("{tags.team|'shared'}_{tags.mlflow.user}", fields) == "shared_ana"
+
+
+def test_a_chain_with_nothing_present_names_every_missing_field():
+    with pytest.raises(UnnamableError, match=r"the run has none of tag 'a', param 'b', experiment for \{tags.a\|params.b\|experiment\}"):
+        synthesize_name("{tags.a|params.b|experiment}_x", run_fields({}), SCHEMA)
+    with pytest.raises(UnnamableError, match=r"the run has no tag 'team' for \{tags.team\}"):
+        synthesize_name("{tags.team}_x", run_fields({}), SCHEMA)
+
+
+def test_names_are_unique_within_the_taken_scope():
+    fields = run_fields({"experiment_name": "churn", "start_time": MARCH_15})
+    taken = {"churn_20240315_123005", "churn_20240315_123005_2"}
+    assert synthesize_name(CHAIN, fields, SCHEMA, taken) == "churn_20240315_123005_3"
+
+
+def test_a_name_the_schema_accepts_is_kept_as_written():
+    dashed = NameSchema(r"^[a-z]+(-[a-z0-9]+)+$", 80)
+    assert synthesize_name("{experiment}-{tags.team}", run_fields({"experiment": "churn"}, {"team": "cv"}), dashed) == "churn-cv"
+
+
+def test_long_names_are_shortened_deterministically_and_stay_distinct():
+    schema = NameSchema(DEFAULT_RUN_NAME_REGEX, 30)
+    first = synthesize_name("{tags.a}", run_fields({}, {"a": "tests framework hooks test hook log parameters"}), schema)
+    second = synthesize_name("{tags.a}", run_fields({}, {"a": "tests framework hooks test hook log metrics"}), schema)
+    assert len(first) == len(second) == 30 and first != second
+    assert first.startswith("tests_framework_hooks_") and schema.problem(first) is None
+    assert shorten("a" * 40, 30) == shorten("a" * 40, 30)
+    assert shorten("short_name", 30) == "short_name"
+
+
+def test_the_default_chain_always_names_a_run_and_normalises_an_informative_old_name():
+    values = {"experiment_name": "Churn Model", "experiment_id": "7", "start_time": MARCH_15, "run_id": "a" * 32}
+    assert synthesize_name(DEFAULT_RENAME_TEMPLATES, run_fields({**values, "name": "ResNet v1"}), SCHEMA) == "resnet_v1"
+    assert synthesize_name(DEFAULT_RENAME_TEMPLATES, run_fields({**values, "name": None}), SCHEMA) == "churn_model_20240315_123005"
+    no_time = {**values, "start_time": None}
+    assert synthesize_name(DEFAULT_RENAME_TEMPLATES, run_fields(no_time), SCHEMA) == "churn_model_run_" + "a" * 32
+    nothing_ascii = {**values, "experiment_name": "实验"}  # the experiment's name drops out entirely
+    assert synthesize_name(DEFAULT_RENAME_TEMPLATES, run_fields(nothing_ascii), SCHEMA) == "run_20240315_123005"
+
+
+@pytest.mark.parametrize(
+    ("template", "message"),
+    [
+        ("{owner}_x", r"unknown field \{owner\}"),
+        ("{tags.team|owner}_x", r"unknown field \{owner\}"),
+        ("{tags.team|}_x", "empty alternative"),
+        ("{}_x", "empty field"),
+        ("{tags.team:%Y}_x", "cannot format"),
+        ("{tags.team", "rename template"),
+    ],
+)
+def test_bad_rename_templates_are_refused_with_the_reason(template, message):
+    with pytest.raises(ValueError, match=message):
+        check_rename_template(template)

@@ -7,44 +7,43 @@ import tempfile
 from typing import Any, TextIO
 
 from ..config import Config
-from ..naming import NameSchema, fill_template, looks_generated
+from ..naming import (
+    DEFAULT_RENAME_TEMPLATES,
+    NameSchema,
+    UnnamableError,
+    base_name,
+    looks_generated,
+    run_fields,
+    unique_name,
+)
 from .checks import RunProblem, RunRecord
+
+__all__ = ["PLAN_COLUMNS", "PlanWriter", "propose_name", "unique_name"]
 
 #: Columns of the plan CSV written by ``--plan`` and read by ``--apply``.
 PLAN_COLUMNS = ("run_id", "experiment_id", "old_name", "new_name", "reason")
-#: Attempts at ``base_2``, ``base_3``, ... before a name is declared unbuildable.
-MAX_UNIQUE_SUFFIX = 10_000
 
 
 def propose_name(record: RunRecord, experiment_name: str, template: str | None, schema: NameSchema) -> tuple[str | None, str]:
-    """A schema-valid new name for one run (not yet unique), or None and why not."""
+    """A schema-valid new name for one run (not yet unique), or None and why not.
+
+    The names come from the package's one synthesizer (:func:`..naming.base_name`). Without
+    a ``rename-template`` the chain is :data:`..naming.DEFAULT_RENAME_TEMPLATES`: the old name
+    normalised when it carries information, else the experiment and start time, so every
+    run gets a name. A configured template is used alone: its own ``{a|b}`` fallbacks are
+    the only ones, and a run it cannot fill is listed with the missing field.
+    """
+    fields = record.template_fields(experiment_name)
     if template is None:
-        if looks_generated(record.name) or not record.name:
-            return None, "the old name carries no information; set rename-template to build one"
-        text = record.name
+        if looks_generated(record.name):
+            fields["name"] = None  # normalising clumsy-fish-158 gives an equally meaningless name
+        templates: tuple[str, ...] = DEFAULT_RENAME_TEMPLATES
     else:
-        try:
-            text = fill_template(template, record.template_fields(experiment_name), record.tags, record.params)
-        except ValueError as error:
-            return None, str(error)
-    name = schema.normalise(text)
-    if name is None:
-        return None, f"{text!r} cannot be normalised to the naming schema"
-    return name, ""
-
-
-def unique_name(base: str, taken: set[str], schema: NameSchema) -> str | None:
-    """``base``, or ``base_2``, ``base_3``, ... : the first not in ``taken`` that fits the schema."""
-    if base not in taken:
-        return base
-    for number in range(2, MAX_UNIQUE_SUFFIX):
-        suffix = f"_{number}"
-        candidate = base[: schema.max_length - len(suffix)].rstrip("_") + suffix
-        if schema.problem(candidate) is not None:
-            return None  # the schema does not allow a numeric suffix here
-        if candidate not in taken:
-            return candidate
-    return None
+        templates = (template,)
+    try:
+        return base_name(templates, run_fields(fields, record.tags, record.params), schema), ""
+    except UnnamableError as error:
+        return None, str(error)
 
 
 class PlanWriter:

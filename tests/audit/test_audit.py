@@ -342,6 +342,54 @@ def test_plan_fills_the_template_normalises_dedupes_and_lists_unbuildable_runs(m
     assert not (tmp_path / "plan.csv.tmp").exists()
 
 
+def test_plan_without_a_template_names_every_run_even_those_with_nothing_to_go_on(mlflow_server, client, capsys, tmp_path):
+    """20 runs with generated or empty names and no params or tags, half of them started in
+    the same second: the default chain names each from the experiment and start time, unique."""
+    experiment_name = f"Churn Model {uuid.uuid4().hex[:6]}"
+    experiment_id = client.create_experiment(experiment_name)
+    runs = [{"name": f"brave-owl-{i}" if i % 2 else "", "start_time": MARCH_15 + (i // 10) * 1000} for i in range(20)]
+    db_path = mlflow_server.backend_store_uri.removeprefix("sqlite:///")
+    seed_runs(db_path, experiment_id, runs)
+    plan = tmp_path / "plan.csv"
+    code, out, err = audit(
+        "--tracking-uri", mlflow_server.url, "--experiment", experiment_id, "--plan", str(plan),
+        "--config", str(write_config(tmp_path)), capsys=capsys,
+    )  # fmt: skip
+    assert code == 1, err
+    assert out.splitlines()[-1] == f"plan: 20 run(s) to rename in {plan} (0 without a new name)"
+    new_names = [row["new_name"] for row in csv.DictReader(io.StringIO(plan.read_text()))]
+    schema = NameSchema(r"^[a-z][a-z0-9]*(_[a-z0-9]+)+$", 80)
+    assert all(schema.problem(name) is None for name in new_names), new_names
+    assert len(set(new_names)) == 20
+    stem = experiment_name.lower().replace(" ", "_")
+    first_second, next_second = f"{stem}_20240315_120000", f"{stem}_20240315_120001"
+    expected = {first_second, next_second} | {f"{base}_{n}" for base in (first_second, next_second) for n in range(2, 11)}
+    assert set(new_names) == expected
+
+
+def test_plan_lists_a_run_as_unnamable_only_when_the_template_has_no_fallback(mlflow_server, client, capsys, tmp_path):
+    experiment_id = client.create_experiment(f"audit-chain-{uuid.uuid4().hex[:6]}")
+    runs = [{"name": "", "start_time": MARCH_15}, {"name": "", "start_time": MARCH_15, "tags": {"team": "Vision"}}]
+    db_path = mlflow_server.backend_store_uri.removeprefix("sqlite:///")
+    no_team, vision = seed_runs(db_path, experiment_id, runs)
+    for number, (template, expected) in enumerate([
+        ("{tags.team}_{start_time:%m%d}", {no_team: "", vision: "vision_0315"}),
+        ("{tags.team|'shared'}_{start_time:%m%d}", {no_team: "shared_0315", vision: "vision_0315"}),
+    ]):  # fmt: skip
+        folder = tmp_path / str(number)  # one pyproject per template: configurations are cached per file
+        folder.mkdir()
+        plan = folder / "plan.csv"
+        code, out, err = audit(
+            "--tracking-uri", mlflow_server.url, "--experiment", experiment_id, "--plan", str(plan),
+            "--config", str(write_config(folder, rename_template=template)), capsys=capsys,
+        )  # fmt: skip
+        assert code == 1, err
+        rows = {row["run_id"]: row for row in csv.DictReader(io.StringIO(plan.read_text()))}
+        assert {run_id: row["new_name"] for run_id, row in rows.items()} == expected, template
+        if not expected[no_team]:  # the line says which field is missing
+            assert "no new name: the run has no tag 'team' for {tags.team}" in rows[no_team]["reason"]
+
+
 # --- apply and undo ----------------------------------------------------------------------
 
 
