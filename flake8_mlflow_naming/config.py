@@ -30,6 +30,10 @@ TABLE = "mlflow-naming"
 DEFAULT_RUN_NAME_REGEX = r"^[a-z][a-z0-9]*(_[a-z0-9]+)+$"
 DEFAULT_RUN_NAME_MAX_LENGTH = 80
 DEFAULT_RUN_NAME_TEMPLATE = "{module}_{function}"
+#: What the runtime gate does with a run that breaks the schema (``gate-mode``).
+GATE_MODES = ("rename", "reject", "warn")
+#: An explicit pyproject.toml for processes that are not started in the project (the gate).
+CONFIG_FILE_ENV_VAR = "MLFLOW_NAMING_CONFIG"
 
 
 class ConfigError(Exception):
@@ -60,6 +64,8 @@ class Config:
     #: Modules that re-export mlflow (``from mlflow_extend import mlflow``): names imported from
     #: them resolve as if imported from ``mlflow``.
     mlflow_aliases: tuple[str, ...] = ()
+    #: What the tracking-store gate does with a bad run: rename it, reject it, or warn.
+    gate_mode: str = "rename"
     #: Folder that relative globs are resolved against (the pyproject's folder, or cwd).
     root: Path = field(default_factory=Path.cwd, compare=False)
     #: File the settings came from, for messages; None for built-in defaults.
@@ -225,6 +231,13 @@ def _module_list(key: str, value: object) -> tuple[str, ...]:
     return modules
 
 
+def _gate_mode(key: str, value: object) -> str:
+    text = _string(key, value)
+    if text not in GATE_MODES:
+        raise ValueError(f"must be one of {', '.join(GATE_MODES)}, not {text!r}")
+    return text
+
+
 _KEYS: dict[str, tuple[str, Callable[[str, object], Any]]] = {
     "run-name-regex": ("run_name_regex", _regex),
     "run-name-max-length": ("run_name_max_length", _positive_int),
@@ -240,6 +253,7 @@ _KEYS: dict[str, tuple[str, Callable[[str, object], Any]]] = {
     "rename-template": ("rename_template", _rename_template),
     "mlflow-version": ("mlflow_version", _mlflow_version),
     "mlflow-aliases": ("mlflow_aliases", _module_list),
+    "gate-mode": ("gate_mode", _gate_mode),
 }
 
 
@@ -374,3 +388,14 @@ class ConfigSource:
 
 #: (base config id, overrides) -> (base config, overridden copy): overrides are applied once per base.
 _OVERRIDDEN: dict[tuple[int, tuple[tuple[str, Any], ...]], tuple[Config, Config]] = {}
+
+
+def process_config() -> Config:
+    """The configuration of a process that has no file at hand (the runtime gate, tracked_run).
+
+    ``MLFLOW_NAMING_CONFIG`` names a pyproject.toml explicitly (a tracking server started
+    outside the project); otherwise the nearest one above the current folder governs.
+    """
+    explicit = os.environ.get(CONFIG_FILE_ENV_VAR) or None
+    # for_path wants a file; the folder searched first is its parent, the cwd.
+    return ConfigSource(Path(explicit) if explicit else None).for_path(Path.cwd() / "pyproject.toml")

@@ -24,7 +24,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Mapping
 
-from .config import Config, ConfigSource
+from .config import Config, process_config
 from .naming import RunNameError, validate_run_name
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers only; never imported at run time
@@ -102,8 +102,9 @@ def tracked_run(run_name: str | None = None, *, config: Config | None = None, **
     :class:`MissingRequiredTagsError` when a ``required-tags`` entry is absent from
     ``tags=``. When resuming (``run_id=``) the name may be omitted.
 
-    ``config`` overrides the configuration, which is otherwise the nearest pyproject.toml with
-    ``[tool.mlflow-naming]`` searching upward from the current working directory. Every
+    ``config`` overrides the configuration, which is otherwise the pyproject.toml that
+    ``MLFLOW_NAMING_CONFIG`` names, or the nearest one with ``[tool.mlflow-naming]``
+    searching upward from the current working directory. Every
     other keyword (``experiment_id``, ``nested``, ``run_id``, ``parent_run_id``, ``tags``,
     ``description``, ``log_system_metrics``, ...) goes to ``mlflow.start_run`` unchanged,
     except that ``tags`` is merged over the stamped tags (yours win).
@@ -113,8 +114,7 @@ def tracked_run(run_name: str | None = None, *, config: Config | None = None, **
     """
     mlflow = _import_mlflow()
     if config is None:
-        # for_path wants a file; the folder searched first is its parent, the cwd.
-        config = ConfigSource().for_path(Path.cwd() / "pyproject.toml")
+        config = process_config()  # MLFLOW_NAMING_CONFIG or the cwd's pyproject, as for the gate
     tags = dict(start_run_kwargs.pop("tags", None) or {})
     run_id = start_run_kwargs.get("run_id")
     name = run_name if run_name not in (None, "") else tags.get(_RUN_NAME_TAG)

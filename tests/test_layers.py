@@ -23,14 +23,14 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("lint",),
     ("sources",),
     ("check", "workers"),
-    ("fix", "audit", "runtime"),
+    ("fix", "audit", "runtime", "gate"),
     ("plugin", "cli"),
 )
 
 #: Third-party modules only these parts of the package may import (at any depth).
 RESTRICTED_IMPORTS = {
     "libcst": ("fix",),
-    "mlflow": ("runtime", "cli.audit"),
+    "mlflow": ("runtime", "cli.audit", "gate.store"),
 }
 
 

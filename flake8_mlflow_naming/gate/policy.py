@@ -1,0 +1,106 @@
+"""What the gate decides about one run name or one set of tags: plain values in, a decision out.
+
+Nothing here imports MLflow, so the decisions are the linter's and the audit's (the same
+:class:`..naming.NameSchema`, the same synthesizer) and can be tested without a store.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Container, Mapping
+
+from ..config import Config
+from ..naming import DEFAULT_RENAME_TEMPLATES, UnnamableError, looks_generated, run_fields, synthesize_name
+from ..uris import mask_credentials
+
+#: What the gate does with a bad run (config key ``gate-mode``).
+RENAME, REJECT, WARN = "rename", "reject", "warn"
+
+
+class GateRefusal(ValueError):
+    """The gate refuses a write; the message is one line starting with the MLN code."""
+
+
+@dataclass(frozen=True)
+class NameDecision:
+    """What to store as a run's name: ``name`` (maybe new), and the problem found, if any."""
+
+    name: str | None
+    problem: str | None = None
+    renamed: bool = False
+
+
+class GatePolicy:
+    """The gate's decisions for one configuration."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.mode = config.gate_mode
+        self.schema = config.schema
+        self.templates: tuple[str, ...] = (config.rename_template,) if config.rename_template else DEFAULT_RENAME_TEMPLATES
+        self._where = f" (configured in {config.source})" if config.source else ""
+
+    def name_problem(self, name: str | None) -> str | None:
+        """The one-line reason ``name`` is not acceptable (MLN001 or MLN003), else None."""
+        if not name:
+            return "MLN001: run created without a name; MLflow would call it something like 'clumsy-fish-158'"
+        reason = self.schema.problem(name)
+        if reason is None and looks_generated(name):
+            reason = "looks like a name MLflow generates for unnamed runs"
+        return None if reason is None else f"MLN003: run name {name!r} {reason}"
+
+    def decide_name(
+        self,
+        name: str | None,
+        fields: Callable[[], dict[str, object]],
+        taken: Callable[[], Container[str]],
+    ) -> NameDecision:
+        """Keep a good name; for a bad one: a new name (rename), a refusal (reject), or the name (warn).
+
+        ``fields`` and ``taken`` are called only when a name must be built, since reading the
+        experiment and its names costs a round trip to the store.
+        """
+        problem = self.name_problem(name)
+        if problem is None:
+            return NameDecision(name)
+        if self.mode == REJECT:
+            raise GateRefusal(f"{problem}{self._where}")
+        if self.mode == WARN:
+            return NameDecision(name, problem)
+        values = fields()
+        if name and looks_generated(name):
+            values["name"] = None  # clumsy_fish_158 would be no better
+        else:
+            values.setdefault("name", name or None)
+        try:
+            new = synthesize_name(self.templates, values, self.schema, taken())
+        except UnnamableError as error:
+            raise GateRefusal(f"{problem}, and no valid name can be built: {error}{self._where}") from None
+        return NameDecision(new, problem, renamed=True)
+
+    def missing_tags(self, tags: Mapping[str, str]) -> str | None:
+        """The one-line reason required tags are missing (refused in reject mode), else None."""
+        missing = [tag for tag in self.config.required_tags if tags.get(tag) in (None, "")]
+        if not missing:
+            return None
+        listed = ", ".join(repr(tag) for tag in missing)
+        message = f"required-tags: run created without tag(s) {listed}{self._where}"
+        if self.mode == REJECT:
+            raise GateRefusal(message)
+        return message
+
+
+def fields_for(
+    experiment_id: str, experiment_name: str | None, start_time_ms: int | None, tags: Mapping[str, str]
+) -> dict[str, object]:
+    """The template fields of a run being created (it has no params and no id yet)."""
+    from datetime import datetime, timezone
+
+    start = datetime.fromtimestamp(start_time_ms / 1000, tz=timezone.utc) if start_time_ms else None
+    values = {"experiment_id": experiment_id, "experiment_name": experiment_name, "start_time": start}
+    return run_fields(values, tags)
+
+
+def masked(uri: str) -> str:
+    """``uri`` without credentials, for every line the gate logs."""
+    return mask_credentials(uri)
