@@ -35,6 +35,7 @@ __all__ = [
     "mlflow_client",
     "mlflow_server",
     "run_git",
+    "running_servers",
     "sqlite_tracking_uri",
     "tracking_uri",
     "use_tracking_uri",
@@ -199,6 +200,51 @@ def mlflow_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MlflowSe
         yield server
     finally:
         _stop(process)
+
+
+@contextmanager
+def running_servers(specs: list[tuple[Path, str, dict[str, str]]]) -> Iterator[list[MlflowServer]]:
+    """Several ``mlflow server`` processes, started at once so their start-up times overlap.
+
+    Each spec is (folder, backend store URI, extra environment). Like :func:`mlflow_server`:
+    ready when ``/health`` answers, whole process groups killed on exit.
+    """
+    import_mlflow()
+    started: list[tuple[MlflowServer, subprocess.Popen]] = []
+    try:
+        for folder, backend_store_uri, extra_env in specs:
+            port = free_port()
+            server = MlflowServer(
+                url=f"http://127.0.0.1:{port}",
+                backend_store_uri=backend_store_uri,
+                artifacts_dir=folder / "artifacts",
+                log_path=folder / "server.log",
+            )
+            command = [
+                sys.executable, "-m", "mlflow", "server", "--backend-store-uri", backend_store_uri,
+                "--artifacts-destination", str(server.artifacts_dir), "--host", "127.0.0.1", "--port", str(port),
+                "--workers", "1",
+            ]  # fmt: skip
+            env = {**os.environ, **MLFLOW_TEST_ENV, **extra_env}
+            env.pop("MLFLOW_TRACKING_URI", None)
+            with server.log_path.open("wb") as log:
+                process = subprocess.Popen(
+                    command, cwd=folder, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                )  # fmt: skip
+            started.append((server, process))
+        deadline = time.monotonic() + SERVER_START_TIMEOUT
+        for server, process in started:
+            while not _healthy(server.url):
+                if process.poll() is not None:
+                    pytest.fail(f"mlflow server exited with {process.returncode}:\n{server.log()}")
+                if time.monotonic() > deadline:
+                    pytest.fail(f"mlflow server not healthy after {SERVER_START_TIMEOUT:.0f} s:\n{server.log()}")
+                time.sleep(0.25)
+        yield [server for server, _ in started]
+    finally:
+        for _, process in started:
+            _stop(process)
 
 
 # --- git ---------------------------------------------------------------------------------

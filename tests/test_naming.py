@@ -3,13 +3,26 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime, timezone
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from flake8_mlflow_naming.config import DEFAULT_RUN_NAME_REGEX
-from flake8_mlflow_naming.naming import NameSchema, RunNameError, looks_generated, validate_run_name
+from flake8_mlflow_naming.naming import (
+    DEFAULT_RENAME_TEMPLATES,
+    NameSchema,
+    RunNameError,
+    UnnamableError,
+    check_rename_template,
+    fill_name_template,
+    looks_generated,
+    run_fields,
+    shorten,
+    synthesize_name,
+    validate_run_name,
+)
 from flake8_mlflow_naming.template_match import HOLE, could_fullmatch
 
 SCHEMA = NameSchema(DEFAULT_RUN_NAME_REGEX, 80)
@@ -96,18 +109,6 @@ def test_validate_run_name_raises_value_error_naming_the_rule():
 
 
 # --- the name synthesizer ----------------------------------------------------------------
-
-from datetime import datetime, timezone  # noqa: E402
-
-from flake8_mlflow_naming.naming import (  # noqa: E402
-    DEFAULT_RENAME_TEMPLATES,
-    UnnamableError,
-    check_rename_template,
-    fill_name_template,
-    run_fields,
-    shorten,
-    synthesize_name,
-)
 
 MARCH_15 = datetime(2024, 3, 15, 12, 30, 5, tzinfo=timezone.utc)
 CHAIN = "{tags.model_family|params.model|experiment}_{start_time:%Y%m%d_%H%M%S}"

@@ -24,13 +24,14 @@ schema-valid name and keeps the original in the ``mlflow_naming.original_name`` 
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from typing import Any
 
 from ..config import Config, process_config
 from ..naming import looks_generated
 from ..runtime import TAG_PREFIX
-from .policy import GatePolicy, GateRefusal, fields_for, masked
+from .policy import RENAME, GatePolicy, GateRefusal, fields_for, masked
 
 __all__ = [
     "NAMED_BY_TAG",
@@ -123,6 +124,8 @@ class _Gate:
         from mlflow.protos.databricks_pb2 import INVALID_PARAMETER_VALUE
 
         self.policy, self.uri = policy, uri
+        #: Held while a new name is built and stored (reentrant: a rename is built inside it).
+        self.renaming = threading.RLock()
         self.run_tag, self.view_all = RunTag, ViewType.ALL
         self._exception, self._code = MlflowException, INVALID_PARAMETER_VALUE
 
@@ -165,6 +168,16 @@ class _GatedStore:
         tag_values = {tag.key: tag.value for tag in tags}
         original = run_name or tag_values.get(RUN_NAME_TAG) or None
         start_time = start_time or int(time.time() * 1000)
+        if gate.policy.mode == RENAME and gate.policy.name_problem(original) is not None:
+            # A new name is unique only against runs already stored: autolog creates a
+            # search's child runs from several threads at once, so renamed runs are created
+            # one at a time per process.
+            with gate.renaming:
+                return self._create_run_gated(experiment_id, user_id, start_time, tags, tag_values, original, run_name)
+        return self._create_run_gated(experiment_id, user_id, start_time, tags, tag_values, original, run_name)
+
+    def _create_run_gated(self, experiment_id, user_id, start_time, tags, tag_values, original, run_name):
+        gate = self._naming_gate
         try:
             missing = gate.policy.missing_tags(tag_values)
             decision = gate.policy.decide_name(
@@ -188,29 +201,34 @@ class _GatedStore:
         return super().create_run(experiment_id, user_id, start_time, tags, run_name)
 
     def update_run_info(self, run_id, run_status, end_time, run_name):  # noqa: D102
-        if run_name:
-            run_name = self._checked_rename(run_id, run_name)
-        return super().update_run_info(run_id, run_status, end_time, run_name)
+        if not run_name or self._naming_gate.policy.name_problem(run_name) is None:
+            return super().update_run_info(run_id, run_status, end_time, run_name)
+        with self._naming_gate.renaming:
+            return super().update_run_info(run_id, run_status, end_time, self._checked_rename(run_id, run_name))
 
     def set_tag(self, run_id, tag):  # noqa: D102
-        if tag.key == RUN_NAME_TAG:
-            tag = self._naming_gate.run_tag(RUN_NAME_TAG, self._checked_rename(run_id, tag.value))
-        return super().set_tag(run_id, tag)
+        if tag.key != RUN_NAME_TAG or self._naming_gate.policy.name_problem(tag.value) is None:
+            return super().set_tag(run_id, tag)
+        with self._naming_gate.renaming:
+            new_tag = self._naming_gate.run_tag(RUN_NAME_TAG, self._checked_rename(run_id, tag.value))
+            return super().set_tag(run_id, new_tag)
 
     def log_batch(self, run_id, metrics, params, tags):  # noqa: D102
-        if tags and any(tag.key == RUN_NAME_TAG for tag in tags):
+        if not tags or not any(tag.key == RUN_NAME_TAG for tag in tags):
+            return super().log_batch(run_id, metrics, params, tags)
+        with self._naming_gate.renaming:
             tags = [
                 self._naming_gate.run_tag(RUN_NAME_TAG, self._checked_rename(run_id, tag.value))
                 if tag.key == RUN_NAME_TAG
                 else tag
                 for tag in tags
             ]
-        return super().log_batch(run_id, metrics, params, tags)
+            return super().log_batch(run_id, metrics, params, tags)
 
     # --- helpers -----------------------------------------------------------------------
 
     def _checked_rename(self, run_id: str, new_name: str) -> str:
-        """The name to store when an existing run is renamed to ``new_name``."""
+        """The name to store when an existing run is renamed to ``new_name`` (call holding ``renaming``)."""
         gate = self._naming_gate
         if gate.policy.name_problem(new_name) is None:
             return new_name
