@@ -68,15 +68,15 @@ class NameSchema:
 
         ``"ResNet50 v1 lr=0.01"`` becomes ``"resnet50_v1_lr_0_01"``.
         """
-        words = _snake_words(text)
+        words = snake_case(text)
         if words is None:
             return None
-        candidate = "_".join(words)[: self.max_length].rstrip("_")
+        candidate = words[: self.max_length].rstrip("_")
         return candidate if self.problem(candidate) is None else None
 
 
-def _snake_words(text: str) -> list[str] | None:
-    """The lowercase ASCII words of ``text``, at least two, never starting with a digit."""
+def snake_case(text: str) -> str | None:
+    """``"ResNet50 v1 lr=0.01"`` → ``"resnet50_v1_lr_0_01"``: at least two words, a letter first; None if no word."""
     # "café" → "cafe": keep the letters of accented characters, drop only the accents.
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     words = re.findall(r"[a-z0-9]+", ascii_text.lower())
@@ -86,7 +86,28 @@ def _snake_words(text: str) -> list[str] | None:
         words.insert(0, "run")
     if len(words) == 1:
         words.append("run")
-    return words
+    return "_".join(words)
+
+
+#: Hex digits of the digest that marks a shortened name (see :func:`shorten`).
+DIGEST_LENGTH = 6
+
+
+def shorten(name: str, limit: int) -> str:
+    """``name`` cut to ``limit`` characters, deterministically and without collisions.
+
+    A name that fits is returned unchanged. A longer one keeps its first characters and
+    ends in ``_`` and the first :data:`DIGEST_LENGTH` hex digits of the SHA-1 of the whole
+    name, the way Django shortens long identifiers: two long names that share a prefix stay
+    distinct, and the same name always shortens the same way.
+    """
+    if len(name) <= limit:
+        return name
+    keep = limit - DIGEST_LENGTH - 1
+    if keep < 1:
+        return name[:limit]
+    digest = hashlib.sha1(name.encode("utf-8")).hexdigest()[:DIGEST_LENGTH]
+    return f"{name[:keep].rstrip('_')}_{digest}"
 
 
 def validate_run_name(name: object, schema: NameSchema) -> str:
@@ -125,8 +146,6 @@ DEFAULT_RENAME_TEMPLATES = (
 )
 #: Attempts at ``base_2``, ``base_3``, ... before a name is declared unbuildable.
 MAX_UNIQUE_SUFFIX = 10_000
-#: Hex digits of the digest that ends a shortened name, so two long names stay two names.
-SHORTEN_DIGEST_LENGTH = 6
 
 
 class TemplateFieldError(ValueError):
@@ -284,27 +303,13 @@ def check_rename_template(template: str) -> str:
         raise ValueError(f"is not a valid rename template ({error})") from None
 
 
-def shorten(name: str, max_length: int) -> str:
-    """``name`` cut to ``max_length``, deterministically and keeping distinct names distinct.
-
-    A longer name keeps its head and ends in ``_`` and the first hex digits of its SHA-1, so
-    ``{module}_{function}`` of two long test functions that share a prefix stay two names.
-    """
-    if len(name) <= max_length:
-        return name
-    digest = hashlib.sha1(name.encode("utf-8")).hexdigest()[:SHORTEN_DIGEST_LENGTH]
-    head = name[: max(max_length - SHORTEN_DIGEST_LENGTH - 1, 0)].rstrip("_")
-    return f"{head}_{digest}" if head else digest[:max_length]
-
-
 def conform_name(text: str, schema: NameSchema) -> str | None:
     """``text`` if the schema accepts it, else its normalised and shortened form, else None."""
     if schema.problem(text) is None:
         return text
-    words = _snake_words(text)
-    if words is None:
+    snake = snake_case(text)
+    if snake is None:
         return None
-    snake = "_".join(words)
     for candidate in (shorten(snake, schema.max_length), snake[: schema.max_length].rstrip("_")):
         if schema.problem(candidate) is None:
             return candidate

@@ -126,6 +126,9 @@ class _Gate:
         self.policy, self.uri = policy, uri
         #: Held while a new name is built and stored (reentrant: a rename is built inside it).
         self.renaming = threading.RLock()
+        #: Experiment id -> name, for names built from ``{experiment_name}``: one read per
+        #: experiment, not per run. A rename through this store forgets the old name.
+        self.experiment_names: dict[str, str] = {}
         self.run_tag, self.view_all = RunTag, ViewType.ALL
         self._exception, self._code = MlflowException, INVALID_PARAMETER_VALUE
 
@@ -140,21 +143,42 @@ class _Gate:
 
 
 class _ExperimentNames:
-    """The run names of one experiment, asked of the store name by name (only when renaming)."""
+    """The run names of one experiment, asked of the store only when a name is being built.
+
+    The first question about ``base`` fetches every name that starts with it (one query,
+    paged), so trying ``base_2``, ``base_3``, ... costs nothing more: runs started in the
+    same second share a base.
+    """
+
+    PAGE = 1000
 
     def __init__(self, store: Any, experiment_id: str, view_all: Any) -> None:
         self._store, self._experiment_id, self._view_all = store, experiment_id, view_all
+        self._prefix: str | None = None
+        self._names: set[str] = set()
 
     def __contains__(self, name: object) -> bool:
         if not isinstance(name, str):
             return False
-        quote = "'" if "'" not in name else '"'
-        if quote in name:
-            return False  # MLflow's filter syntax cannot quote it; the schema forbids such names by default
-        runs = self._store.search_runs(
-            [self._experiment_id], f"attributes.run_name = {quote}{name}{quote}", self._view_all, max_results=1
-        )
-        return bool(runs)
+        if self._prefix is not None and name.startswith(self._prefix):
+            return name in self._names
+        if any(c in name for c in "'\"%\\"):
+            # Not expressible in MLflow's filter syntax; the default schema forbids these anyway.
+            return bool(self._search(f"attributes.run_name = '{name}'")) if "'" not in name else False
+        self._prefix = name
+        self._names = set(self._search(f"attributes.run_name LIKE '{name}%'"))
+        return name in self._names
+
+    def _search(self, filter_string: str) -> list[str]:
+        names, token = [], None
+        while True:
+            page = self._store.search_runs(
+                [self._experiment_id], filter_string, self._view_all, max_results=self.PAGE, page_token=token
+            )
+            names.extend(run.info.run_name for run in page)
+            token = getattr(page, "token", None)
+            if not token:
+                return names
 
 
 class _GatedStore:
@@ -253,10 +277,18 @@ class _GatedStore:
         return decision.name or new_name
 
     def _experiment_name(self, experiment_id: Any) -> str | None:
-        try:
-            return self.get_experiment(experiment_id).name
-        except Exception:  # a missing experiment fails in create_run itself, with MLflow's message
-            return None
+        names = self._naming_gate.experiment_names
+        key = str(experiment_id)
+        if key not in names:
+            try:
+                names[key] = self.get_experiment(experiment_id).name
+            except Exception:  # a missing experiment fails in create_run itself, with MLflow's message
+                return None
+        return names[key]
+
+    def rename_experiment(self, experiment_id, new_name):  # noqa: D102
+        self._naming_gate.experiment_names.pop(str(experiment_id), None)
+        return super().rename_experiment(experiment_id, new_name)
 
 
 class _Except:
