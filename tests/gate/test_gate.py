@@ -215,6 +215,26 @@ def test_tracked_run_through_the_gate_keeps_its_name_and_tags(store):
     assert run.data.tags["status"] == "completed" and NAMED_BY_TAG not in run.data.tags
 
 
+def test_every_documented_scheme_is_registered_with_mlflow_and_the_file_store_is_gated(tmp_path, monkeypatch):
+    mlflow = import_mlflow()
+    from importlib.metadata import entry_points
+
+    from mlflow.tracking._tracking_service.utils import _tracking_store_registry
+
+    inner = ["sqlite", "postgresql", "postgresql+psycopg2", "postgresql+psycopg", "mysql", "mysql+pymysql",
+             "mysql+mysqldb", "mssql", "mssql+pyodbc", "file", "http", "https"]  # fmt: skip
+    for group in ("mlflow.tracking_store", "mlflow.model_registry_store"):
+        registered = {ep.name for ep in entry_points(group=group) if ep.value.startswith("flake8_mlflow_naming.")}
+        assert registered == {SCHEME_PREFIX + scheme for scheme in inner}, group
+    assert _tracking_store_registry.get_store_builder(f"{SCHEME_PREFIX}file:///x") is build_tracking_store
+    monkeypatch.setenv("MLFLOW_ALLOW_FILE_STORE", "true")  # MLflow 3 keeps the file store behind a switch
+    monkeypatch.chdir(tmp_path)
+    client = mlflow.MlflowClient(tracking_uri=f"{SCHEME_PREFIX}file://{tmp_path / 'mlruns'}")
+    experiment_id = client.create_experiment("files_experiment")
+    run = client.create_run(experiment_id, start_time=1710504000000)
+    assert run.info.run_name == "files_experiment_20240315_120000"
+
+
 # --- reject and warn ---------------------------------------------------------------------
 
 
