@@ -1,7 +1,7 @@
 """The tracking-store plugin: ``mlflow-naming+<inner URI>`` gates every write of a run name.
 
 MLflow looks a store up by URI scheme in the entry-point group ``mlflow.tracking_store`` and
-calls ``builder(store_uri=..., artifact_uri=...)``. :func:`build_tracking_store` strips the
+calls ``builder(store_uri=..., artifact_uri=...)``. :func:`build_gated_tracking_store` strips the
 ``mlflow-naming+`` prefix, builds the inner store with the builder MLflow's own registry has
 for that scheme (SQLite, PostgreSQL, MySQL, file, http(s), and any other plugin), and gives the
 object a subclass of its own class that checks names first:
@@ -31,21 +31,19 @@ from typing import Any
 from ..config import Config, process_config
 from ..naming import looks_generated
 from ..runtime import TAG_PREFIX
+from .scheme import SCHEME_PREFIX, is_gated
 from .policy import RENAME, GatePolicy, GateRefusal, fields_for, masked
 
 __all__ = [
     "NAMED_BY_TAG",
     "ORIGINAL_NAME_TAG",
-    "SCHEME_PREFIX",
-    "build_registry_store",
-    "build_tracking_store",
+    "build_gated_tracking_store",
+    "build_inner_registry_store",
     "gated",
 ]
 
 _logger = logging.getLogger("flake8_mlflow_naming.gate")
 
-#: ``mlflow-naming+sqlite:///mlruns.db`` is the gate in front of ``sqlite:///mlruns.db``.
-SCHEME_PREFIX = "mlflow-naming+"
 #: The name a run was given before the gate renamed it (absent when it had none).
 ORIGINAL_NAME_TAG = TAG_PREFIX + "original_name"
 #: Set to ``gate`` on every run the gate renamed, so they can be found.
@@ -55,13 +53,13 @@ RUN_NAME_TAG = "mlflow.runName"
 
 
 def _inner_uri(store_uri: str) -> str:
-    if not store_uri.startswith(SCHEME_PREFIX) or len(store_uri) == len(SCHEME_PREFIX):
+    if not is_gated(store_uri):
         raise ValueError(f"a gated store URI looks like {SCHEME_PREFIX}sqlite:///mlruns.db, not {masked(store_uri)!r}")
     return store_uri[len(SCHEME_PREFIX) :]
 
 
-def build_tracking_store(store_uri: str, artifact_uri: str | None = None, config: Config | None = None) -> Any:
-    """The ``mlflow.tracking_store`` builder: the inner store of ``store_uri``, gated.
+def build_gated_tracking_store(store_uri: str, artifact_uri: str | None = None, config: Config | None = None) -> Any:
+    """The inner store of ``store_uri``, gated (``gate.build_tracking_store``, MLflow's builder, calls it).
 
     ``config`` defaults to the process configuration (``MLFLOW_NAMING_CONFIG``, else the
     nearest pyproject.toml above the current folder).
@@ -74,8 +72,8 @@ def build_tracking_store(store_uri: str, artifact_uri: str | None = None, config
     return gated(store, config if config is not None else process_config(), inner_uri)
 
 
-def build_registry_store(store_uri: str, tracking_uri: str | None = None) -> Any:
-    """The ``mlflow.model_registry_store`` builder: the inner registry store, unchanged.
+def build_inner_registry_store(store_uri: str, tracking_uri: str | None = None) -> Any:
+    """The inner registry store of ``store_uri``, unchanged (for ``gate.build_registry_store``).
 
     ``mlflow server`` uses the backend store URI for the model registry too, so the prefix
     must be understood there as well; registered-model names are not the gate's business.
@@ -85,7 +83,7 @@ def build_registry_store(store_uri: str, tracking_uri: str | None = None) -> Any
     from mlflow.tracking._model_registry.utils import _get_store_registry
 
     inner_uri = _inner_uri(store_uri)
-    inner_tracking = _inner_uri(tracking_uri) if tracking_uri and tracking_uri.startswith(SCHEME_PREFIX) else tracking_uri
+    inner_tracking = _inner_uri(tracking_uri) if is_gated(tracking_uri) else tracking_uri
     # The builder, not get_store: MLflow calls this builder holding its store-building lock,
     # which is not reentrant. Registry builders differ in taking tracking_uri; ask as MLflow does.
     builder = _get_store_registry().get_store_builder(inner_uri)

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import subprocess
+import sys
 import urllib.error
 import urllib.request
 import uuid
@@ -19,7 +22,8 @@ import pytest
 
 from flake8_mlflow_naming.config import DEFAULT_RUN_NAME_REGEX, Config
 from flake8_mlflow_naming.gate.policy import GatePolicy, GateRefusal
-from flake8_mlflow_naming.gate.store import NAMED_BY_TAG, ORIGINAL_NAME_TAG, SCHEME_PREFIX, build_tracking_store
+from flake8_mlflow_naming.gate import SCHEME_PREFIX, build_tracking_store
+from flake8_mlflow_naming.gate.store import NAMED_BY_TAG, ORIGINAL_NAME_TAG
 from flake8_mlflow_naming.naming import NameSchema
 from flake8_mlflow_naming.runtime import tracked_run
 
@@ -102,6 +106,19 @@ def test_policy_in_rename_mode_builds_from_the_configured_template_or_says_what_
     assert policy.decide_name("Bad Name", lambda: dict(fields), lambda: {"vision_churn"}).name == "vision_churn_2"
     with pytest.raises(GateRefusal, match=r"no valid name can be built: the run has no tag 'team' for \{tags.team\}"):
         policy.decide_name(None, lambda: {"experiment": "churn"}, set)
+
+
+def test_importing_mlflow_loads_only_the_gate_entry_points_not_the_package():
+    """MLflow loads every tracking-store entry point on import, in every process of the environment."""
+    import_mlflow()
+    code = (
+        "import sys, mlflow.tracking._tracking_service.utils\n"
+        "print(sorted(m for m in sys.modules if m.startswith('flake8_mlflow_naming')))"
+    )
+    env = {**os.environ, "MLFLOW_DISABLE_TELEMETRY": "true"}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n")[-2] == str(["flake8_mlflow_naming", "flake8_mlflow_naming.gate", "flake8_mlflow_naming.gate.scheme"])
 
 
 # --- SQLite: code paths that never name a run --------------------------------------------

@@ -1,0 +1,15 @@
+"""The gate's URI scheme: ``mlflow-naming+<inner URI>``.
+
+Kept apart from the store so the entry points (``gate/__init__.py``), which MLflow loads on
+every import, need nothing else.
+"""
+
+from __future__ import annotations
+
+#: ``mlflow-naming+sqlite:///mlruns.db`` is the gate in front of ``sqlite:///mlruns.db``.
+SCHEME_PREFIX = "mlflow-naming+"
+
+
+def is_gated(uri: str | None) -> bool:
+    """True for a URI that asks for the gate."""
+    return bool(uri) and uri.startswith(SCHEME_PREFIX) and len(uri) > len(SCHEME_PREFIX)  # type: ignore[union-attr]
