@@ -413,3 +413,23 @@ def test_credentials_in_the_inner_uri_are_never_logged(gated_servers, caplog):
         store.create_run(experiment_id, "", None, [], "Bad Name")
     text = "\n".join(r.getMessage() for r in caplog.records)
     assert "MLN003" in text and "s3cret" not in text and "alice" not in text
+
+
+def test_a_client_side_gate_over_http_names_uniquely_through_the_rest_api(gated_servers):
+    import_mlflow()
+    store = build_tracking_store(SCHEME_PREFIX + gated_servers["reject"].url, config=Config())
+    experiment_name = f"over_http_{uuid.uuid4().hex[:6]}"
+    experiment_id = store.create_experiment(experiment_name, None, [])
+    # The server rejects unnamed runs: each one reaching it was named by the client's gate.
+    names = [store.create_run(experiment_id, "", 1710504000000, [], None).info.run_name for _ in range(3)]
+    base = f"{experiment_name}_20240315_120000"
+    assert names == [base, f"{base}_2", f"{base}_3"]
+
+
+def test_gate_mode_is_validated_in_the_config(tmp_path):
+    from flake8_mlflow_naming.config import ConfigError, config_from_table
+
+    assert config_from_table({"gate-mode": "reject"}, tmp_path / "pyproject.toml").gate_mode == "reject"
+    assert Config().gate_mode == "rename"
+    with pytest.raises(ConfigError, match=r"gate-mode must be one of rename, reject, warn, not 'block'"):
+        config_from_table({"gate-mode": "block"}, tmp_path / "pyproject.toml")
