@@ -28,7 +28,7 @@ import threading
 import time
 from typing import Any
 
-from ..config import Config, process_config
+from ..config import Config, ConfigError, process_config
 from ..naming import looks_generated
 from ..runtime import TAG_PREFIX
 from .scheme import SCHEME_PREFIX, is_gated
@@ -67,9 +67,17 @@ def build_gated_tracking_store(store_uri: str, artifact_uri: str | None = None, 
     from mlflow.tracking._tracking_service.utils import _tracking_store_registry
 
     inner_uri = _inner_uri(store_uri)
+    if config is None:
+        try:
+            config = process_config()
+        except ConfigError as error:
+            # MLflow shows its own exception's message; a broken pyproject must read as one line.
+            from mlflow.exceptions import MlflowException
+
+            raise MlflowException(f"mlflow-naming gate: {error}") from None
     builder = _tracking_store_registry.get_store_builder(inner_uri)
     store = builder(store_uri=inner_uri, artifact_uri=artifact_uri)
-    return gated(store, config if config is not None else process_config(), inner_uri)
+    return gated(store, config, inner_uri)
 
 
 def build_inner_registry_store(store_uri: str, tracking_uri: str | None = None) -> Any:

@@ -433,3 +433,14 @@ def test_gate_mode_is_validated_in_the_config(tmp_path):
     assert Config().gate_mode == "rename"
     with pytest.raises(ConfigError, match=r"gate-mode must be one of rename, reject, warn, not 'block'"):
         config_from_table({"gate-mode": "block"}, tmp_path / "pyproject.toml")
+
+
+def test_a_broken_configuration_is_one_mlflow_error_line(sqlite_tracking_uri, tmp_path, monkeypatch):
+    import_mlflow()
+    from mlflow.exceptions import MlflowException
+
+    (tmp_path / "pyproject.toml").write_text('[tool.mlflow-naming]\ngate-mode = "block"\n')
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(MlflowException, match=r"^mlflow-naming gate: .*pyproject.toml: \[tool.mlflow-naming\] gate-mode must be one of") as caught:
+        build_tracking_store(SCHEME_PREFIX + sqlite_tracking_uri)
+    assert "\n" not in caught.value.message
