@@ -36,6 +36,14 @@ pytestmark = MLFLOW_WARNING_FILTERS
 SCHEMA = NameSchema(DEFAULT_RUN_NAME_REGEX, 80)
 
 
+@pytest.fixture(autouse=True)
+def _no_active_experiment_afterwards(monkeypatch):
+    # set_experiment sets a module global and MLFLOW_EXPERIMENT_ID; later tests must not inherit them.
+    mlflow = import_mlflow()
+    monkeypatch.setattr(mlflow.tracking.fluent, "_active_experiment_id", None)
+    monkeypatch.delenv("MLFLOW_EXPERIMENT_ID", raising=False)
+
+
 def _clear_mlflow_store_cache() -> None:
     # MLflow caches one store per URI; a test that changes gate-mode needs the gate rebuilt.
     from mlflow.tracking._tracking_service import utils
