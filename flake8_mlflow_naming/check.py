@@ -13,6 +13,7 @@ from .config import ConfigError, ConfigSource
 from .lint.engine import lint_source
 from .lint.findings import Finding
 from .lint.parse import SourceError
+from .naming import PatternTimeout
 from .sources.kinds import ReassemblyError, open_source
 from .sources.read import STDIN, read_source
 from .workers import map_in_order
@@ -29,13 +30,15 @@ class FileError:
     line: int = 1
     col: int = 0
     cell: int | None = None
+    #: The problem is the configuration's, not the file's: front ends print it once.
+    config: bool = False
 
     @classmethod
-    def of(cls, error: SourceError | ConfigError | ReassemblyError | str) -> "FileError":
+    def of(cls, error: SourceError | ConfigError | PatternTimeout | ReassemblyError | str) -> "FileError":
         """The record of a caught error (its position when it has one)."""
         if isinstance(error, SourceError):
             return cls(error.message, error.line, error.col, getattr(error, "cell", None))
-        return cls(str(error))
+        return cls(str(error), config=isinstance(error, (ConfigError, PatternTimeout)))
 
 
 @dataclass
@@ -68,7 +71,7 @@ def check_file(
                 result.findings = kind.place(lint_source(python, shown, config, codes))
             except SourceError as error:
                 raise kind.place_error(error) from None
-    except (ConfigError, SourceError) as error:
+    except (ConfigError, SourceError, PatternTimeout) as error:
         result.error = FileError.of(error)
     return result
 

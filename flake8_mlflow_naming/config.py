@@ -18,8 +18,11 @@ from functools import cached_property
 from pathlib import Path, PurePosixPath
 from typing import Any, Callable, Iterable, Mapping
 
+from regex import error as regex_error
+
 from .codes import CodeListError, parse_code_list, selected
 from .naming import NameSchema, check_rename_template
+from .patterns import PROBE_LENGTH, PROBE_TIMEOUT_SECONDS, PatternTimeout, compile_pattern, probe
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -163,8 +166,16 @@ def _regex(key: str, value: object) -> str:
     text = _string(key, value)
     try:
         re.compile(text)
-    except re.error as error:
+        compile_pattern(text)
+    except (re.error, regex_error) as error:
         raise ValueError(f"is not a valid regular expression ({error})") from None
+    try:
+        probe(text, key)
+    except PatternTimeout:
+        raise ValueError(
+            f"{text!r} backtracks catastrophically (a near-miss name of {PROBE_LENGTH} characters takes more than "
+            f"{PROBE_TIMEOUT_SECONDS:g} s); simplify nested or overlapping repetitions such as (a|aa)+"
+        ) from None
     return text
 
 

@@ -14,7 +14,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Container, Mapping, Sequence
 
+from .patterns import PatternTimeout, fullmatch
 from .template_match import HOLE, could_fullmatch
+
+__all__ = ["PatternTimeout"]  # re-exported: every consumer of the schema may see it
 
 #: Names MLflow generates for unnamed runs (adjective-animal-number, e.g. ``clumsy-fish-158``).
 GENERATED_NAME = re.compile(r"^[a-z]+-[a-z]+-\d{1,4}$")
@@ -42,10 +45,13 @@ class NameSchema:
     length_key: str = "run-name-max-length"
 
     def problem(self, name: str) -> str | None:
-        """Why ``name`` breaks the schema, or None when it is acceptable."""
+        """Why ``name`` breaks the schema, or None when it is acceptable.
+
+        Raises :class:`PatternTimeout` when the regex takes too long on ``name``.
+        """
         if len(name) > self.max_length:
             return f"is {len(name)} characters long, more than {self.length_key} ({self.max_length})"
-        if re.fullmatch(self.regex, name) is None:
+        if not fullmatch(self.regex, name, self.regex_key):
             if looks_generated(name):
                 return (
                     "looks like a name MLflow generates for unnamed runs and does not match "
@@ -59,7 +65,7 @@ class NameSchema:
         shortest = sum(len(p) for p in parts if p is not HOLE)
         if shortest > self.max_length:
             return f"is at least {shortest} characters long, more than {self.length_key} ({self.max_length})"
-        if not could_fullmatch(self.regex, parts):
+        if not could_fullmatch(self.regex, parts, self.regex_key):
             return f"cannot match {self.regex_key} {self.regex!r} whatever its fields hold"
         return None
 

@@ -14,6 +14,7 @@ from . import __version__
 from .codes import CONFIG_ERROR_CODE
 from .config import Config, ConfigError, ConfigSource, parse_setting
 from .lint.engine import SourceError, could_have_findings, lint_tree
+from .naming import PatternTimeout
 
 #: flake8 option → pyproject key. The key's own validation applies to both spellings.
 _OPTIONS: dict[str, tuple[str, dict[str, Any]]] = {
@@ -86,7 +87,7 @@ class MlflowNamingChecker:
             return  # the exact prefilter: nothing here can resolve to MLflow or the wrapper
         try:
             findings = lint_tree(self.tree, self.filename, config)
-        except SourceError as error:
+        except (SourceError, PatternTimeout) as error:
             yield 1, 0, f"{CONFIG_ERROR_CODE} {error}", type(self)
             return
         for finding in findings:

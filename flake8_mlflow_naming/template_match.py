@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Callable, Sequence
 
+from .patterns import fullmatch
+
 try:  # Python 3.11+
     from re import _constants as sre_constants  # type: ignore[attr-defined]
     from re import _parser as sre_parse  # type: ignore[attr-defined]
@@ -211,14 +213,16 @@ def _compile(pattern: str) -> _Compiled | None:
     return _Compiled(nfa, start, accept)
 
 
-def could_fullmatch(pattern: str, parts: Sequence[str | None]) -> bool:
+def could_fullmatch(pattern: str, parts: Sequence[str | None], key: str = "run-name-regex") -> bool:
     """Return True unless no filling of the ``HOLE`` parts lets ``pattern`` fullmatch.
 
     ``parts`` alternates literal text and ``HOLE`` (``None``) in any order. A regex this
-    module cannot model is assumed to match (never a false report).
+    module cannot model is assumed to match (never a false report). Without holes the text is
+    matched with a time bound (see :mod:`.patterns`; ``key`` names the pattern in the error);
+    the NFA walk itself takes time linear in the text.
     """
     if HOLE not in parts:
-        return re.fullmatch(pattern, "".join(p for p in parts if p)) is not None
+        return fullmatch(pattern, "".join(p for p in parts if p), key)
     compiled = _compile(pattern)
     if compiled is None:
         return True

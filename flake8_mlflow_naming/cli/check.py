@@ -38,13 +38,22 @@ def iter_results(
 
 def check_command(args: argparse.Namespace) -> int:
     """``mlflow-naming check``: report findings in ``--output-format``; exit 0, 1 or 2."""
+    if args.stdin_filename and STDIN not in args.paths:
+        sys.stderr.write("mlflow-naming: error: --stdin-filename works only with '-' (standard input)\n")
+        return EXIT_ERROR
     source = config_source(args)
     codes = selected_codes(args)
     progress = Progress(sys.stderr)
     if args.output_format == "concise" and not args.statistics:
         results = []
+        config_errors: set[str] = set()
         for result in iter_results(args, source, codes, progress):
             # Stream the default format, so a long run shows progress; keep no sources.
+            if result.error is not None and result.error.config:
+                if result.error.message in config_errors:
+                    results.append(FileResult(result.path, error=result.error))
+                    continue  # one line per configuration error, not one per file under it
+                config_errors.add(result.error.message)
             text = output.concise([result])
             if text:
                 progress.clear()

@@ -7,14 +7,15 @@ import difflib
 import sys
 from collections import Counter
 from dataclasses import replace
+from typing import TextIO
 
 from ..check import FileError
 from ..fix.loop import FixOptions, FixResult, fix_file, fix_many
 from ..lint.parse import SourceError, decode
 from ..sources.discovery import iter_targets
 from ..sources.read import STDIN, read_source
-from .options import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, config_source, selected_codes
-from .output import format_error, format_finding
+from .options import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, EXIT_INTERRUPTED, config_source, selected_codes
+from .output import format_error, format_finding, is_config_error
 from .progress import Progress
 
 
@@ -36,33 +37,91 @@ def _fix_files(args: argparse.Namespace, options: FixOptions, per_file_summary: 
             sys.stderr.write("mlflow-naming: error: '-' cannot be combined with other paths\n")
             return EXIT_ERROR
         return _fix_stdin(args, options)
+    if args.stdin_filename:
+        sys.stderr.write("mlflow-naming: error: --stdin-filename works only with '-' (standard input)\n")
+        return EXIT_ERROR
+    options = replace(options, allow_hardlinks=getattr(args, "allow_hardlinks", False))
     source = config_source(args)
     report = sys.stderr if args.diff else sys.stdout
-    results: list[FixResult] = []
+    progress = Progress(sys.stderr)
+    tally = _Tally(report, progress, diff=args.diff, per_file_summary=per_file_summary)
     targets = list(iter_targets(args.paths, source))
     files = [t.path for t in targets if t.error is None]
-    for target in targets:
-        if target.error is not None:
-            results.append(FixResult(target.path, error=FileError(target.error)))
-    results.extend(Progress(sys.stderr).track(fix_many(files, options, source, jobs=args.jobs), len(files)))
-    for result in results:
-        if args.diff and result.changed:
-            sys.stdout.write(unified_diff(result))
-        if result.error is not None:
-            report.write(format_error(result.path, result.error) + "\n")
-            continue
-        for finding in result.remaining:
-            report.write(format_finding(result.path, finding) + "\n")
-        if per_file_summary and (result.changed or result.remaining):
-            report.write(f"{result.path}: {_describe(result)}\n")
-    changed = sum(r.changed for r in results)
-    applied = sum(sum(r.applied.values()) for r in results)
-    left = sum(len(r.remaining) for r in results)
-    verb = "would change" if args.diff else "changed"
-    report.write(f"{changed} file{'s' if changed != 1 else ''} {verb}, {applied} fix{'es' if applied != 1 else ''} applied, {left} finding{'s' if left != 1 else ''} left\n")
-    if any(r.error for r in results):
+    try:
+        for target in targets:
+            if target.error is not None:
+                tally.add(FixResult(target.path, error=FileError(target.error)))
+        # Results are handled as they come and then dropped: memory does not grow with the tree.
+        for result in progress.track(fix_many(files, options, source, jobs=args.jobs), len(files)):
+            tally.add(result)
+    except KeyboardInterrupt:
+        tally.interrupted()
+        return EXIT_INTERRUPTED
+    tally.summary()
+    if tally.errors:
         return EXIT_ERROR
-    return EXIT_FINDINGS if left or (args.diff and changed) else EXIT_CLEAN
+    return EXIT_FINDINGS if tally.left or (args.diff and tally.changed) else EXIT_CLEAN
+
+
+class _Tally:
+    """Prints each file's outcome as it arrives and keeps only counts (and the changed paths)."""
+
+    def __init__(self, report: TextIO, progress: Progress, diff: bool, per_file_summary: bool) -> None:
+        self._report, self._progress, self._diff, self._per_file_summary = report, progress, diff, per_file_summary
+        self.changed = self.applied = self.left = self.errors = 0
+        self.changed_paths: list[str] = []
+        self._config_errors: set[str] = set()
+
+    def add(self, result: FixResult) -> None:
+        """Print one file's outcome and count it ("changed" only when really written, or for --diff)."""
+        lines: list[str] = []
+        if self._diff and result.changed:
+            self._show(sys.stdout, unified_diff(result))
+        changed = result.changed if self._diff else result.written
+        if changed:
+            self.changed += 1
+            self.changed_paths.append(result.path)
+        self.applied += sum(result.applied.values())
+        self.left += len(result.remaining)
+        if result.error is not None:
+            self.errors += 1
+            line = format_error(result.path, result.error)
+            if result.error.message not in self._config_errors:  # one line per configuration error
+                lines.append(line)
+            if is_config_error(result.error):
+                self._config_errors.add(result.error.message)
+        lines.extend(format_finding(result.path, finding) for finding in result.remaining)
+        if self._per_file_summary and result.error is None and (changed or result.remaining):
+            lines.append(f"{result.path}: {_describe(result)}")
+        if lines:
+            self._show(self._report, "".join(line + "\n" for line in lines))
+
+    def _show(self, stream: TextIO, text: str) -> None:
+        """Write ``text`` with the progress bar out of its way (drawn again after it)."""
+        if not text:
+            return
+        self._progress.clear()
+        stream.write(text)
+        if self._progress.enabled:
+            stream.flush()
+
+    def summary(self, prefix: str = "") -> None:
+        """The closing line: files changed, fixes applied, findings left."""
+        verb = "would change" if self._diff else "changed"
+        changed, applied, left = self.changed, self.applied, self.left
+        self._report.write(
+            f"{prefix}{changed} file{'s' if changed != 1 else ''} {verb}, {applied} fix{'es' if applied != 1 else ''} applied, "
+            f"{left} finding{'s' if left != 1 else ''} left\n"
+        )
+
+    def interrupted(self) -> None:
+        """Say what was changed before the interrupt: every other file is as it was."""
+        self._report.flush()
+        if not self._diff and not self._per_file_summary:  # migrate has already named each file
+            for path in self.changed_paths:
+                self._report.write(f"{path}: changed\n")
+        self.summary(prefix="interrupted: ")
+        sys.stderr.write("mlflow-naming: interrupted; the files above were changed, every other file is as it was\n")
 
 
 def _fix_stdin(args: argparse.Namespace, options: FixOptions) -> int:

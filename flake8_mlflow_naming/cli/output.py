@@ -59,6 +59,11 @@ def format_error(path: str, error: FileError) -> str:
     return f"{location(path, error.line, error.col, error.cell)}: error: {error.message}"
 
 
+def is_config_error(error: FileError) -> bool:
+    """True for a configuration problem, which is printed once, not once per file under it."""
+    return error.config
+
+
 def concise(results: Sequence[FileResult]) -> str:
     """``path:line:col: CODE message`` per finding, ``path:line:col: error: message`` per error."""
     lines = []

@@ -2,12 +2,13 @@
 
 LibCST parses a file only when the pure-``ast`` lint found something fixable in it.
 Nothing is written unless the result parses; writes go through
-:func:`..sources.write.atomic_write`, so a file is always either as it was or completely
-fixed. This is a library: it never prints or exits (the command line is :mod:`..cli.fix`).
+:func:`..sources.write.replace_verified`, so a file is always either as it was or completely
+fixed, and a file changed since it was read (an editor, another fixer) is left alone. This is a library: it never prints or exits (the command line is :mod:`..cli.fix`).
 """
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,9 +19,10 @@ from ..config import Config, ConfigError, ConfigSource
 from ..lint.engine import lint_source
 from ..lint.findings import Applicability, Finding
 from ..lint.parse import SourceError, decode, parse
+from ..naming import PatternTimeout
 from ..sources.kinds import ReassemblyError, open_source
-from ..sources.read import STDIN, read_source
-from ..sources.write import atomic_write
+from ..sources.read import STDIN, Snapshot, read_with_snapshot
+from ..sources.write import WriteError, replace_verified
 from ..workers import map_in_order
 
 #: Enough for every chain of fixes the rules produce (e.g. MLN002, then MLN001 on the wrapper call).
@@ -42,10 +44,21 @@ class FixResult:
     remaining: list[Finding] = field(default_factory=list)
     error: FileError | None = None
     libcst_parses: int = 0
+    #: True only once the fixed bytes are on disk (and read back): what "files changed" counts.
+    written: bool = False
+    #: Whether the fixed bytes differ from the original; kept when the bytes are dropped.
+    differs: bool = False
 
     @property
     def changed(self) -> bool:
-        return self.fixed is not None and self.fixed != self.original
+        """True when fixing changed the file's bytes (written or, with ``write=False``, not)."""
+        return self.differs or (self.fixed is not None and self.fixed != self.original)
+
+    def without_sources(self) -> "FixResult":
+        """This result without the file's old and new bytes, so many results stay small."""
+        self.differs = self.changed
+        self.original, self.fixed = b"", None
+        return self
 
 
 @dataclass(frozen=True)
@@ -55,6 +68,8 @@ class FixOptions:
     codes: frozenset[str] | None = None
     unsafe: bool = False
     write: bool = True
+    #: Write a file with several hard links in place (keeping the links) instead of refusing it.
+    allow_hardlinks: bool = False
 
 
 def is_applicable(finding: Finding, unsafe: bool) -> bool:
@@ -98,15 +113,21 @@ def fix_source(source: bytes, path: str, config: Config, options: FixOptions, re
 
 
 def fix_file(path: str, options: FixOptions, config_source: ConfigSource, source: bytes | None = None) -> FixResult:
-    """Fix one file (or ``source`` given for it); write it back atomically when ``options.write``.
+    """Fix one file (or ``source`` given for it); write it back when ``options.write``.
 
     A notebook goes through the same loop as a ``.py`` file: its cells' module is fixed and
-    then rebuilt into the notebook (see :mod:`..sources.kinds`).
+    then rebuilt into the notebook (see :mod:`..sources.kinds`). The file is replaced only
+    if it still holds the bytes that were read (see :func:`..sources.write.replace_verified`).
+    Whenever the file is left as it was, ``remaining`` is what a fresh ``check`` reports.
     """
     result = FixResult(path)
+    snapshot: Snapshot | None = None
     try:
         config = config_source.for_path(None if path == STDIN else path)
-        result.original = source if source is not None else read_source(path)
+        if source is not None:
+            result.original = source
+        else:
+            result.original, snapshot = read_with_snapshot(path)
         kind = open_source(path, result.original)
         python = kind.python
         if python is None:
@@ -121,19 +142,54 @@ def fix_file(path: str, options: FixOptions, config_source: ConfigSource, source
         else:  # the file's layout moved code: ask the engine again, on the bytes to be written
             result.remaining = check_file(path, config_source, options.codes, source=rebuilt.raw).findings
         fixed = rebuilt.raw
-    except (ConfigError, SourceError, FixError, ReassemblyError) as error:
+    except (ConfigError, SourceError, FixError, ReassemblyError, PatternTimeout) as error:
         result.error = FileError.of(error)
-        return result
+        return _left_unchanged(result, config_source, options, source)
     if fixed != result.original:
         result.fixed = fixed
         if options.write and path != STDIN:
             try:
-                atomic_write(Path(path), fixed)
+                if snapshot is None:  # bytes given by the caller: they must still be the file's
+                    snapshot = Snapshot.of(os.stat(path), result.original)
+                replace_verified(path, fixed, snapshot, allow_hardlinks=options.allow_hardlinks)
+                result.written = True
+            except WriteError as error:
+                result.error = FileError(str(error))
+                return _left_unchanged(result, config_source, options, source)
             except OSError as error:
                 result.error = FileError(f"cannot write: {error.strerror or error}; left unchanged")
+                return _left_unchanged(result, config_source, options, source)
     return result
 
 
+def _left_unchanged(result: FixResult, config_source: ConfigSource, options: FixOptions, source: bytes | None) -> FixResult:
+    """A result for a file that was not written: no fixes applied, the findings a fresh check reports.
+
+    The file is checked as it is now on disk (it may have been edited meanwhile), or the
+    given ``source`` when there is no file.
+    """
+    result.applied.clear()
+    result.fixed = None
+    result.remaining = []
+    if (result.original or source is not None) and not (result.error is not None and result.error.config):
+        on_disk = source is None and result.path != STDIN
+        fresh = check_file(result.path, config_source, options.codes, source=None if on_disk else result.original)
+        result.remaining = fresh.findings
+    return result
+
+
+def _fix_and_forget(path: str, options: FixOptions, config_source: ConfigSource) -> FixResult:
+    """:func:`fix_file` for a run that writes: the result without the file's bytes."""
+    return fix_file(path, options, config_source).without_sources()
+
+
 def fix_many(paths: Sequence[str], options: FixOptions, config_source: ConfigSource, jobs: int = 1) -> Iterator[FixResult]:
-    """Fix files, in ``jobs`` worker processes when more than one; yields results in order."""
-    return map_in_order(fix_file, list(paths), jobs, options, config_source)
+    """Fix files, in ``jobs`` worker processes when more than one; yields results in order.
+
+    When ``options.write``, results carry no file contents (memory does not grow with the
+    tree); without it (``--diff``) each result keeps its old and new bytes for the diff.
+    On an interrupt (SIGINT/SIGTERM) every file already started is finished and yielded,
+    then KeyboardInterrupt is raised (see :func:`..workers.map_in_order`).
+    """
+    function = _fix_and_forget if options.write else fix_file
+    return map_in_order(function, list(paths), jobs, options, config_source)
