@@ -335,7 +335,11 @@ class ConfigFinder:
         if cached is not None:
             return cached
         candidate = folder / "pyproject.toml"
-        config = self._load_file(candidate, required=False) if candidate.is_file() else None
+        try:
+            present = candidate.is_file()
+        except OSError:  # a folder the user may not search: its files are reported unreadable
+            present = False
+        config = self._load_file(candidate, required=False) if present else None
         if config is None:
             config = Config(root=Path.cwd()) if folder.parent == folder else self._for_folder(folder.parent)
         self._by_folder[folder] = config

@@ -256,24 +256,38 @@ def _format_value(value: object, part: _Field) -> str:
 def fill_name_template(template: str, fields: Mapping[str, object]) -> str:
     """``template`` filled from ``fields``, each ``{a|b|c}`` taking its first present alternative.
 
-    A field is missing when it is absent, None or empty. Raises TemplateFieldError naming the
-    missing field(s) when a whole chain is missing, ValueError for a malformed template.
+    A field is missing when it is absent, None or empty, and also when its text has no letter
+    or digit (``"日本"``, ``"---"``): normalising it would leave only words the synthesizer
+    invents, which would be a guess. Raises TemplateFieldError naming the missing field(s) when
+    a whole chain is missing, ValueError for a malformed template.
     """
     pieces = []
     for part in parse_name_template(template):
         if isinstance(part, str):
             pieces.append(part)
             continue
+        nameless: tuple[str, object] | None = None
         for alternative in part.alternatives:
             value = _literal(alternative)
             if value is None:
                 value = fields.get(alternative)
             if value is not None and value != "":
-                pieces.append(_format_value(value, part))
-                break
+                text = _format_value(value, part)
+                if has_name_characters(text):
+                    pieces.append(text)
+                    break
+                nameless = nameless or (alternative, value)
         else:
+            if nameless is not None:
+                raise TemplateFieldError(f"{{{nameless[0]}}} is {nameless[1]!r}, which has no letters or digits for a name")
             raise TemplateFieldError(part.describe_missing())
     return "".join(pieces)
+
+
+def has_name_characters(value: object) -> bool:
+    """True when ``value`` keeps at least one letter or digit once normalised (see ``NameSchema.normalise``)."""
+    ascii_text = unicodedata.normalize("NFKD", str(value)).encode("ascii", "ignore").decode("ascii")
+    return re.search(r"[A-Za-z0-9]", ascii_text) is not None
 
 
 def run_fields(values: Mapping[str, object], tags: Mapping[str, str] = {}, params: Mapping[str, str] = {}) -> dict[str, object]:

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, Mapping
 
 from .config import Config, process_config
 from .naming import RunNameError, validate_run_name
+from .uris import mask_credentials
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers only; never imported at run time
     from mlflow import ActiveRun
@@ -36,6 +37,7 @@ __all__ = [
     "MissingRequiredTagsError",
     "MlflowNotInstalledError",
     "RunNameError",
+    "STATUS_KILLED",
     "STATUS_TAG",
     "TAG_PREFIX",
     "TrackedRun",
@@ -57,6 +59,8 @@ FAILURE_REASON_TAG = "failure_reason"
 STATUS_IN_PROGRESS = "in_progress"
 STATUS_COMPLETED = "completed"
 STATUS_FAILED = "failed"
+#: The body was interrupted (Ctrl-C, SIGTERM turned into KeyboardInterrupt): MLflow's KILLED.
+STATUS_KILLED = "killed"
 #: A traceback-sized message makes the run table unreadable; the type and first words are enough.
 FAILURE_REASON_MAX_LENGTH = 500
 #: A hung git (network filesystem, credential prompt) must not hold up a training job.
@@ -117,7 +121,7 @@ def tracked_run(run_name: str | None = None, *, config: Config | None = None, **
         config = process_config()  # MLFLOW_NAMING_CONFIG or the cwd's pyproject, as for the gate
     tags = dict(start_run_kwargs.pop("tags", None) or {})
     run_id = start_run_kwargs.get("run_id")
-    name = run_name if run_name not in (None, "") else tags.get(_RUN_NAME_TAG)
+    name = run_name if run_name not in (None, "") else tags.get(_RUN_NAME_TAG, run_name)
     if not run_id or name not in (None, ""):
         _validate_name(name, config)
     missing = _missing_required_tags(config, tags, run_id, mlflow)
@@ -157,7 +161,7 @@ class TrackedRun:
 
     On a clean exit it sets ``status=completed`` and ends the run FINISHED; when the body
     raises it sets ``status=failed`` and ``failure_reason``, ends the run FAILED and lets the
-    exception propagate. Each object starts one run and can be entered once.
+    exception propagate; a KeyboardInterrupt sets ``status=killed`` and ends the run KILLED. Each object starts one run and can be entered once.
     """
 
     def __init__(self, mlflow: Any, tags: dict[str, Any], start_run_kwargs: dict[str, Any]) -> None:
@@ -199,14 +203,19 @@ class TrackedRun:
                 active.__exit__(None, None, None)
             return False
         # The body's exception is the one the user needs: an MLflow error must not replace it.
+        killed = isinstance(exc, KeyboardInterrupt)
         try:
-            self._set_tags(run_id, {STATUS_TAG: STATUS_FAILED, FAILURE_REASON_TAG: failure_reason(exc)})
+            status = STATUS_KILLED if killed else STATUS_FAILED
+            self._set_tags(run_id, {STATUS_TAG: status, FAILURE_REASON_TAG: failure_reason(exc)})
         except Exception:
             _logger.warning("could not record the failure of MLflow run %s", run_id, exc_info=True)
         try:
-            active.__exit__(exc_type, exc, tb)  # ends the run FAILED
+            if killed and self._mlflow.active_run() is not None and self._mlflow.active_run().info.run_id == run_id:
+                self._mlflow.end_run(status="KILLED")  # MLflow's status for an interrupted run
+            else:
+                active.__exit__(exc_type, exc, tb)  # ends the run FAILED
         except Exception:
-            _logger.warning("could not end MLflow run %s as FAILED", run_id, exc_info=True)
+            _logger.warning("could not end MLflow run %s", run_id, exc_info=True)
         return False
 
     def _set_tags(self, run_id: str, tags: Mapping[str, str]) -> None:
@@ -215,8 +224,12 @@ class TrackedRun:
 
 
 def failure_reason(exc: BaseException) -> str:
-    """``Type: message`` of an exception, cut to FAILURE_REASON_MAX_LENGTH characters."""
-    message = str(exc).strip()
+    """``Type: message`` of an exception, credentials masked, cut to FAILURE_REASON_MAX_LENGTH characters.
+
+    Exception texts often quote a URI with its password or SAS token; a tag is readable by
+    everyone with access to the experiment, so they are masked as everything we print is.
+    """
+    message = mask_credentials(str(exc).strip())
     text = f"{type(exc).__name__}: {message}" if message else type(exc).__name__
     if len(text) > FAILURE_REASON_MAX_LENGTH:
         text = text[: FAILURE_REASON_MAX_LENGTH - 3] + "..."

@@ -30,7 +30,8 @@ class RenameCounts:
 def read_csv(path: Path, columns: tuple[str, ...]) -> Iterator[dict[str, str]]:
     """The rows of a plan or undo file, checking that it has ``columns``."""
     try:
-        handle = path.open(newline="", encoding="utf-8")
+        # utf-8-sig: a plan saved from Excel starts with a byte order mark.
+        handle = path.open(newline="", encoding="utf-8-sig")
     except OSError as error:
         raise AuditError(f"{path}: cannot read ({error.strerror})") from None
     with handle:
@@ -117,9 +118,10 @@ def apply_plan(
 ) -> RenameCounts:
     """Rename the runs of a plan whose name is still the planned ``old_name``.
 
-    Rows already in the undo file are skipped, so an interrupted apply is resumed by running
-    it again. A run renamed before the interruption but missing from the undo file (its name
-    is already ``new_name``) is recorded there now.
+    Every row is checked against the run's current name, so an interrupted apply is resumed
+    by running it again, and an apply after ``--undo`` renames the runs again. A run already
+    carrying ``new_name`` counts as already done; it is recorded in the undo file unless the
+    undo file lists it already.
     """
     counts = RenameCounts()
     done = _done_run_ids(undo_path)
@@ -130,9 +132,6 @@ def apply_plan(
             if not new:
                 counts.no_new_name += 1
                 continue
-            if run_id in done:
-                counts.already += 1
-                continue
             problem = schema.problem(new)
             if problem is not None:
                 counts.skipped += 1
@@ -140,10 +139,12 @@ def apply_plan(
                 continue
             outcome = _rename_if_unchanged(client, run_id, old, new, dry_run=dry_run, say=say, undo=False)
             setattr(counts, outcome, getattr(counts, outcome) + 1)
-            if outcome != "skipped" and not dry_run:
-                if log is None:
-                    log = _UndoLog(undo_path)
-                log.record(run_id, row["experiment_id"], old, new)
+            if outcome == "skipped" or dry_run or (outcome == "already" and run_id in done):
+                continue
+            if log is None:
+                log = _UndoLog(undo_path)
+            log.record(run_id, row["experiment_id"], old, new)
+            done.add(run_id)
     finally:
         if log is not None:
             log.close()

@@ -21,6 +21,7 @@ from ..audit.plan import PlanWriter
 from ..audit.rename import RenameCounts, apply_plan, undo_renames
 from ..audit.store import AuditError, audit, resolve_experiments
 from ..config import Config
+from ..naming import PatternTimeout
 from ..runtime import INSTALL_HINT
 from .options import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, config_source
 from .progress import Progress
@@ -49,6 +50,9 @@ def audit_command(args: argparse.Namespace) -> int:
     config = config_source(args).for_path(Path.cwd() / "pyproject.toml")
     for key, value in _HTTP_DEFAULTS.items():
         os.environ.setdefault(key, value)
+    missing = _missing_local_store(uri)
+    if missing is not None:
+        return _error(f"no tracking store at {missing} (tracking URI {uri}); check the path")
     try:
         client = mlflow.MlflowClient(tracking_uri=uri)
         if args.apply:
@@ -61,10 +65,37 @@ def audit_command(args: argparse.Namespace) -> int:
         return _audit(client, uri, config, args)
     except AuditError as error:
         return _error(f"{error} (tracking URI {uri})")
+    except PatternTimeout as error:
+        return _error(str(error))
     except OSError as error:
         return _error(f"{error} (tracking URI {uri})")
     except Exception as error:  # MlflowException, requests errors: the server's problem, one line
         return _error(f"cannot audit tracking URI {uri}: {one_line(error)}")
+
+
+def _missing_local_store(uri: str) -> str | None:
+    """The path of a local store the URI names that does not exist, else None.
+
+    MLflow creates an empty SQLite database (or ``mlruns`` folder) for a path that does not
+    exist, so a typo would audit nothing and report a clean store.
+    """
+    from urllib.parse import unquote, urlparse
+
+    if uri.startswith("sqlite:"):
+        # SQLAlchemy: sqlite:///relative.db, sqlite:////absolute.db; sqlite:// is in memory.
+        rest = uri[len("sqlite:") :]
+        if not rest.startswith("///"):
+            return None
+        path = unquote(rest[3:].split("?", 1)[0])
+        if not path or path == ":memory:":
+            return None
+    elif uri.startswith("file:"):
+        path = unquote(urlparse(uri).path)
+    elif "://" in uri or uri in ("databricks", "databricks-uc") or uri.startswith(("databricks:", "databricks-uc:")):
+        return None
+    else:
+        path = uri  # a plain path is a file store
+    return None if os.path.exists(path) else path
 
 
 def _say(line: str) -> None:

@@ -25,6 +25,7 @@ from .options import (
     ArgumentParser,
     add_jobs_option,
     add_selection_options,
+    non_negative_hours,
     positive_int,
     wrapper_name,
 )
@@ -82,23 +83,50 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write(f"mlflow-naming: error: {error}\n")
         return EXIT_ERROR
     except KeyboardInterrupt:
-        sys.stderr.write("mlflow-naming: interrupted; every file is either as it was or completely fixed\n")
-        return EXIT_INTERRUPTED
-    except Exception as error:  # a worker process killed mid-run (BrokenProcessPool)
-        if type(error).__name__ != "BrokenProcessPool":
-            raise
-        sys.stderr.write("mlflow-naming: a worker process died; every file is either as it was or completely fixed\n")
+        sys.stderr.write("mlflow-naming: interrupted\n")
         return EXIT_INTERRUPTED
     except BrokenPipeError:
+        # The reader went away (``| head``): end quietly, and keep Python from complaining
+        # about the unflushable standard output at exit.
+        _silence_stdout()
         return EXIT_CLEAN
+    except OSError as error:  # a file system problem no subcommand expected: one line, exit 2
+        sys.stderr.write(f"mlflow-naming: error: {error.strerror or error}{f': {error.filename}' if error.filename else ''}\n")
+        return EXIT_ERROR
+    except Exception as error:
+        if type(error).__name__ == "BrokenProcessPool":  # a worker process killed mid-run
+            sys.stderr.write("mlflow-naming: error: a worker process died; every file is either as it was or completely fixed\n")
+            return EXIT_INTERRUPTED
+        # A bug of ours: still one line (and the exit code of an error), never a traceback.
+        sys.stderr.write(f"mlflow-naming: internal error: {type(error).__name__}: {error} (please report it)\n")
+        return EXIT_ERROR
+
+
+def _silence_stdout() -> None:
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
 
 
 def _interrupt_on_sigterm() -> None:
     """Treat SIGTERM like Ctrl-C, so cleanup runs (worker processes inherit the handler).
 
-    Writes are atomic either way; this also removes a half-written temporary file.
+    Writes are atomic either way; this also removes a half-written temporary file. A file
+    size limit (``ulimit -f``) makes a too-large write fail with an error instead of killing
+    the process, so it is reported like a full disk.
     """
     import signal
+
+    if hasattr(signal, "SIGXFSZ"):
+        try:
+            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        except ValueError:
+            pass
 
     def interrupt(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
@@ -114,6 +142,9 @@ def _register_fix(commands: argparse._SubParsersAction) -> None:
     fix.add_argument("paths", nargs="+", metavar="PATH", help="files and folders ('-': standard input to standard output)")
     fix.add_argument("--unsafe-fixes", action="store_true", help="also apply fixes that may change behaviour")
     fix.add_argument("--diff", action="store_true", help="print a diff instead of writing files")
+    fix.add_argument(
+        "--allow-hardlinks", action="store_true", help="fix a file with several hard links in place, keeping the links"
+    )
     add_jobs_option(fix)
     add_selection_options(fix)
     fix.set_defaults(handler=_lazy("fix", "fix_command"))
@@ -122,6 +153,9 @@ def _register_fix(commands: argparse._SubParsersAction) -> None:
     migrate.add_argument("paths", nargs="+", metavar="PATH", help="files and folders ('-': standard input to standard output)")
     migrate.add_argument("--wrapper", type=wrapper_name, help="dotted path of the team wrapper to migrate to (overrides run-wrapper)")
     migrate.add_argument("--diff", action="store_true", help="print a diff instead of writing files")
+    migrate.add_argument(
+        "--allow-hardlinks", action="store_true", help="fix a file with several hard links in place, keeping the links"
+    )
     add_jobs_option(migrate)
     add_selection_options(migrate)
     migrate.set_defaults(handler=_lazy("fix", "migrate_command"))
@@ -137,7 +171,7 @@ def _register_audit(commands: argparse._SubParsersAction) -> None:
     )
     audit.add_argument("--output-format", choices=("text", "json", "csv"), default="text", help="text (default), json, csv")
     audit.add_argument(
-        "--stale-after", type=float, default=24.0, metavar="HOURS", help="report runs RUNNING longer than this (default 24; 0: never)"
+        "--stale-after", type=non_negative_hours, default=24.0, metavar="HOURS", help="report runs RUNNING longer than this (default 24; 0: never)"
     )
     audit.add_argument("--page-size", type=positive_int, default=1000, metavar="N", help="runs per search_runs page (default 1000)")
     audit.add_argument("--config", type=Path, help="use this pyproject.toml instead of searching for one")

@@ -44,6 +44,17 @@ def positive_int(text: str) -> int:
     return value
 
 
+def non_negative_hours(text: str) -> float:
+    """An argparse type: a number of hours, 0 or more (0 turns the check off)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not value >= 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a number of hours, 0 or more, not {text!r}")
+    return value
+
+
 def wrapper_name(text: str) -> str:
     """An argparse type: a dotted wrapper path, validated as the ``run-wrapper`` key is."""
     try:

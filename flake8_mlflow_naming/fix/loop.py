@@ -112,6 +112,20 @@ def fix_source(source: bytes, path: str, config: Config, options: FixOptions, re
     return current
 
 
+def keep_final_line_ending(original: bytes, fixed: bytes) -> bytes:
+    """``fixed`` ending in a line break when ``original`` did.
+
+    LibCST drops the last line break of a file whose lines end in a bare ``\r`` (old Mac
+    style): ``parse_module(b"x = 1\r").bytes == b"x = 1"``.
+    """
+    if fixed == original or fixed.endswith((b"\n", b"\r")):
+        return fixed
+    for ending in (b"\r\n", b"\r", b"\n"):
+        if original.endswith(ending):
+            return fixed + ending
+    return fixed
+
+
 def fix_file(path: str, options: FixOptions, config_source: ConfigSource, source: bytes | None = None) -> FixResult:
     """Fix one file (or ``source`` given for it); write it back when ``options.write``.
 
@@ -133,7 +147,7 @@ def fix_file(path: str, options: FixOptions, config_source: ConfigSource, source
         if python is None:
             return result
         try:
-            fixed_python = fix_source(python, path, config, options, result)
+            fixed_python = keep_final_line_ending(python, fix_source(python, path, config, options, result))
         except SourceError as error:
             raise kind.place_error(error) from None
         rebuilt = kind.rebuild(fixed_python)

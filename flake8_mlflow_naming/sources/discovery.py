@@ -50,24 +50,37 @@ class Target:
 
 
 def iter_targets(paths: list[str], config: ConfigSource) -> Iterator[Target]:
-    """Yield the files under ``paths`` in a stable order (explicit files always included)."""
+    """Yield the files under ``paths`` in a stable order (explicit files always included).
+
+    A path or folder that cannot be read is a :class:`Target` with an error, never skipped
+    in silence (that would be a false "clean").
+    """
     seen: set[str] = set()
     for given in paths:
         path = Path(given)
-        if path.is_symlink() and not path.exists():
-            yield Target(given, _broken_link(path))
+        try:
+            if path.is_symlink() and not path.exists():
+                yield Target(given, _broken_link(path))
+                continue
+            is_dir, exists = path.is_dir(), path.exists()
+        except OSError as error:
+            yield Target(given, _unreadable(error))
             continue
-        if path.is_dir():
+        if is_dir:
             for found in _walk(path, config):
-                if found not in seen:
-                    seen.add(found)
-                    yield Target(found)
-        elif path.exists():
+                if found.error is not None or found.path not in seen:
+                    seen.add(found.path)
+                    yield found
+        elif exists:
             if given not in seen:
                 seen.add(given)
                 yield Target(given)
         else:
             yield Target(given, "no such file or directory")
+
+
+def _unreadable(error: OSError) -> str:
+    return f"cannot read: {error.strerror or error}"
 
 
 def _broken_link(path: Path) -> str:
@@ -80,7 +93,7 @@ def _broken_link(path: Path) -> str:
     return "is a dangling symbolic link"
 
 
-def _walk(root: Path, config: ConfigSource) -> Iterator[str]:
+def _walk(root: Path, config: ConfigSource) -> Iterator[Target]:
     try:
         real_root = root.resolve()
     except (OSError, RuntimeError):
@@ -98,7 +111,8 @@ def _walk(root: Path, config: ConfigSource) -> Iterator[str]:
         visited.add(real)
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
-        except OSError:
+        except OSError as error:
+            yield Target(_shown(str(folder)), f"cannot read folder: {error.strerror or error}")
             continue
         subfolders = []
         for entry in entries:
@@ -110,15 +124,19 @@ def _walk(root: Path, config: ConfigSource) -> Iterator[str]:
                 continue
             if is_dir:
                 entry_path = Path(entry.path)
-                if entry.name in SKIPPED_FOLDERS or _is_virtualenv(entry_path) or entry.name.endswith(".egg-info"):
+                if entry.name in SKIPPED_FOLDERS or entry.name.endswith(".egg-info") or _is_virtualenv(entry_path):
                     continue
                 if _excluded(entry.path, config):
                     continue
                 subfolders.append(entry_path)
             elif entry.name.endswith(PYTHON_SUFFIXES) and not _excluded(entry.path, config):
-                # Report paths as the user wrote the root (``x.py`` under ``.``, not ``./x.py``).
-                yield entry.path[2:] if entry.path.startswith("./") else entry.path
+                yield Target(_shown(entry.path))
         stack.extend(reversed(subfolders))
+
+
+def _shown(path: str) -> str:
+    """Paths as the user wrote the root (``x.py`` under ``.``, not ``./x.py``)."""
+    return path[2:] if path.startswith("./") else path
 
 
 def _inside(path: Path, root: Path) -> bool:
@@ -130,7 +148,10 @@ def _inside(path: Path, root: Path) -> bool:
 
 
 def _is_virtualenv(folder: Path) -> bool:
-    return (folder / "pyvenv.cfg").is_file()
+    try:
+        return (folder / "pyvenv.cfg").is_file()
+    except OSError:  # a folder the user may not search: walked, and reported when listed
+        return False
 
 
 def _excluded(path: str, config: ConfigSource) -> bool:

@@ -1,0 +1,39 @@
+"""Run ``mlflow-naming`` as another user: ``python -m tests.as_user UID ARGS...`` (as root).
+
+The interpreter of a virtualenv made by root may live where other users cannot read (under
+``/root``), so the tool cannot simply be started as ``nobody``. This starts as root, imports
+everything the subcommands load, then drops to ``UID`` (group ``nogroup``) with
+``os.setuid`` before any file of the test is touched: every permission check the tool meets
+is the other user's.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def main() -> int:
+    """Import the tool, become the user, run the command line."""
+    import concurrent.futures.process  # noqa: F401 - used by -j
+    import difflib  # noqa: F401
+    import multiprocessing.synchronize  # noqa: F401
+
+    import libcst  # noqa: F401
+    import libcst.codemod  # noqa: F401
+
+    import flake8_mlflow_naming.cli.check  # noqa: F401
+    import flake8_mlflow_naming.cli.fix  # noqa: F401
+    import flake8_mlflow_naming.fix.apply  # noqa: F401
+    from flake8_mlflow_naming.cli.main import main as tool
+
+    libcst.parse_module("x = 1\n").code  # loads the native parser and code generator
+    uid = int(sys.argv[1])
+    os.setgroups([])
+    os.setgid(65534)
+    os.setuid(uid)
+    return tool(sys.argv[2:])
+
+
+if __name__ == "__main__":
+    sys.exit(main())
