@@ -37,6 +37,9 @@ DEFAULT_RUN_NAME_TEMPLATE = "{module}_{function}"
 GATE_MODES = ("rename", "reject", "warn")
 #: An explicit pyproject.toml for processes that are not started in the project (the gate).
 CONFIG_FILE_ENV_VAR = "MLFLOW_NAMING_CONFIG"
+#: LibCST needs about 0.7 GB and 50 s to fix a 1 MB file (BENCHMARKS.md): larger files are
+#: reported, not fixed. The largest file of 4,206 in the MLflow corpora is 524 KB.
+DEFAULT_MAX_FIX_FILE_SIZE = 1_048_576
 
 
 class ConfigError(Exception):
@@ -69,6 +72,8 @@ class Config:
     mlflow_aliases: tuple[str, ...] = ()
     #: What the tracking-store gate does with a bad run: rename it, reject it, or warn.
     gate_mode: str = "rename"
+    #: Files larger than this many bytes (a notebook: its code) are reported, not fixed.
+    max_fix_file_size: int = DEFAULT_MAX_FIX_FILE_SIZE
     #: Folder that relative globs are resolved against (the pyproject's folder, or cwd).
     root: Path = field(default_factory=Path.cwd, compare=False)
     #: File the settings came from, for messages; None for built-in defaults.
@@ -265,6 +270,7 @@ _KEYS: dict[str, tuple[str, Callable[[str, object], Any]]] = {
     "mlflow-version": ("mlflow_version", _mlflow_version),
     "mlflow-aliases": ("mlflow_aliases", _module_list),
     "gate-mode": ("gate_mode", _gate_mode),
+    "max-fix-file-size": ("max_fix_file_size", _positive_int),
 }
 
 

@@ -123,6 +123,8 @@ VALID_CASES = {
     "crlf": (b"import mlflow\r\n" + FIXABLE.replace("\n", "\r\n").encode(), b"import mlflow\r\n"),
     "mixed_line_endings": (b"import mlflow\r\n\n" + FIXABLE.encode().replace(b"pass\n", b"pass\r\n"), b"import mlflow\r\n"),
     "form_feed": (b"import mlflow\n\x0c\n" + FIXABLE.encode(), b"\x0c"),
+    # Old Mac line endings: LibCST drops a bare final \r, the fix must put it back.
+    "cr_only": (b"import mlflow\r" + FIXABLE.replace("\n", "\r").encode(), b"        pass\r"),
     "tabs": (b"import mlflow\n" + FIXABLE.replace("    ", "\t").encode(), b"\t\tpass"),
 }
 

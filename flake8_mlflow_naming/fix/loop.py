@@ -146,6 +146,8 @@ def fix_file(path: str, options: FixOptions, config_source: ConfigSource, source
         python = kind.python
         if python is None:
             return result
+        if len(python) > config.max_fix_file_size:
+            return _too_large(result, kind, python, path, config, options)
         try:
             fixed_python = keep_final_line_ending(python, fix_source(python, path, config, options, result))
         except SourceError as error:
@@ -173,6 +175,22 @@ def fix_file(path: str, options: FixOptions, config_source: ConfigSource, source
             except OSError as error:
                 result.error = FileError(f"cannot write: {error.strerror or error}; left unchanged")
                 return _left_unchanged(result, config_source, options, source)
+    return result
+
+
+def _too_large(result: FixResult, kind, python: bytes, path: str, config: Config, options: FixOptions) -> FixResult:
+    """Report, not fix, a file LibCST would need too much memory and time for (``max-fix-file-size``)."""
+    try:
+        findings = lint_source(python, path, config, options.codes)
+    except SourceError as error:
+        result.error = FileError.of(kind.place_error(error))
+        return result
+    result.remaining = kind.place(findings)
+    if any(is_applicable(f, options.unsafe) for f in findings):
+        result.error = FileError(
+            f"{len(python):,} bytes of code, more than max-fix-file-size ({config.max_fix_file_size:,}); "
+            "not fixed, its findings are listed"
+        )
     return result
 
 
