@@ -8,11 +8,13 @@ import socket
 import subprocess
 import sys
 import textwrap
+import time
 
 import pytest
 
 import flake8_mlflow_naming
 from flake8_mlflow_naming.config import Config, ConfigError, ConfigFinder
+from flake8_mlflow_naming.naming import PatternTimeout
 from flake8_mlflow_naming.runtime import (
     FAILURE_REASON_MAX_LENGTH,
     FAILURE_REASON_TAG,
@@ -360,3 +362,51 @@ def test_runs_reach_a_real_tracking_server(mlflow_server, git_repo, monkeypatch)
     failed = runs["served_failure"]
     assert failed.info.status == "FAILED"
     assert failed.data.tags[FAILURE_REASON_TAG] == "RuntimeError: CUDA out of memory"
+
+
+# --- reliability (issue 12) ----------------------------------------------------------------
+
+
+def test_failure_reason_masks_credentials(mlflow_client, experiment_id):
+    """An exception quoting a URI must not put its password or SAS signature in a tag."""
+    with pytest.raises(ConnectionError):
+        with tracked_run(run_name="leaky_failure", experiment_id=experiment_id) as run:
+            raise ConnectionError("cannot reach https://alice:hunter2@store.example.com/data?sig=s3cr3t&sv=2020")
+    reason = mlflow_client.get_run(run.info.run_id).data.tags[FAILURE_REASON_TAG]
+    assert "hunter2" not in reason and "s3cr3t" not in reason and "alice" not in reason
+    assert reason == "ConnectionError: cannot reach https://***@store.example.com/data?sig=***&sv=2020"
+
+
+def test_an_interrupted_body_ends_the_run_killed(mlflow_client, experiment_id):
+    """Ctrl-C inside the block: MLflow's KILLED status, our ``killed`` tag, the interrupt re-raised."""
+    with pytest.raises(KeyboardInterrupt):
+        with tracked_run(run_name="interrupted_run", experiment_id=experiment_id) as run:
+            raise KeyboardInterrupt
+    stored = mlflow_client.get_run(run.info.run_id)
+    assert stored.info.status == "KILLED"
+    assert stored.data.tags[STATUS_TAG] == "killed"
+    assert stored.data.tags[FAILURE_REASON_TAG] == "KeyboardInterrupt"
+    assert import_mlflow().active_run() is None
+
+
+def test_an_empty_run_name_is_reported_as_empty_not_none(mlflow_client, experiment_id):
+    with pytest.raises(RunNameError, match=r"MLN001: a run needs a name; got ''$"):
+        tracked_run(run_name="", experiment_id=experiment_id)
+
+
+def test_a_catastrophic_regex_fails_fast_at_configuration_time(tmp_path, mlflow_client, experiment_id):
+    """The wrapper reads the same configuration: the bad pattern is one ConfigError, not a hang."""
+    write_project(tmp_path, {"run-name-regex": "^(a|aa)+$"})
+    with pytest.raises(ConfigError, match="run-name-regex .* backtracks catastrophically"):
+        tracked_run(run_name="a" * 35 + "!", experiment_id=experiment_id, config=ConfigFinder().for_path(tmp_path / "x.py"))
+    assert mlflow_client.search_runs([experiment_id]) == []
+
+
+def test_a_regex_that_slips_past_the_probe_still_cannot_hang_the_wrapper(mlflow_client, experiment_id):
+    """A Config built in code skips the load-time probe; the match itself is time-bounded."""
+    config = Config(run_name_regex="^(a|aa)+$", run_name_max_length=200)
+    started = time.monotonic()
+    with pytest.raises(PatternTimeout, match="run-name-regex"):
+        tracked_run(run_name="a" * 60 + "!", experiment_id=experiment_id, config=config)
+    assert time.monotonic() - started < 10
+    assert mlflow_client.search_runs([experiment_id]) == []

@@ -523,3 +523,67 @@ def test_progress_is_drawn_on_a_terminal_only(big, mlflow_server, tmp_path):
     assert process.returncode == 1
     assert f"\rexperiment {name!r}: 1000 runs audited".encode() in terminal
     assert b"\r" not in out and b"runs audited" not in out
+
+
+# --- reliability (issue 12) ----------------------------------------------------------------
+
+
+def test_apply_after_undo_renames_again(mlflow_server, client, capsys, tmp_path):
+    """The undo file lists every run, yet after --undo they carry their old names: rename them again."""
+    experiment_id, before = _bad_experiment(client, count=5)
+    plan = _plan(mlflow_server, experiment_id, tmp_path, capsys)
+    assert audit("--tracking-uri", mlflow_server.url, "--apply", str(plan), capsys=capsys)[0] == 0
+    renamed = _names(client, experiment_id)
+    assert audit("--tracking-uri", mlflow_server.url, "--undo", f"{plan}.undo.csv", capsys=capsys)[0] == 0
+    assert _names(client, experiment_id) == before
+
+    code, out, err = audit("--tracking-uri", mlflow_server.url, "--apply", str(plan), capsys=capsys)
+    assert code == 0, err
+    assert out.splitlines()[-1] == f"5 renamed, 0 already done, 0 skipped; undo file {plan}.undo.csv"
+    assert _names(client, experiment_id) == renamed
+    # And undo still gives the old names back.
+    assert audit("--tracking-uri", mlflow_server.url, "--undo", f"{plan}.undo.csv", capsys=capsys)[0] == 0
+    assert _names(client, experiment_id) == before
+
+
+def test_apply_reads_a_plan_saved_from_excel(mlflow_server, client, capsys, tmp_path):
+    """Excel's "CSV UTF-8" has a byte order mark and CRLF line endings."""
+    experiment_id, before = _bad_experiment(client, count=2)
+    plan = _plan(mlflow_server, experiment_id, tmp_path, capsys)
+    excel = tmp_path / "excel.csv"
+    excel.write_bytes(b"\xef\xbb\xbf" + plan.read_bytes().replace(b"\n", b"\r\n"))
+    code, out, err = audit("--tracking-uri", mlflow_server.url, "--apply", str(excel), capsys=capsys)
+    assert code == 0, err
+    assert out.splitlines()[-1].startswith("2 renamed, 0 already done, 0 skipped")
+    assert all(name.startswith("model_") for name in _names(client, experiment_id).values())
+
+
+@pytest.mark.parametrize("scheme", ["sqlite", "file", "path"])
+def test_a_mistyped_local_store_is_an_error_not_an_empty_audit(capsys, tmp_path, scheme):
+    missing = tmp_path / "typo" / ("mlflow.db" if scheme == "sqlite" else "mlruns")
+    uri = {"sqlite": f"sqlite:///{missing}", "file": missing.as_uri(), "path": str(missing)}[scheme]
+    code, out, err = audit("--tracking-uri", uri, capsys=capsys)
+    assert code == 2 and out == ""
+    assert err == f"mlflow-naming: error: audit: no tracking store at {missing} (tracking URI {uri}); check the path\n"
+    assert not missing.exists() and not missing.parent.exists()
+
+
+def test_plan_never_builds_a_name_from_a_field_that_normalises_to_nothing(mlflow_server, client, capsys, tmp_path):
+    experiment_id = client.create_experiment(f"audit-empty-field-{uuid.uuid4().hex[:6]}")
+    runs = {
+        "japanese": {"name": "Bad Name", "start_time": MARCH_15, "params": {"model_family": "日本"}},
+        "latin": {"name": "Other Bad", "start_time": MARCH_15, "params": {"model_family": "ResNet"}},
+    }
+    db_path = mlflow_server.backend_store_uri.removeprefix("sqlite:///")
+    ids = dict(zip(runs, seed_runs(db_path, experiment_id, list(runs.values()))))
+    config = write_config(tmp_path, rename_template="{params.model_family}_2024")
+    plan = tmp_path / "plan.csv"
+    code, out, err = audit(
+        "--tracking-uri", mlflow_server.url, "--experiment", experiment_id, "--plan", str(plan), "--config", str(config),
+        capsys=capsys,
+    )  # fmt: skip
+    assert code == 1, err
+    rows = {row["run_id"]: row for row in csv.DictReader(io.StringIO(plan.read_text()))}
+    assert rows[ids["latin"]]["new_name"] == "resnet_2024"
+    assert rows[ids["japanese"]]["new_name"] == ""  # not "run_2024": that would be a guess
+    assert "{params.model_family} is '日本', which has no letters or digits" in rows[ids["japanese"]]["reason"]
