@@ -174,3 +174,21 @@ def test_check_never_imports_libcst(tmp_path):
 
     result = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True)
     assert result.returncode == 0, result.stderr
+
+
+def test_a_file_over_max_fix_file_size_is_reported_not_fixed(tmp_path):
+    """LibCST would need too much memory and time: one line why, the findings, the file untouched."""
+    big = UNNAMED_NESTED + "".join(f"value_{i} = {i}\n" for i in range(200))
+    write_project(tmp_path, {"max-fix-file-size": 1000}, {"big.py": big, "small.py": UNNAMED_NESTED})
+    result = fix(tmp_path, "--unsafe-fixes", "big.py", "small.py")
+    output = result.stdout.decode()
+    assert result.returncode == 2, output
+    size = len(big.encode())
+    assert f"big.py:1:1: error: {size:,} bytes of code, more than max-fix-file-size (1,000); not fixed, its findings are listed" in output
+    assert "big.py:6:14: MLN001" in output and "big.py:6:14: MLN006" in output
+    assert "1 file changed, 2 fixes applied, 2 findings left" in output, output
+    assert (tmp_path / "big.py").read_text() == big
+    assert (tmp_path / "small.py").read_text() != UNNAMED_NESTED
+    # A file over the limit with nothing to fix is simply clean.
+    (tmp_path / "big.py").write_text("x = 1\n" * 500)
+    assert fix(tmp_path, "big.py").returncode == 0
