@@ -167,8 +167,9 @@ def test_the_default_chain_always_names_a_run_and_normalises_an_informative_old_
     assert synthesize_name(DEFAULT_RENAME_TEMPLATES, run_fields({**values, "name": None}), SCHEMA) == "churn_model_20240315_123005"
     no_time = {**values, "start_time": None}
     assert synthesize_name(DEFAULT_RENAME_TEMPLATES, run_fields(no_time), SCHEMA) == "churn_model_run_" + "a" * 32
-    nothing_ascii = {**values, "experiment_name": "实验"}  # the experiment's name drops out entirely
-    assert synthesize_name(DEFAULT_RENAME_TEMPLATES, run_fields(nothing_ascii), SCHEMA) == "run_20240315_123005"
+    # A name with no letter or digit counts as missing, so the chain falls back to the id.
+    nothing_ascii = {**values, "experiment_name": "实验"}
+    assert synthesize_name(DEFAULT_RENAME_TEMPLATES, run_fields(nothing_ascii), SCHEMA) == "run_7_20240315_123005"
 
 
 @pytest.mark.parametrize(
