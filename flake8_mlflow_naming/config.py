@@ -9,6 +9,7 @@ picklable :class:`ConfigSource` (a file or the search, plus overrides) and asks 
 
 from __future__ import annotations
 
+import ast
 import fnmatch
 import os
 import re
@@ -23,6 +24,7 @@ from regex import error as regex_error
 from .codes import CodeListError, parse_code_list, selected
 from .naming import NameSchema, check_rename_template
 from .patterns import PROBE_LENGTH, PROBE_TIMEOUT_SECONDS, PatternTimeout, compile_pattern, probe
+from .wrapper_signature import DEFAULT_SIGNATURE, SignatureError, WrapperSignature, find_definition, find_reexport, parse_signature, signature_of
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -78,6 +80,36 @@ class Config:
     root: Path = field(default_factory=Path.cwd, compare=False)
     #: File the settings came from, for messages; None for built-in defaults.
     source: Path | None = None
+    #: More dotted names of the same wrapper (re-exports); ``run-wrapper`` given as a list.
+    run_wrapper_aliases: tuple[str, ...] = ()
+    #: The wrapper's parameters as declared (``"(config, run_name, **kwargs)"``), beating its source.
+    run_wrapper_signature: str | None = None
+    #: The file that defines the wrapper, relative to :attr:`root`, when it is not found by its module.
+    wrapper_source: str | None = None
+    #: Arguments the wrapper needs that start_run lacks: (parameter, module, expression).
+    wrapper_arguments: tuple[tuple[str, str, str], ...] = ()
+    #: The wrapper's signature, learnt from its source (or declared); set when the config is built.
+    wrapper_signature: WrapperSignature = field(default=DEFAULT_SIGNATURE, init=False, compare=False, repr=False)
+    #: Other dotted names of the wrapper found in its package's ``__init__`` re-exports.
+    wrapper_reexports: tuple[str, ...] = field(default=(), init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # ``run-wrapper`` may list re-exports: the first name is the one fixes call.
+        if isinstance(self.run_wrapper, tuple):
+            first, *rest = self.run_wrapper
+            object.__setattr__(self, "run_wrapper", first)
+            object.__setattr__(self, "run_wrapper_aliases", tuple(dict.fromkeys((*rest, *self.run_wrapper_aliases))))
+        if self.run_wrapper:
+            signature, found = _locate_wrapper(self)
+            object.__setattr__(self, "wrapper_signature", signature)
+            object.__setattr__(self, "wrapper_reexports", found)
+
+    @cached_property
+    def wrapper_names(self) -> tuple[str, ...]:
+        """Every dotted name that calls the team wrapper (empty when none is configured)."""
+        if not self.run_wrapper:
+            return ()
+        return tuple(dict.fromkeys((self.run_wrapper, *self.run_wrapper_aliases, *self.wrapper_reexports)))
 
     @cached_property
     def schema(self) -> NameSchema:
@@ -87,14 +119,20 @@ class Config:
     @cached_property
     def wrapper_module_suffixes(self) -> tuple[str, ...]:
         """Path endings of the module that defines the configured wrapper (exempt from MLN002)."""
-        if not self.run_wrapper or "." not in self.run_wrapper:
-            return ()
-        module = self.run_wrapper.rsplit(".", 1)[0].replace(".", "/")
-        return (f"{module}.py", f"{module}/__init__.py")
+        suffixes: list[str] = []
+        # Every name of the wrapper: the module that defines it may be one a re-export leads to.
+        for name in self.wrapper_names:
+            if "." in name:
+                module = name.rsplit(".", 1)[0].replace(".", "/")
+                suffixes += [f"{module}.py", f"{module}/__init__.py"]
+        return tuple(dict.fromkeys(suffixes))
 
     def with_overrides(self, **values: Any) -> "Config":
         """A copy with some settings replaced (flake8 options beat pyproject)."""
-        return replace(self, **{k: v for k, v in values.items() if v is not None})
+        values = {k: v for k, v in values.items() if v is not None}
+        if "run_wrapper" in values and "run_wrapper_aliases" not in values:
+            values["run_wrapper_aliases"] = ()  # the file's re-exports name the file's wrapper
+        return replace(self, **values)
 
     @cached_property
     def _real_root(self) -> str:
@@ -156,6 +194,96 @@ def matches_any(relative_posix: str, patterns: Iterable[str]) -> bool:
         if "/" not in pattern and any(fnmatch.fnmatchcase(part, pattern) for part in parts):
             return True
     return False
+
+
+# --- the wrapper's source ----------------------------------------------------------------
+
+#: How many re-exports (``from .runs import production_run`` in an ``__init__``) are followed.
+_MAX_REEXPORTS = 4
+
+
+def _locate_wrapper(config: Config) -> tuple[WrapperSignature, tuple[str, ...]]:
+    """The wrapper's signature and the other dotted names it is re-exported under.
+
+    A declared ``run-wrapper-signature`` wins. Otherwise the wrapper's module is looked for
+    below the configuring pyproject's folder (and its ``src/``), or at ``wrapper-source``,
+    and its ``def`` is read with ``ast``: the checked code is never imported.
+    """
+    aliases: list[str] = []
+    learnt: WrapperSignature | None = None
+    if config.wrapper_source:
+        path = config.root / config.wrapper_source
+        tree = _parse_file(path)
+        definition = find_definition(tree, config.run_wrapper.rsplit(".", 1)[1]) if tree else None  # type: ignore[union-attr]
+        if definition is not None:
+            learnt = _signature_of(definition, path)
+    for dotted in (config.run_wrapper, *config.run_wrapper_aliases):
+        signature = _follow(config, dotted, aliases)
+        learnt = learnt or signature
+        aliases.extend(_package_reexports(config, dotted))
+    if config.run_wrapper_signature:
+        return parse_signature(config.run_wrapper_signature), tuple(aliases)
+    return learnt or DEFAULT_SIGNATURE, tuple(aliases)
+
+
+def _signature_of(definition: ast.FunctionDef | ast.AsyncFunctionDef, path: Path) -> WrapperSignature:
+    return signature_of(definition, str(path))
+
+
+def _follow(config: Config, dotted: str, aliases: list[str]) -> WrapperSignature | None:
+    """Find ``dotted``'s ``def``, following package re-exports; record the names passed through."""
+    for _ in range(_MAX_REEXPORTS):
+        module, _, name = dotted.rpartition(".")
+        found = _module_file(config, module)
+        if found is None:
+            return None
+        path, is_package = found
+        tree = _parse_file(path)
+        if tree is None:
+            return None
+        definition = find_definition(tree, name)
+        if definition is not None:
+            return _signature_of(definition, path)
+        target = find_reexport(tree, name, module if is_package else module.rpartition(".")[0])
+        if target is None or target == dotted:
+            return None
+        aliases.append(target)
+        dotted = target
+    return None
+
+
+def _package_reexports(config: Config, dotted: str) -> list[str]:
+    """``pkg.fn`` for each enclosing package whose ``__init__`` re-exports ``pkg.mod.fn``."""
+    module, _, name = dotted.rpartition(".")
+    parts = module.split(".")
+    found = []
+    for end in range(len(parts) - 1, 0, -1):
+        package = ".".join(parts[:end])
+        located = _module_file(config, package)
+        if located is None or not located[1]:
+            continue
+        tree = _parse_file(located[0])
+        if tree is not None and find_reexport(tree, name, package) == dotted:
+            found.append(f"{package}.{name}")
+    return found
+
+
+def _module_file(config: Config, module: str) -> tuple[Path, bool] | None:
+    """The file of ``module`` below the config's root or its ``src/``, and whether it is a package."""
+    relative = Path(*module.split("."))
+    for base in (config.root, config.root / "src"):
+        if (base / relative / "__init__.py").is_file():
+            return base / relative / "__init__.py", True
+        if (base / relative).with_suffix(".py").is_file():
+            return (base / relative).with_suffix(".py"), False
+    return None
+
+
+def _parse_file(path: Path) -> ast.Module | None:
+    try:
+        return ast.parse(path.read_bytes(), str(path))
+    except (OSError, SyntaxError, ValueError):
+        return None
 
 
 # --- parsing -----------------------------------------------------------------------------
@@ -221,10 +349,51 @@ def _dotted_name(key: str, value: object) -> str:
 def _template(key: str, value: object) -> str:
     text = _string(key, value)
     try:
-        text.format(module="m", function="f", **{"class": "c"})
+        text.format(module="m", function="f", package="p", path="d/m", **{"class": "c"})
     except (KeyError, IndexError, ValueError) as error:
-        raise ValueError(f"is not a valid template; fields are {{module}}, {{function}}, {{class}} ({error})") from None
+        raise ValueError(
+            f"is not a valid template; fields are {{module}}, {{function}}, {{class}}, {{package}}, {{path}} ({error})"
+        ) from None
     return text
+
+
+def _wrapper_names(key: str, value: object) -> str | tuple[str, ...]:
+    if isinstance(value, (list, tuple)):
+        if not value:
+            raise ValueError("must name at least one wrapper")
+        return tuple(_dotted_name(key, item) for item in value)
+    return _dotted_name(key, value)
+
+
+def _signature(key: str, value: object) -> str:
+    text = _string(key, value)
+    try:
+        parse_signature(text)
+    except SignatureError as error:
+        raise ValueError(str(error)) from None
+    return text
+
+
+def _wrapper_arguments(key: str, value: object) -> tuple[tuple[str, str, str], ...]:
+    if not isinstance(value, Mapping):
+        raise ValueError('must be a table of parameter = "module:expression"')
+    arguments = []
+    for parameter, spec in value.items():
+        text = _string(key, spec)
+        module, colon, expression = text.partition(":")
+        if not re.fullmatch(r"[A-Za-z_]\w*", parameter):
+            raise ValueError(f"has {parameter!r}, which is not a parameter name")
+        if not colon or not re.fullmatch(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*", module.strip()):
+            raise ValueError(f'{parameter} must be "module:expression", such as "team.runs:RunConfig.from_env()"')
+        head = re.match(r"\s*([A-Za-z_]\w*)", expression)
+        try:
+            compile(expression.strip(), "<wrapper-arguments>", "eval")
+        except SyntaxError:
+            head = None
+        if head is None:
+            raise ValueError(f"{parameter}: {expression.strip()!r} is not an expression starting with a name from {module.strip()}")
+        arguments.append((parameter, module.strip(), expression.strip()))
+    return tuple(arguments)
 
 
 def _rename_template(key: str, value: object) -> str:
@@ -257,7 +426,7 @@ def _gate_mode(key: str, value: object) -> str:
 _KEYS: dict[str, tuple[str, Callable[[str, object], Any]]] = {
     "run-name-regex": ("run_name_regex", _regex),
     "run-name-max-length": ("run_name_max_length", _positive_int),
-    "run-wrapper": ("run_wrapper", _dotted_name),
+    "run-wrapper": ("run_wrapper", _wrapper_names),
     "wrapper-exempt": ("wrapper_exempt", _string_list),
     "tracked-artifact-roots": ("tracked_artifact_roots", _string_list),
     "select": ("select", _code_list),
@@ -271,6 +440,9 @@ _KEYS: dict[str, tuple[str, Callable[[str, object], Any]]] = {
     "mlflow-aliases": ("mlflow_aliases", _module_list),
     "gate-mode": ("gate_mode", _gate_mode),
     "max-fix-file-size": ("max_fix_file_size", _positive_int),
+    "run-wrapper-signature": ("run_wrapper_signature", _signature),
+    "wrapper-source": ("wrapper_source", _string),
+    "wrapper-arguments": ("wrapper_arguments", _wrapper_arguments),
 }
 
 

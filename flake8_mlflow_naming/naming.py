@@ -95,8 +95,30 @@ def snake_case(text: str) -> str | None:
     return "_".join(words)
 
 
+# --- names invented for unnamed runs (the MLN001 fix) ---------------------------------------
+
+#: Fields of ``run-name-template``.
+RUN_NAME_TEMPLATE_FIELDS = ("module", "function", "class", "package", "path")
 #: Hex digits of the digest that marks a shortened name (see :func:`shorten`).
 DIGEST_LENGTH = 6
+
+
+def module_fields(relative_path: str) -> dict[str, str]:
+    """The file fields of ``run-name-template`` for a module at ``relative_path``.
+
+    ``relative_path`` is POSIX and relative to the configuring pyproject's folder.
+    ``{module}`` is the file's stem; ``{path}`` the path without its suffix
+    (``src/team/jobs/train``); ``{package}`` the folders it sits in, without a leading
+    ``src/`` (``team/jobs``; empty at the top). Templates are normalised afterwards, so
+    ``/`` and ``.`` become ``_``.
+    """
+    parts = [p for p in relative_path.replace("\\", "/").split("/") if p not in ("", ".")]
+    if not parts or parts == ["-"]:
+        return {"module": "stdin", "path": "stdin", "package": ""}
+    stem = parts[-1].rsplit(".", 1)[0] if "." in parts[-1] else parts[-1]
+    folders = parts[:-1]
+    package = folders[1:] if folders and folders[0] == "src" else folders
+    return {"module": stem, "path": "/".join([*folders, stem]), "package": "/".join(package)}
 
 
 def shorten(name: str, limit: int) -> str:

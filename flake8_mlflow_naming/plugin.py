@@ -26,6 +26,8 @@ _OPTIONS: dict[str, tuple[str, dict[str, Any]]] = {
     "--mlflow-run-name-template": ("run-name-template", {}),
     "--mlflow-version": ("mlflow-version", {}),
     "--mlflow-aliases": ("mlflow-aliases", {"comma_separated_list": True}),
+    "--mlflow-run-wrapper-signature": ("run-wrapper-signature", {}),
+    "--mlflow-wrapper-source": ("wrapper-source", {}),
 }
 
 

@@ -8,6 +8,7 @@ nothing below the command line ever sees an ``argparse.Namespace``.
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 
 from ..codes import ALL_CODES, CodeListError, parse_code_text, selected
@@ -73,7 +74,17 @@ def add_selection_options(parser: argparse.ArgumentParser) -> None:
 
 def add_jobs_option(parser: argparse.ArgumentParser) -> None:
     """``-j/--jobs``, shared by check, fix and migrate."""
-    parser.add_argument("-j", "--jobs", type=positive_int, default=1, help="worker processes (default 1)")
+    parser.add_argument(
+        "-j", "--jobs", type=positive_int, default=available_cores(), help="worker processes (default: the number of cores, as flake8 and Ruff)"
+    )
+
+
+def available_cores() -> int:
+    """The cores this process may run on (its CPU affinity where the OS has one)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - macOS, Windows
+        return max(1, os.cpu_count() or 1)
 
 
 def selected_codes(args: argparse.Namespace) -> frozenset[str]:

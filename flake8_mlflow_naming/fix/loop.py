@@ -8,6 +8,7 @@ fixed, and a file changed since it was read (an editor, another fixer) is left a
 
 from __future__ import annotations
 
+import gc
 import os
 from collections import Counter
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ from ..check import FileError, check_file
 from ..config import Config, ConfigError, ConfigSource
 from ..lint.engine import lint_source
 from ..lint.findings import Applicability, Finding
-from ..lint.parse import SourceError, decode, parse
+from ..lint.parse import SourceError, decode
 from ..naming import PatternTimeout
 from ..sources.kinds import ReassemblyError, open_source
 from ..sources.read import STDIN, Snapshot, read_with_snapshot
@@ -78,36 +79,62 @@ def is_applicable(finding: Finding, unsafe: bool) -> bool:
 
 
 def fix_source(source: bytes, path: str, config: Config, options: FixOptions, result: FixResult) -> bytes:
-    """Return the fixed bytes of ``source``, filling in ``result``; raise SourceError/FixError."""
-    current = source
-    findings = lint_source(current, path, config, options.codes)
+    """Return the fixed bytes of ``source``, filling in ``result``; raise SourceError/FixError.
+
+    LibCST parses the file once: each later pass transforms the tree the previous pass
+    produced. Every pass prints that tree once; the printed bytes are linted (which also
+    proves they parse) and those very findings drive the next pass and the result.
+    """
+    findings = lint_source(source, path, config, options.codes)
+    if not any(is_applicable(f, options.unsafe) for f in findings):
+        result.remaining = findings
+        return source
+    # LibCST's trees are large and acyclic: cyclic garbage collection during one file only
+    # burns time (it is restored afterwards).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _fix_passes(source, path, config, options, result, findings)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _fix_passes(
+    source: bytes, path: str, config: Config, options: FixOptions, result: FixResult, findings: list[Finding]
+) -> bytes:
+    # LibCST is imported only once a file has something to fix: a clean tree never loads it.
+    import libcst as cst
+
+    from .apply import apply_fixes, choose_compatible
+
+    current, text = source, decode(source)
+    module = None
     for _ in range(MAX_PASSES):
-        if not any(is_applicable(f, options.unsafe) for f in findings):
+        applicable = [f for f in findings if is_applicable(f, options.unsafe)]
+        if not applicable:
             break
-        # LibCST is imported only once a file has something to fix: a clean tree never loads it.
-        import libcst as cst
-
-        from .apply import apply_fixes, choose_compatible
-
-        chosen = choose_compatible(f for f in findings if is_applicable(f, options.unsafe))
+        chosen = choose_compatible(applicable)
         try:
-            module = cst.parse_module(current)
-            result.libcst_parses += 1
-            fixed = apply_fixes(module, decode(current), [f.fix for f in chosen], path).bytes  # type: ignore[misc]
+            if module is None:
+                module = cst.parse_module(current)
+                result.libcst_parses += 1
+            module = apply_fixes(module, text, [f.fix for f in chosen], path)  # type: ignore[misc]
+            code = module.code
         except cst.ParserSyntaxError as error:
             raise FixError(f"LibCST cannot parse this file ({str(error).splitlines()[0]}); left unchanged") from None
         except RecursionError:
-            # ``ast`` copes with deeper nesting than LibCST's recursive tree copies do.
+            # ``ast`` copes with deeper nesting than LibCST's recursive tree walks do.
             raise FixError("too deeply nested for LibCST to fix; left unchanged") from None
-        if fixed == current:
+        if code == text:
             break
+        fixed = code.encode(module.encoding)
         try:
-            parse(fixed, path)
+            findings = lint_source(fixed, path, config, options.codes, prefilter=False)
         except SourceError as error:
             raise FixError(f"a fix produced code that does not parse ({error}); left unchanged") from None
         result.applied.update(f.code for f in chosen)
-        current = fixed
-        findings = lint_source(current, path, config, options.codes)
+        current, text = fixed, code
     result.remaining = findings  # computed for ``current``: no second lint of the same bytes
     return current
 

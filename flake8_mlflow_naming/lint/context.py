@@ -7,6 +7,7 @@ built once per module and shared by every rule.
 from __future__ import annotations
 
 import ast
+import builtins
 from functools import cached_property
 from pathlib import PurePath
 from typing import Iterable, Iterator
@@ -15,6 +16,9 @@ from ..config import Config
 from .findings import Finding, Fix, Span
 from .mlflow_api import CLIENT_PREFIX, START_RUN, BoundCall, VersionWindow, bind_api
 from .resolve import CallSite, ModuleIndex, iter_scope_nodes
+
+_BUILTINS = frozenset(dir(builtins))
+
 
 class ModuleContext:
     """One module under analysis, shared by all rules."""
@@ -49,8 +53,7 @@ class ModuleContext:
     @cached_property
     def _by_name(self) -> dict[str, list[CallSite]]:
         interesting = set(self.api_names)
-        if self.wrapper:
-            interesting.add(self.wrapper.rsplit(".", 1)[-1])
+        interesting.update(name.rsplit(".", 1)[-1] for name in self.config.wrapper_names)
         grouped: dict[str, list[CallSite]] = {}
         for site in self.index.calls:
             func = site.node.func
@@ -85,21 +88,97 @@ class ModuleContext:
 
     def run_starts(self) -> Iterator[CallSite]:
         """Calls that start a run: ``mlflow.start_run`` and the configured wrapper."""
-        names = [START_RUN]
-        if self.wrapper:
-            names.append(self.wrapper)
-        return self.calls(*names)
+        return self.calls(START_RUN, *self.config.wrapper_names)
 
     def is_wrapper(self, site: CallSite) -> bool:
         """True when ``site`` calls the configured team wrapper."""
-        return self.wrapper is not None and self.index.call_name(site) == self.wrapper
+        return self.wrapper is not None and self.index.call_name(site) in self.config.wrapper_names
+
+    @property
+    def wrapper_parameters(self) -> tuple[str, ...]:
+        """The team wrapper's parameters in positional order (its learnt or declared signature)."""
+        return self.config.wrapper_signature.positional_parameters
 
     def is_run_start(self, expr: ast.AST, scope) -> bool:
         """True when ``expr`` is a call that starts a run (start_run or the wrapper)."""
         if not isinstance(expr, ast.Call):
             return False
         name = self.index.qualified_name(expr.func, scope)
-        return name == START_RUN or (self.wrapper is not None and name == self.wrapper)
+        return name == START_RUN or (name is not None and name in self.config.wrapper_names)
+
+    @cached_property
+    def identifiers(self) -> frozenset[str]:
+        """Every name the module binds or uses anywhere (a name not in it is free to introduce)."""
+        names: set[str] = set()
+        for node in ast.walk(self.tree):
+            if isinstance(node, ast.Name):
+                names.add(node.id)
+            elif isinstance(node, ast.arg):
+                names.add(node.arg)
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                names.add(node.name)
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                names.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
+            elif isinstance(node, (ast.Global, ast.Nonlocal)):
+                names.update(node.names)
+            elif isinstance(node, ast.ExceptHandler) and node.name:
+                names.add(node.name)
+            elif isinstance(node, (ast.MatchAs, ast.MatchStar)) and node.name:
+                names.add(node.name)
+        return frozenset(names)
+
+    @cached_property
+    def name_uses(self) -> dict[str, tuple[tuple[int, int], ...]]:
+        """Where each ``Name`` occurs in the module: (line, byte column), in any context."""
+        uses: dict[str, list[tuple[int, int]]] = {}
+        for node in ast.walk(self.tree):
+            if isinstance(node, ast.Name):
+                uses.setdefault(node.id, []).append((node.lineno, node.col_offset))
+        return {name: tuple(positions) for name, positions in uses.items()}
+
+    def uses_of_import(self, local_name: str) -> tuple[tuple[int, int], ...]:
+        """Every use of an imported ``local_name``, or () when another module could use it (``__all__``)."""
+        if "__all__" in self.identifiers:
+            return ()
+        return self.name_uses.get(local_name, ())
+
+    def wrapper_import_name(self) -> tuple[str, bool] | None:
+        """The local name to call the wrapper by, and whether an import must be added for it.
+
+        An existing module-level import of the wrapper is reused; a name taken by anything
+        else (another import, a local definition) gets an alias, never a shadowing import.
+        """
+        wrapper = self.config.run_wrapper
+        if not wrapper or "." not in wrapper:
+            return None
+        module, _, function = wrapper.rpartition(".")
+        for name, bindings in self.index.module_scope.bindings.items():
+            if all(b.imported in self.config.wrapper_names for b in bindings) and not self._bound_in_inner_scopes(name):
+                return name, False
+        candidates = [function, f"{module.split('.')[0]}_{function}"]
+        candidates += [f"{candidates[1]}_{n}" for n in range(2, 100)]
+        for name in candidates:
+            if name not in self.identifiers and name not in _BUILTINS:
+                return name, True
+        return None
+
+    def _bound_in_inner_scopes(self, name: str) -> bool:
+        for node in ast.walk(self.tree):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+                for inner in ast.walk(node):
+                    if isinstance(inner, ast.Name) and inner.id == name and isinstance(inner.ctx, ast.Store):
+                        return True
+                    if isinstance(inner, ast.arg) and inner.arg == name:
+                        return True
+                    if isinstance(inner, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and inner.name == name and inner is not node:
+                        return True
+                    if isinstance(inner, (ast.Import, ast.ImportFrom)) and any(
+                        (a.asname or a.name).split(".")[0] == name for a in inner.names
+                    ):
+                        return True
+                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.name == name:
+                    return True
+        return False
 
     @cached_property
     def module_stem(self) -> str:

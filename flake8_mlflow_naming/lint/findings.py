@@ -71,11 +71,41 @@ class ReplaceString:
 
 
 @dataclass(frozen=True)
+class PrependArguments:
+    """Insert the positional arguments ``values`` (Python source) before ``call``'s first argument."""
+
+    call: Span
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class EnumerateLoop:
+    """Turn ``for target in iterable:`` at ``loop`` into ``for counter, target in enumerate(iterable):``."""
+
+    loop: Span
+    counter: str
+
+
+@dataclass(frozen=True)
+class WrapInWith:
+    """Turn a run start and its ``end_run()`` into a ``with`` block over the statements between.
+
+    ``start`` is the statement ``[target =] start_run(...)``; ``end`` is the ``end_run()``
+    statement of the same block. The statements strictly between them become the body.
+    """
+
+    start: Span
+    end: Span
+    target: str | None = None
+
+
+@dataclass(frozen=True)
 class AddImport:
-    """Ensure ``from module import name`` is present."""
+    """Ensure ``from module import name`` (``as asname``) is present."""
 
     module: str
     name: str
+    asname: str | None = None
 
 
 @dataclass(frozen=True)
@@ -85,9 +115,15 @@ class RemoveImportIfUnused:
     module: str
     obj: str | None = None
     asname: str | None = None
+    #: Where (line, byte column) the imported name is used anywhere in the module. The import
+    #: goes only when every use is a callee this pass replaces, so no scope analysis is needed;
+    #: empty means "keep it" (e.g. the module has ``__all__``).
+    uses: tuple[tuple[int, int], ...] = ()
 
 
-Edit = Union[SetKeyword, PositionalToKeyword, ReplaceCallee, ReplaceString, AddImport, RemoveImportIfUnused]
+Edit = Union[
+    SetKeyword, PositionalToKeyword, ReplaceCallee, ReplaceString, PrependArguments, EnumerateLoop, WrapInWith, AddImport, RemoveImportIfUnused
+]
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ REEXPORTING_MODULES = (
 
 #: The dotted name of the function that starts a run.
 START_RUN = "mlflow.start_run"
+#: The dotted name of the function that ends the active run.
 END_RUN = "mlflow.end_run"
 CLIENT_CLASS = "mlflow.MlflowClient"
 #: Client methods resolve to ``MlflowClient.<method>`` whatever expression holds the client.
@@ -137,8 +138,6 @@ def newest_parameters(api: str) -> tuple[str, ...]:
 #: Positional parameters in the newest release, for callers that do not bind by version.
 START_RUN_PARAMETERS = ("run_id", "experiment_id", "run_name", "nested", "parent_run_id", "tags", "description", "log_system_metrics")
 CREATE_RUN_PARAMETERS = ("experiment_id", "start_time", "tags", "run_name")
-#: The team wrapper's contract: ``wrapper(run_name=..., **start_run_keywords)``.
-WRAPPER_PARAMETERS = ("run_name",)
 FLUENT_SET_TAG_PARAMETERS = ("key", "value", "synchronous")
 FLUENT_SET_TAGS_PARAMETERS = ("tags", "synchronous")
 CLIENT_SET_TAG_PARAMETERS = ("run_id", "key", "value", "synchronous")

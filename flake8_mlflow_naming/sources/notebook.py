@@ -34,6 +34,8 @@ from ..lint.parse import SourceError
 
 SUFFIX = ".ipynb"
 _MARKER = "# %% mlflow-naming-cell "
+#: The line that starts each cell in a notebook's joined module (a fix never moves code across it).
+CELL_MARKER = _MARKER
 _MARKER_LINE = re.compile(r"^# %% mlflow-naming-cell (\d+)\n", re.MULTILINE)
 _MASK = "# mlflow-naming-ipython "
 _MASK_LINE = re.compile(r"^[ \t]*(?:pass  )?# mlflow-naming-ipython (\d+)$")

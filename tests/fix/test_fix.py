@@ -153,8 +153,9 @@ def test_migrate_onto_a_wrapper(tmp_path):
         "\n"
         "def train(rates):\n"
         "    with tracked_run(run_name='resnet50_sweep'):\n"
-        "        for lr in rates:\n"
-        '            with tracked_run(run_name=f"train_train_lr_{lr}", nested=True):\n'
+        # ``lr`` may hold floats ("0.01"), which the schema forbids: the run is numbered instead.
+        "        for i, lr in enumerate(rates):\n"
+        '            with tracked_run(run_name=f"train_train_lr_{i}", nested=True):\n'
         "                mlflow.log_param('lr', lr)\n"
     )
     assert "train.py: 5 fixes (MLN001 x1, MLN002 x2, MLN003 x1, MLN006 x1), 0 findings left" in result.stdout.decode()

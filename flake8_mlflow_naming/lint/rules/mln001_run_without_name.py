@@ -5,12 +5,14 @@ from __future__ import annotations
 import ast
 import json
 import re
+from dataclasses import dataclass
 from typing import Iterator
 
 from ..context import ModuleContext, literal_string
-from ..findings import Applicability, Finding, Fix, PositionalToKeyword, SetKeyword, Span
+from ...naming import module_fields, shorten, snake_case
+from ..findings import Applicability, EnumerateLoop, Finding, Fix, PositionalToKeyword, SetKeyword, Span
 from ..resolve import CallSite
-from ..mlflow_api import MISSING, UNKNOWN, WRAPPER_PARAMETERS, BoundCall, bind, is_none_or_empty
+from ..mlflow_api import MISSING, UNKNOWN, BoundCall, bind, is_none_or_empty
 from .base import Invalid, Rule, Valid
 
 _RUN_ID = re.compile(r"[0-9a-f]{32}")
@@ -59,18 +61,20 @@ class RunWithoutName(Rule):
         A name passed positionally in the wrong slot is moved to `run_name=`: **safe** (the call
         could only fail before).
 
-        A missing name is filled from `run-name-template` (default `{module}_{function}`),
-        normalised to the schema and unique within the file; inside `for` loops the loop
-        variables are added as f-string fields (`f"train_main_fold_{fold}"`), so runs of a sweep
-        get distinct names: **unsafe**, because it changes what is stored in MLflow. When loop
-        values hold characters the schema forbids (a float `0.01`), the runtime wrapper will
-        reject the resulting name; rename such runs by hand.
+        A missing name is filled from `run-name-template` (default `{module}_{function}`; also
+        `{class}`, `{package}`, `{path}`), normalised to the schema, shortened to
+        `run-name-max-length` (a cut and a 6-digit SHA-1 suffix) and unique within the file:
+        **unsafe**, because it changes what is stored in MLflow. Inside `for` loops each loop
+        adds a field whose every value fits the schema: a non-negative `range` variable or a
+        literal list of words, else a counter (`for i, lr in enumerate(rates):` and
+        `f"train_main_lr_{i}"`). Where no counter can be added (`async for`, a starred target)
+        the finding stays and says why.
     """
     options = """
         - `mlflow-version` (default `"3"`): positional arguments are bound with that release's
           signatures; a slot the covered releases disagree on is not judged.
-        - `run-wrapper`: the team wrapper is checked like `start_run` (its first positional
-          argument is `run_name`).
+        - `run-wrapper`, `run-wrapper-signature`, `wrapper-source`: the team wrapper is checked
+          like `start_run`, its arguments bound with its learnt or declared signature.
         - `run-name-template`, `run-name-regex`, `run-name-max-length`: shape the fixed name.
     """
     VALID = [
@@ -165,7 +169,7 @@ class RunWithoutName(Rule):
         namer = _RunNamer(ctx)
         for site in ctx.run_starts():
             if ctx.is_wrapper(site):
-                finding = self._check_start(ctx, site, bind(site.node, WRAPPER_PARAMETERS), namer, wrapper=True)
+                finding = self._check_start(ctx, site, bind(site.node, ctx.wrapper_parameters), namer, wrapper=True)
             else:
                 finding = self._check_start(ctx, site, ctx.bind(site, "mlflow.start_run"), namer, wrapper=False)
             if finding is not None:
@@ -227,18 +231,27 @@ class RunWithoutName(Rule):
         else:
             problem = f"run_name={ast.literal_eval(run_name)!r} counts as no name: run {what} without one"  # type: ignore[arg-type]
         message = f"{problem}; MLflow will call it something like 'clumsy-fish-158'. Pass run_name= following the naming schema"
-        return ctx.report(self.code, site.node, message, self._name_fix(site, bound, namer))
+        fix = self._name_fix(ctx, site, bound, namer)
+        if isinstance(fix, str):
+            return ctx.report(self.code, site.node, f"{message} (no name is invented: {fix})")
+        return ctx.report(self.code, site.node, message, fix)
 
-    def _name_fix(self, site: CallSite, bound: BoundCall, namer: "_RunNamer") -> Fix | None:
-        value = namer.name_for(site)
-        if value is None:
-            return None
-        edits: list = []
+    def _name_fix(self, ctx: ModuleContext, site: CallSite, bound: BoundCall, namer: "_RunNamer") -> Fix | str:
+        """The fix that names the run, or why none can be made."""
+        if ctx.is_wrapper(site):
+            signature = ctx.config.wrapper_signature
+            if not signature.accepts_keyword("run_name"):
+                return f"the wrapper {signature.describe()} takes no run_name="
+        invented = namer.name_for(site)
+        if isinstance(invented, str):
+            return invented
+        value, loop_edits = invented
+        edits: list = [*loop_edits]
         position = bound.position_of("run_name")
         if position is not None:
             names = bound.keywords_from(position)
             if names is None:
-                return None  # which parameter a later positional argument is depends on the version
+                return "which parameter a later positional argument is depends on the MLflow version"
             edits.append(PositionalToKeyword(_span(site), names, position))
         edits.append(SetKeyword(_span(site), "run_name", value))
         return Fix(f"Name the run {value}", Applicability.UNSAFE, tuple(edits))
@@ -275,10 +288,48 @@ def _named_in_body(ctx: ModuleContext, site: CallSite) -> bool:
         elif name == "mlflow.set_tags" and _tags_name_the_run(ctx, other, ctx.bind(other, name).get("tags")):
             return True
     return False
+#: A counter or ``range`` value is assumed to have at most this many digits (ten billion runs).
+COUNTER_DIGITS = 10
+#: Names for a new loop counter, tried in order (the first one free in the module is used).
+COUNTER_NAMES = ("i", "j", "k", "n", "run_index", "run_index_2", "run_index_3")
+
+
+@dataclass(frozen=True)
+class _Field:
+    """One replacement field of an invented f-string name: ``_{label}_{expression}``."""
+
+    label: str
+    expression: str
+    #: Texts the field can take, the widest included: every one is checked against the schema.
+    samples: tuple[str, ...]
+
+    @property
+    def separator(self) -> str:
+        return f"_{self.label}_" if self.label else "_"
+
+    @property
+    def width(self) -> int:
+        return max(len(sample) for sample in self.samples)
+
+
+def _digits(width: int) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(("0", "7", "10"[: max(width, 1)], "9" * width)))
+
+
+def _label(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
 
 
 class _RunNamer:
-    """Invents schema-valid names, unique within the file, for the MLN001 fix."""
+    """Invents schema-valid names, unique within the file, for the MLN001 fix.
+
+    A name is ``run-name-template`` filled from the file and the enclosing function,
+    snake_cased, shortened to fit (:func:`~...naming.shorten`) and made unique in the file
+    with ``_2``, ``_3``. Inside ``for`` loops each loop adds a field, so runs of a sweep get
+    distinct names; a field is used only when every value it can take fits the schema: the
+    variable of a ``range`` or a literal list of fitting words, an ``enumerate`` counter, or
+    else a counter this fix adds (``for i, lr in enumerate(rates):``).
+    """
 
     def __init__(self, ctx: ModuleContext) -> None:
         self.ctx = ctx
@@ -288,40 +339,144 @@ class _RunNamer:
                 value = literal_string(keyword.value) if keyword.arg == "run_name" else None
                 if value:
                     self.used.add(json.dumps(value))
+        relative = "-" if ctx.path in ("", "-") else ctx.config.relative(ctx.path)
+        self.file_fields = module_fields(relative)
 
-    def name_for(self, site: CallSite) -> str | None:
-        """Python source for a new name at ``site`` (a string or f-string literal), or None."""
+    def name_for(self, site: CallSite) -> tuple[str, tuple] | str:
+        """(Python source of a new name, extra edits) for ``site``, or why no name can be invented."""
         config = self.ctx.config
+        schema = config.schema
         raw = config.run_name_template.format(
-            module=self.ctx.module_stem, function=site.function or "main", **{"class": site.class_name or ""}
+            **self.file_fields, function=site.function or "main", **{"class": site.class_name or ""}
         )
-        base = config.schema.normalise(raw)
+        base = snake_case(raw)
         if base is None:
-            return None
-        loop_names = [loop.target.id for loop in site.loops if isinstance(loop.target, ast.Name)]
+            return f"run-name-template {config.run_name_template!r} gives no words here"
+        fields: list[_Field] = []
+        edits: list = []
+        counters: set[str] = set()
+        for loop in site.loops:
+            found = self._loop_field(site, loop, counters)
+            if isinstance(found, str):
+                return found
+            fields.append(found[0])
+            edits.extend(found[1])
+        budget = schema.max_length - sum(len(f.separator) + f.width for f in fields)
         number = 1
         while True:
-            candidate = base if number == 1 else f"{base}_{number}"
-            source = self._source(candidate, loop_names)
-            if source is None or source not in self.used:
+            suffix = "" if number == 1 else f"_{number}"
+            if budget - len(suffix) < 2:
+                return f"the loop fields leave no room within run-name-max-length ({schema.max_length})"
+            static = shorten(base, budget - len(suffix)) + suffix
+            text = static + "".join(f.separator + "{" + f.expression + "}" for f in fields)
+            source = json.dumps(text) if not fields else "f" + json.dumps(text)
+            if source not in self.used:
                 break
             number += 1
-        if source is not None:
-            self.used.add(source)
-        return source
+        problem = _schema_problem(schema, static, fields)
+        if problem is not None:
+            return problem
+        self.used.add(source)
+        return source, tuple(edits)
 
-    def _source(self, base: str, loop_names: list[str]) -> str | None:
-        """``"base"``, or ``f"base_fold_{fold}"`` inside loops; None if the schema rejects it."""
-        schema = self.ctx.config.schema
-        if not loop_names:
-            return json.dumps(base) if schema.problem(base) is None else None
-        parts: list[str | None] = [base]
-        text = base
-        for name in loop_names:
-            label = re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
-            separator = f"_{label}_" if label else "_"
-            parts += [separator, None]
-            text += separator + "{" + name + "}"
-        if schema.template_problem(parts) is not None:
-            return None
-        return "f" + json.dumps(text)
+    def _loop_field(self, site: CallSite, loop: ast.For | ast.AsyncFor, counters: set[str]) -> tuple[_Field, list] | str:
+        """The field a loop adds to the name, with the edits it needs, or why there is none."""
+        target, iterable = loop.target, loop.iter
+        if isinstance(target, ast.Name) and self._builtin_call(site, iterable, "range"):
+            width = _range_width(iterable)  # type: ignore[arg-type]
+            if width is not None:
+                return _Field(_label(target.id), target.id, _digits(width)), []
+        if isinstance(iterable, ast.Name):
+            # ``ARCHS = ["resnet50", "mobilenet"]`` assigned once at module level counts as the literal.
+            iterable = self.ctx.index.module_constant(iterable, site.scope) or iterable
+        if isinstance(target, ast.Name) and isinstance(iterable, (ast.List, ast.Tuple, ast.Set)):
+            values = [e.value for e in iterable.elts if isinstance(e, ast.Constant)]
+            if values and len(values) == len(iterable.elts) and all(
+                isinstance(v, (str, int)) and not isinstance(v, bool) and re.fullmatch(r"[a-z0-9]+", str(v)) for v in values
+            ):
+                return _Field(_label(target.id), target.id, tuple(str(v) for v in values)), []
+        if (
+            isinstance(target, ast.Tuple)
+            and len(target.elts) == 2
+            and isinstance(target.elts[0], ast.Name)
+            and self._builtin_call(site, iterable, "enumerate")
+            and _counts_from_zero_up(iterable)  # type: ignore[arg-type]
+        ):
+            item = target.elts[1]
+            return _Field(_label(item.id) if isinstance(item, ast.Name) else "", target.elts[0].id, _digits(COUNTER_DIGITS)), []
+        if isinstance(loop, ast.AsyncFor):
+            return "inside an `async for` no counter can be added; name the run by hand"
+        names = _target_names(target)
+        if names is None:
+            return "the loop target is not a name or a tuple of names, so no counter can be added; name the run by hand"
+        if self.ctx.index.lookup("enumerate", site.scope, (loop.lineno, loop.col_offset)) is not None:
+            return "`enumerate` is rebound in this module, so no counter can be added; name the run by hand"
+        counter = next((c for c in COUNTER_NAMES if c not in self.ctx.identifiers and c not in counters), None)
+        if counter is None:
+            return "no free name for a loop counter; name the run by hand"
+        counters.add(counter)
+        return _Field(_label(names[0]), counter, _digits(COUNTER_DIGITS)), [EnumerateLoop(Span.of(loop), counter)]
+
+    def _builtin_call(self, site: CallSite, node: ast.expr, name: str) -> bool:
+        """True for a call of the builtin ``name`` (not rebound anywhere on the way)."""
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == name):
+            return False
+        return self.ctx.index.lookup(name, site.scope, (node.lineno, node.col_offset)) is None
+
+
+def _range_width(call: ast.Call) -> int | None:
+    """Digits of the widest value a ``range`` yields when it yields only non-negative ints, else None."""
+    if call.keywords or not 1 <= len(call.args) <= 3 or any(isinstance(a, ast.Starred) for a in call.args):
+        return None
+    literals = [a.value if isinstance(a, ast.Constant) and type(a.value) is int else None for a in call.args]
+    if len(call.args) == 1:
+        stop = literals[0]
+        return len(str(max(stop - 1, 0))) if stop is not None else COUNTER_DIGITS
+    start, stop = literals[0], literals[1]
+    step = literals[2] if len(call.args) == 3 else 1
+    if start is None or start < 0 or step is None or step <= 0:
+        return None  # a negative value would put "-" in the name
+    return len(str(max(stop - 1, start))) if stop is not None else COUNTER_DIGITS
+
+
+def _counts_from_zero_up(call: ast.Call) -> bool:
+    """True when ``enumerate(...)``'s counter is never negative (``start`` absent or a literal >= 0)."""
+    start = call.args[1] if len(call.args) > 1 else next((k.value for k in call.keywords if k.arg == "start"), None)
+    if start is None:
+        return len(call.args) == 1 and not call.keywords
+    return isinstance(start, ast.Constant) and type(start.value) is int and start.value >= 0
+
+
+def _target_names(target: ast.expr) -> list[str] | None:
+    """The names a plain loop target binds (``x``, ``a, b``, ``(a, (b, c))``), or None."""
+    if isinstance(target, ast.Name):
+        return [target.id]
+    if isinstance(target, ast.Tuple):
+        names: list[str] = []
+        for element in target.elts:
+            inner = _target_names(element)
+            if inner is None:
+                return None
+            names += inner
+        return names
+    return None
+
+
+def _schema_problem(schema, static: str, fields: list[_Field]) -> str | None:
+    """Why some value of the fields would make the name break the schema, or None."""
+    if not fields:
+        problem = schema.problem(static)
+        return None if problem is None else f"the invented name {static!r} {problem}"
+    fillings: list[list[str]] = [[f.samples[0] for f in fields]]
+    for index, field_ in enumerate(fields):
+        for sample in field_.samples:
+            filling = [f.samples[0] for f in fields]
+            filling[index] = sample
+            fillings.append(filling)
+    fillings.append([max(f.samples, key=len) for f in fields])
+    for filling in fillings:
+        name = static + "".join(f.separator + value for f, value in zip(fields, filling))
+        problem = schema.problem(name)
+        if problem is not None:
+            return f"with the loop values filled in, the name {name!r} {problem}"
+    return None

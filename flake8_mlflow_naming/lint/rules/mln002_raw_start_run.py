@@ -3,11 +3,25 @@
 from __future__ import annotations
 
 import ast
+import builtins
+import re
 from typing import Iterator
 
 from ..mlflow_api import START_RUN
 from ..context import ModuleContext, is_managed_run
-from ..findings import AddImport, Applicability, Finding, Fix, PositionalToKeyword, RemoveImportIfUnused, ReplaceCallee, Span
+from ..findings import (
+    AddImport,
+    Applicability,
+    Finding,
+    Fix,
+    PositionalToKeyword,
+    PrependArguments,
+    RemoveImportIfUnused,
+    ReplaceCallee,
+    SetKeyword,
+    Span,
+)
+from ..resolve import CallSite
 from .base import Invalid, Rule, Valid
 
 _WRAPPER = {"run-wrapper": "ml_platform.tracking.production_run"}
@@ -43,16 +57,25 @@ class RawStartRun(Rule):
     """
     fix_safety = """
         **Unsafe**: the call is rewritten to the wrapper with every argument kept (positional
-        ones become keywords), its import is added, and the import that reached `start_run`
-        is removed when nothing else uses it. The wrapper adds tags and validation, which
-        changes behaviour. Only runs managed by a `with` block (or returned, or passed to
-        `enter_context`) are rewritten: a wrapper that is a context manager starts nothing
-        when merely called, so a bare `start_run()` statement needs a person (see MLN005).
+        ones become keywords), the parameters listed in `wrapper-arguments` added, its import
+        added (under an alias when the name is taken by another import or a local definition),
+        and the import that reached `start_run` removed when nothing else uses it. The wrapper
+        adds tags and validation, which changes behaviour. The fix never writes a call the
+        wrapper's signature rejects: a required parameter without a source, or a keyword the
+        wrapper does not take, leaves the finding with a message naming what to set. Only runs
+        managed by a `with` block (or returned, or passed to `enter_context`) are rewritten: a
+        wrapper that is a context manager starts nothing when merely called, so a bare
+        `start_run()` statement first becomes a `with` block (MLN005's fix).
     """
     options = """
         - `mlflow-version` (default `"3"`): positional arguments are bound with that release's
           signatures; a slot the covered releases disagree on is not judged.
-        - `run-wrapper` (dotted path, e.g. `ml_platform.tracking.production_run`): enables the rule.
+        - `run-wrapper` (dotted path, e.g. `ml_platform.tracking.production_run`, or a list of
+          its names): enables the rule.
+        - `run-wrapper-signature` / `wrapper-source`: the wrapper's parameters when its source
+          is not found below the pyproject's folder.
+        - `wrapper-arguments` (table of parameter = `"module:expression"`): what the fix passes
+          that `start_run` does not have.
         - `wrapper-exempt` (globs, relative to the pyproject.toml): files where raw calls are allowed.
     """
     VALID = [
@@ -95,26 +118,96 @@ class RawStartRun(Rule):
         wrapper = ctx.config.run_wrapper
         if not wrapper or ctx.config.is_wrapper_exempt(ctx.path):
             return
-        module, _, function = wrapper.rpartition(".")
         for site in ctx.calls(START_RUN):
             message = f"mlflow.start_run called directly; use the team wrapper {wrapper} so the run gets its standard tags"
             if any(isinstance(arg, ast.Starred) for arg in site.node.args) or not is_managed_run(site):
                 # The wrapper cannot take start_run's *args, and as a context manager it
-                # starts nothing unless a ``with`` enters it: leave those to a person.
+                # starts nothing unless a ``with`` enters it: leave those to a person (MLN005 first).
                 yield ctx.report(self.code, site.node, message)
                 continue
-            edits: list = []
-            names = ctx.bind(site, START_RUN).keywords_from(0) if site.node.args else ()
-            if names is None:
-                # The configured MLflow version leaves some positional slot ambiguous
-                # (parent_run_id arrived at index 4 in 2.15): do not guess its keyword.
-                yield ctx.report(self.code, site.node, message)
-                continue
-            if site.node.args:
-                edits.append(PositionalToKeyword(Span.of(site.node), names, 0))
-            edits += [ReplaceCallee(Span.of(site.node), function), AddImport(module, function)]
-            import_form = ctx.index.import_behind(site.node.func, site.scope)
-            if import_form is not None:
-                edits.append(RemoveImportIfUnused(*import_form))
-            fix = Fix(f"Call {function} instead", Applicability.UNSAFE, tuple(edits))
-            yield ctx.report(self.code, site.node, message, fix)
+            fix, reason = _wrapper_fix(ctx, site)
+            yield ctx.report(self.code, site.node, message + (f" ({reason})" if reason else ""), fix)
+
+
+def _wrapper_fix(ctx: ModuleContext, site: CallSite) -> tuple[Fix | None, str | None]:
+    """The rewrite onto the wrapper, or (None, why not) when its signature would reject the call."""
+    config = ctx.config
+    signature = config.wrapper_signature
+    wrapper = config.run_wrapper
+    assert wrapper is not None
+    shown = f"{wrapper.rpartition('.')[2]}{signature.describe()}"
+    names = ctx.bind(site, START_RUN).keywords_from(0) if site.node.args else ()
+    if names is None:
+        # The configured MLflow version leaves some positional slot ambiguous
+        # (parent_run_id arrived at index 4 in 2.15): do not guess its keyword.
+        return None, "which parameter a positional argument is depends on the MLflow version; pass it by keyword"
+    passed = list(names[: len(site.node.args)])
+    passed += [k.arg for k in site.node.keywords if k.arg is not None]
+    spreads = any(k.arg is None for k in site.node.keywords)
+    if spreads and not signature.var_keyword:
+        return None, f"the wrapper {shown} takes no **kwargs"
+    for name in passed:
+        if not signature.accepts_keyword(name):
+            return None, f"the wrapper {shown} takes no {name}="
+    arguments = {parameter: (module, expression) for parameter, module, expression in config.wrapper_arguments}
+    for parameter in sorted(signature.required - set(passed) - set(arguments)):
+        if spreads and parameter not in signature.positional_only:
+            continue  # ``**kwargs`` may carry it
+        if parameter == "run_name":
+            return None, "the wrapper requires run_name: name the run first (MLN001)"
+        return None, (
+            f"the wrapper {shown} requires {parameter}, which start_run does not have: set "
+            f'[tool.mlflow-naming.wrapper-arguments] {parameter} = "module:expression"'
+        )
+    callee = ctx.wrapper_import_name()
+    if callee is None:
+        return None, "no free name to import the wrapper under"
+    module, _, function = wrapper.rpartition(".")
+    local, needs_import = callee
+    span = Span.of(site.node)
+    edits: list = []
+    if site.node.args:
+        edits.append(PositionalToKeyword(span, names, 0))
+    taken = set(ctx.identifiers) | {local}
+    positional: list[str] = []
+    for parameter in (*signature.positional_only, *signature.positional, *signature.keyword_only):
+        if parameter in passed or parameter not in arguments:
+            continue
+        source_module, expression = arguments[parameter]
+        expression, import_edit = _argument_import(ctx, source_module, expression, taken)
+        if import_edit is not None:
+            edits.append(import_edit)
+        if parameter in signature.positional_only:
+            positional.append(expression)
+        else:
+            edits.append(SetKeyword(span, parameter, expression))
+    if positional:
+        edits.append(PrependArguments(span, tuple(positional)))
+    edits.append(ReplaceCallee(span, local))
+    if needs_import:
+        edits.append(AddImport(module, function, None if local == function else local))
+    import_form = ctx.index.import_behind(site.node.func, site.scope)
+    if import_form is not None:
+        root = site.node.func
+        while isinstance(root, ast.Attribute):
+            root = root.value
+        assert isinstance(root, ast.Name)
+        edits.append(RemoveImportIfUnused(*import_form, uses=ctx.uses_of_import(root.id)))
+    return Fix(f"Call {local} instead", Applicability.UNSAFE, tuple(edits)), None
+
+
+def _argument_import(ctx: ModuleContext, module: str, expression: str, taken: set[str]) -> tuple[str, AddImport | None]:
+    """``expression`` with its leading name imported from ``module`` (aliased if that name is taken)."""
+    head = re.match(r"[A-Za-z_]\w*", expression)
+    assert head is not None  # checked when the configuration was read
+    name = head.group(0)
+    for local, bindings in ctx.index.module_scope.bindings.items():
+        if all(b.imported == f"{module}.{name}" for b in bindings):
+            return local + expression[len(name) :], None
+    local = name
+    number = 1
+    while local in taken or local in dir(builtins):
+        number += 1
+        local = f"{module.split('.')[0]}_{name}" + (f"_{number}" if number > 2 else "")
+    taken.add(local)
+    return local + expression[len(name) :], AddImport(module, name, None if local == name else local)

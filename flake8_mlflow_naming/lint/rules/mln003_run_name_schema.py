@@ -8,7 +8,7 @@ from typing import Iterator
 from ..context import ModuleContext
 from ..findings import Finding
 from ..resolve import CallSite
-from ..mlflow_api import RUN_TAG_CLASSES, RUN_TAG_PARAMETERS, WRAPPER_PARAMETERS, bind, is_none_or_empty
+from ..mlflow_api import RUN_TAG_CLASSES, RUN_TAG_PARAMETERS, bind, is_none_or_empty
 from ..values import name_findings
 from .base import Invalid, Rule, Valid
 
@@ -166,7 +166,7 @@ class RunNameSchema(Rule):
 def _run_name_values(ctx: ModuleContext) -> Iterator[tuple[CallSite, ast.expr]]:
     """Every expression given as a run name, with its call site."""
     for site in ctx.run_starts():
-        bound = bind(site.node, WRAPPER_PARAMETERS) if ctx.is_wrapper(site) else ctx.bind(site, "mlflow.start_run")
+        bound = bind(site.node, ctx.wrapper_parameters) if ctx.is_wrapper(site) else ctx.bind(site, "mlflow.start_run")
         yield from _from_arguments(ctx, site, bound, "run_name")
     for site in ctx.client_calls("create_run"):
         yield from _from_arguments(ctx, site, ctx.bind(site, "MlflowClient.create_run"), "run_name")

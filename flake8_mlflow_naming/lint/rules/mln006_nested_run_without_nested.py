@@ -8,7 +8,7 @@ from typing import Iterator
 from ..context import ModuleContext
 from ..findings import Applicability, Finding, Fix, PositionalToKeyword, SetKeyword, Span
 from ..resolve import CallSite
-from ..mlflow_api import END_RUN, MISSING, WRAPPER_PARAMETERS, bind, literal_true
+from ..mlflow_api import END_RUN, MISSING, bind, literal_true
 from .base import Invalid, Rule, Valid
 
 
@@ -98,7 +98,7 @@ class NestedRunWithoutNested(Rule):
 
     def check(self, ctx: ModuleContext) -> Iterator[Finding]:
         for site in ctx.run_starts():
-            bound = bind(site.node, WRAPPER_PARAMETERS) if ctx.is_wrapper(site) else ctx.bind(site, "mlflow.start_run")
+            bound = bind(site.node, ctx.wrapper_parameters) if ctx.is_wrapper(site) else ctx.bind(site, "mlflow.start_run")
             nested = bound.get("nested")
             if nested is not MISSING and literal_true(nested) is not False:
                 continue  # nested=True, or a value only known at run time
@@ -113,6 +113,8 @@ class NestedRunWithoutNested(Rule):
             # When the version decides what the later positional arguments are, renaming
             # them would guess: report without a fix.
             fix = Fix("Add nested=True", Applicability.SAFE, tuple(edits)) if names is not None else None
+            if ctx.is_wrapper(site) and not ctx.config.wrapper_signature.accepts_keyword("nested"):
+                fix = None  # the wrapper's signature has no nested=: a person must decide
             yield ctx.report(
                 self.code,
                 site.node,
