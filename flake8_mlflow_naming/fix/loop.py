@@ -12,7 +12,6 @@ import gc
 import os
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Iterator, Sequence
 
 from ..check import FileError, check_file
