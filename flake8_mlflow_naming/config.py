@@ -547,6 +547,16 @@ def shared_finder(config_file: str | Path | None = None) -> ConfigFinder:
     return _SHARED_FINDERS[key]
 
 
+def forget_parsed_configurations() -> None:
+    """Drop every cached parse, so the next ``for_path`` reads pyproject files again.
+
+    A long-lived process (the language server) calls this when a pyproject.toml changes;
+    one-shot commands never need it.
+    """
+    _SHARED_FINDERS.clear()
+    _OVERRIDDEN.clear()
+
+
 @dataclass(frozen=True)
 class ConfigSource:
     """Where a front end's configuration comes from: the one way every front end gets a Config.

@@ -24,13 +24,15 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("sources",),
     ("check", "workers"),
     ("fix", "audit", "runtime", "gate"),
-    ("plugin", "cli"),
+    ("plugin", "cli", "lsp"),
 )
 
 #: Third-party modules only these parts of the package may import (at any depth).
 RESTRICTED_IMPORTS = {
     "libcst": ("fix",),
     "mlflow": ("runtime", "cli.audit", "gate.store"),
+    "pygls": ("lsp",),
+    "lsprotocol": ("lsp",),
 }
 
 

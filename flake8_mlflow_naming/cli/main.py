@@ -65,6 +65,10 @@ def build_parser() -> argparse.ArgumentParser:
     rule.add_argument("--all", action="store_true", help="print every rule's documentation")
     rule.set_defaults(handler=_lazy("rule", "rule_command"))
 
+    server = commands.add_parser("server", help="run the language server on stdio (needs the lsp extra)")
+    server.add_argument("--stdio", action="store_true", help="accepted for editors that pass it; stdio is the only transport")
+    server.set_defaults(handler=_lazy("server", "run_server"))
+
     _register_fix(commands)
     _register_audit(commands)
     return parser

@@ -58,3 +58,26 @@ def _noqa_line_mapping(lines: Sequence[str]) -> dict[int, str]:
                 mapping[number] = joined
             low, high = len(lines) + 2, -1
     return mapping
+
+
+def noqa_comment_line(lines: Sequence[str], line: int) -> int:
+    """The physical line where a ``# noqa`` silencing a finding on ``line`` must go.
+
+    flake8 reads the lines of one token run (a multi-line string, a backslash continuation)
+    as one, the way :func:`_noqa_line_mapping` joins them, so the comment goes after the
+    run's last line; elsewhere it is ``line`` itself.
+    """
+    try:
+        tokens = tokenize.generate_tokens(iter(lines).__next__)
+        low = None
+        for token in tokens:
+            if token.type in (tokenize.ENDMARKER, tokenize.DEDENT):
+                continue
+            low = token.start[0] if low is None else low
+            if token.type in (tokenize.NL, tokenize.NEWLINE):
+                if low <= line <= token.end[0]:
+                    return token.end[0]
+                low = None
+    except (tokenize.TokenError, SyntaxError):
+        pass
+    return line
