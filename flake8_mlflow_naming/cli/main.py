@@ -67,7 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     server = commands.add_parser("server", help="run the language server on stdio (needs the lsp extra)")
     server.add_argument("--stdio", action="store_true", help="accepted for editors that pass it; stdio is the only transport")
-    server.set_defaults(handler=_lazy("server", "run_server"))
+    server.set_defaults(handler=_lazy("server", "server_command"))
 
     _register_fix(commands)
     _register_audit(commands)

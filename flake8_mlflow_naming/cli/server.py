@@ -8,7 +8,7 @@ import sys
 from .options import EXIT_CLEAN, EXIT_ERROR
 
 
-def run_server(args: argparse.Namespace) -> int:
+def server_command(args: argparse.Namespace) -> int:
     """Serve the Language Server Protocol on stdio until the client sends ``exit``."""
     try:
         from ..lsp.server import serve

@@ -12,8 +12,6 @@ from dataclasses import dataclass
 from lsprotocol import types
 
 from ..config import ConfigSource
-from ..fix.loop import FixError, FixOptions, fix_file
-from ..fix.single import apply_one_fix
 from ..lint.findings import Finding
 from ..lint.noqa import NOQA_INLINE, noqa_comment_line
 from ..lint.parse import SourceError
@@ -56,6 +54,10 @@ def quick_fix_texts(linted: Linted, finding: Finding) -> dict[str, str]:
     """The new text of each document after applying exactly ``finding``'s fix."""
     if finding.fix is None:
         raise ActionError(f"{finding.code} has no fix here")
+    # The fix layer (and LibCST) loads with the first fix asked for, not with the server.
+    from ..fix.loop import FixError
+    from ..fix.single import apply_one_fix
+
     snapshot = linted.snapshot
     try:
         kind = open_source(snapshot.path, snapshot.raw)
@@ -70,6 +72,8 @@ def quick_fix_texts(linted: Linted, finding: Finding) -> dict[str, str]:
 
 def fix_all_texts(linted: Linted, config_source: ConfigSource) -> dict[str, str]:
     """The new text of each document after every safe fix (the ``fix`` command's loop, writing nothing)."""
+    from ..fix.loop import FixOptions, fix_file
+
     snapshot = linted.snapshot
     result = fix_file(snapshot.path, FixOptions(write=False), config_source, source=snapshot.raw)
     if result.error is not None:

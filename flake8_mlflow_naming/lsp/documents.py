@@ -143,8 +143,9 @@ class Linted:
         return [f for f in self.result.findings if self.snapshot.document_of(f) == uri]
 
     def find(self, key: dict) -> Finding | None:
-        """The finding :func:`finding_key` described, if this version still has it."""
-        return next((f for f in self.result.findings if finding_key(f) == key), None)
+        """The finding :func:`finding_key` described (extra entries, as in a diagnostic's ``data``, are ignored)."""
+        wanted = {name: key.get(name) for name in ("code", "line", "col", "cell")}
+        return next((f for f in self.result.findings if finding_key(f) == wanted), None)
 
 
 def lint(snapshot: Snapshot, config_source: ConfigSource) -> Linted:

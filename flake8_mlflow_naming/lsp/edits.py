@@ -26,22 +26,31 @@ def text_edits(before: str, after: str, units: UnitCounter) -> list[types.TextEd
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             continue
-        removed, added = "".join(old[i1:i2]), "".join(new[j1:j2])
-        start, end = positions.starts[i1], positions.starts[i2]
-        prefix = _common_prefix(removed, added)
-        suffix = _common_suffix(removed[prefix:], added[prefix:])
-        # Never split a "\r\n" line break: LSP positions cannot point between its two characters.
-        if prefix and removed[prefix - 1 : prefix + 1] == "\r\n":
-            prefix -= 1
-        if suffix and removed[len(removed) - suffix - 1 : len(removed) - suffix + 1] == "\r\n":
-            suffix -= 1
-        edits.append(
-            types.TextEdit(
-                range=types.Range(positions.at_offset(start + prefix), positions.at_offset(end - suffix)),
-                new_text=added[prefix : len(added) - suffix],
-            )
-        )
-    return edits
+        if i2 - i1 == j2 - j1:  # lines changed in place: one edit per line, each as narrow as it can be
+            pairs = [(i, i + 1, j, j + 1) for i, j in zip(range(i1, i2), range(j1, j2))]
+        else:
+            pairs = [(i1, i2, j1, j2)]
+        edits.extend(_narrowed(positions, old, new, *pair) for pair in pairs)
+    return [edit for edit in edits if edit is not None]
+
+
+def _narrowed(positions: Positions, old: list[str], new: list[str], i1: int, i2: int, j1: int, j2: int) -> types.TextEdit | None:
+    """The edit replacing lines ``old[i1:i2]`` by ``new[j1:j2]``, without the characters they share."""
+    removed, added = "".join(old[i1:i2]), "".join(new[j1:j2])
+    if removed == added:
+        return None
+    start, end = positions.starts[i1], positions.starts[i2]
+    prefix = _common_prefix(removed, added)
+    suffix = _common_suffix(removed[prefix:], added[prefix:])
+    # Never split a "\r\n" line break: LSP positions cannot point between its two characters.
+    if prefix and removed[prefix - 1 : prefix + 1] == "\r\n":
+        prefix -= 1
+    if suffix and removed[len(removed) - suffix - 1 : len(removed) - suffix + 1] == "\r\n":
+        suffix -= 1
+    return types.TextEdit(
+        range=types.Range(positions.at_offset(start + prefix), positions.at_offset(end - suffix)),
+        new_text=added[prefix : len(added) - suffix],
+    )
 
 
 def _common_prefix(a: str, b: str) -> int:

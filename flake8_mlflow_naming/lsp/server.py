@@ -13,6 +13,7 @@ A file is changed only on request: code actions carry their edits (or compute th
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -124,6 +125,11 @@ class MlflowNamingServer(LanguageServer):
             linted = await self.current(key)
             if linted is not None and linted.snapshot == self.snapshot(key):
                 self.publish(key, linted)
+        except Exception:  # a bug must cost one document's diagnostics, never the session
+            logging.getLogger(__name__).exception("linting %s failed", key)
+            self.window_log_message(
+                types.LogMessageParams(type=types.MessageType.Error, message=f"{SOURCE}: linting {key} failed; see the server log")
+            )
         finally:
             if self._pending.get(key) is task:
                 del self._pending[key]
@@ -268,7 +274,12 @@ def build_server(config_source: ConfigSource | None = None) -> MlflowNamingServe
             registration = types.Registration(
                 id=f"{SOURCE}-pyproject", method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES, register_options=options
             )
-            await server.client_register_capability_async(types.RegistrationParams(registrations=[registration]))
+            try:
+                await server.client_register_capability_async(types.RegistrationParams(registrations=[registration]))
+            except Exception as error:  # the client refused: pyproject changes are still seen by stat on each lint
+                server.window_log_message(
+                    types.LogMessageParams(type=types.MessageType.Warning, message=f"{SOURCE}: no file watching ({error})")
+                )
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(params: types.DidOpenTextDocumentParams) -> None:
