@@ -18,6 +18,7 @@ import io
 import json
 import tokenize
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -217,6 +218,7 @@ class Positions:
         return types.Range(start, end)
 
 
+@lru_cache(maxsize=None)
 def rule_documentation_url(code: str) -> str | None:
     """Where the rule's documentation page is: the package's ``Rule documentation`` URL, else the checkout's file.
 

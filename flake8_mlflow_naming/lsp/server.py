@@ -416,6 +416,10 @@ async def _code_actions(server: MlflowNamingServer, params: types.CodeActionPara
         item = types.CodeAction(title=title, kind=kind, diagnostics=related or None, is_preferred=preferred or None)
         if lazy:
             item.data = {"uri": uri, "action": action, "key": key}
+        elif action == "fixAll":
+            # Fixing a whole file runs the fix loop (LibCST, several passes): without resolve,
+            # only when chosen, as the command that sends the edit with workspace/applyEdit.
+            item.command = types.Command(title=title, command=actions.FIX_ALL_COMMAND, arguments=[uri])
         else:
             try:
                 item.edit = await asyncio.get_running_loop().run_in_executor(

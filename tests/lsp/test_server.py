@@ -12,6 +12,7 @@ import asyncio
 import json
 import os
 from pathlib import Path
+from typing import Union
 
 import pytest
 import pytest_lsp
@@ -33,9 +34,26 @@ TRAIN = "import mlflow\n\n\ndef main():\n    with mlflow.start_run():\n        p
 TRAIN_NAMED = 'import mlflow\n\n\ndef main():\n    with mlflow.start_run(run_name="train_main"):\n        pass\n'
 
 
+def converter():
+    """lsprotocol's converter, reading a code action that carries a command as a code action.
+
+    lsprotocol takes any result item with a ``command`` key for a ``Command``; the protocol
+    says a ``Command``'s ``command`` is a string, a ``CodeAction``'s an object (as VS Code
+    and Neovim read it).
+    """
+    converter = default_converter()
+
+    def command_or_action(item, _):
+        kind = types.Command if isinstance(item.get("command"), str) else types.CodeAction
+        return converter.structure(item, kind)
+
+    converter.register_structure_hook(Union[types.Command, types.CodeAction], command_or_action)
+    return converter
+
+
 def recording_client() -> LanguageClient:
     """pytest-lsp's client, also keeping every ``publishDiagnostics`` in order (it keeps only the last per URI)."""
-    client = LanguageClient(converter_factory=default_converter)
+    client = LanguageClient(converter_factory=converter)
     client.published = []
 
     def publish_diagnostics(params: types.PublishDiagnosticsParams) -> None:
@@ -264,7 +282,7 @@ async def test_with_resolve_support_the_edit_comes_on_resolve(client, tmp_path):
 
 async def test_fix_all_applies_the_safe_fixes_only(client, tmp_path):
     write_project(tmp_path, {})
-    await start(client, tmp_path)
+    await start(client, tmp_path, resolve=True)
     path = tmp_path / "nested.py"
     uri = path.as_uri()
     text = (
@@ -278,7 +296,8 @@ async def test_fix_all_applies_the_safe_fixes_only(client, tmp_path):
     assert codes == ["MLN001", "MLN006", "MLN006"]
     actions = await actions_at(client, uri, 0, 0, only=["source.fixAll"])
     assert [(a.title, a.kind) for a in actions] == [("Fix all safe MLN fixes", "source.fixAll.mlflow-naming")]
-    edits = only_edits(actions[0].edit, uri, 1)
+    resolved = await client.code_action_resolve_async(actions[0])
+    edits = only_edits(resolved.edit, uri, 1)
     # Line 5 (0-based): "        with mlflow.start_run(run_name="inner_run")" — the call's ")" is at column 50.
     assert types.TextEdit(types.Range(types.Position(5, 50), types.Position(5, 50)), ", nested=True") in edits
     fixed = apply_edits(text, edits)
@@ -359,6 +378,29 @@ async def test_commands_send_the_edit_with_workspace_apply_edit(client, tmp_path
     assert apply_edits(TRAIN, only_edits(applied[1].edit, uri, 1)) == TRAIN.replace(
         "start_run():", "start_run():  # noqa: MLN001"
     )
+
+
+async def test_without_resolve_fix_all_is_a_command_run_only_when_chosen(client, tmp_path):
+    applied: list[types.ApplyWorkspaceEditParams] = []
+
+    @client.feature(types.WORKSPACE_APPLY_EDIT)
+    def apply_edit(params: types.ApplyWorkspaceEditParams):
+        applied.append(params)
+        return types.ApplyWorkspaceEditResult(applied=True)
+
+    write_project(tmp_path, {})
+    await start(client, tmp_path)
+    path = tmp_path / "nested.py"
+    uri = path.as_uri()
+    text = 'import mlflow\n\nwith mlflow.start_run(run_name="outer_run"):\n    with mlflow.start_run(run_name="inner_run"):\n        pass\n'
+    await open_document(client, path, text)
+    (action,) = await actions_at(client, uri, 0, 0, only=["source.fixAll"])
+    assert action.edit is None and applied == []
+    assert action.command.command == "mlflow-naming.fixAll" and list(action.command.arguments) == [uri]
+    await client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command=action.command.command, arguments=action.command.arguments)
+    )
+    assert apply_edits(text, only_edits(applied[0].edit, uri, 1)) == text.replace('"inner_run")', '"inner_run", nested=True)')
 
 
 async def test_broken_pyproject_is_one_diagnostic_at_line_1_and_recovers_when_fixed(client, tmp_path):
