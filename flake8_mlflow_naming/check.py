@@ -7,16 +7,17 @@ configuration and findings. Nothing in this module prints.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator
+from typing import TYPE_CHECKING, Iterable, Iterator
 
 from .config import ConfigError, ConfigSource
-from .lint.engine import lint_source
-from .lint.findings import Finding
 from .lint.parse import SourceError
 from .naming import PatternTimeout
+from .lint.prefilter import could_have_findings
 from .sources.kinds import ReassemblyError, open_source
 from .sources.read import STDIN, read_source
-from .workers import map_in_order
+
+if TYPE_CHECKING:
+    from .lint.findings import Finding
 
 
 @dataclass(frozen=True)
@@ -66,9 +67,12 @@ def check_file(
         result.source = raw = source if source is not None else read_source(path)
         kind = open_source(shown, raw)
         python = kind.python
-        if python is not None:
+        # The engine (every rule) is imported only once a file passes the exact prefilter.
+        if python is not None and could_have_findings(python, config):
+            from .lint.engine import lint_source
+
             try:
-                result.findings = kind.place(lint_source(python, shown, config, codes))
+                result.findings = kind.place(lint_source(python, shown, config, codes, prefilter=False))
             except SourceError as error:
                 raise kind.place_error(error) from None
     except (ConfigError, SourceError, PatternTimeout) as error:
@@ -89,4 +93,6 @@ def check_many(paths: list[str], config_source: ConfigSource, codes: frozenset[s
         for path in paths:
             yield check_file(path, config_source, codes)
         return
+    from .workers import map_in_order
+
     yield from map_in_order(_check_in_worker, paths, jobs, config_source, codes)

@@ -17,7 +17,7 @@ import sys
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path, PurePosixPath
-from typing import Any, Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
 from regex import error as regex_error
 
@@ -26,10 +26,11 @@ from .naming import NameSchema, check_rename_template
 from .patterns import PROBE_LENGTH, PROBE_TIMEOUT_SECONDS, PatternTimeout, compile_pattern, probe
 from .wrapper_signature import DEFAULT_SIGNATURE, SignatureError, WrapperSignature, find_definition, find_reexport, parse_signature, signature_of
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
+if TYPE_CHECKING:
+    from .naming import NameSchema
+
+# tomllib and the naming schema are imported when first needed (a pyproject is found, a
+# name is judged): starting ``check`` on one file in a folder without one costs neither.
 
 TABLE = "mlflow-naming"
 DEFAULT_RUN_NAME_REGEX = r"^[a-z][a-z0-9]*(_[a-z0-9]+)+$"
@@ -114,6 +115,8 @@ class Config:
     @cached_property
     def schema(self) -> NameSchema:
         """The naming schema (regex and maximum length) as one object."""
+        from .naming import NameSchema
+
         return NameSchema(self.run_name_regex, self.run_name_max_length)
 
     @cached_property
@@ -397,6 +400,8 @@ def _wrapper_arguments(key: str, value: object) -> tuple[tuple[str, str, str], .
 
 
 def _rename_template(key: str, value: object) -> str:
+    from .naming import check_rename_template
+
     return check_rename_template(_string(key, value))
 
 
@@ -465,6 +470,10 @@ def config_from_table(table: Mapping[str, object], source: Path) -> Config:
 
 
 def _read_table(pyproject: Path) -> Mapping[str, object] | None:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib
     try:
         with pyproject.open("rb") as handle:
             data = tomllib.load(handle)

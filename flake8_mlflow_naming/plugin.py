@@ -3,18 +3,24 @@
 flake8 hands over the parsed tree; the plugin never reads the file, never prints, and
 turns configuration errors into an ``MLN000`` finding at line 1, since a plugin has no
 other way to tell the user.
+
+flake8 imports this module at every start, also for files that never mention MLflow (an
+editor runs ``flake8 -`` once per file), so it imports nothing of the package at the top:
+configuration is read on the first file, and the engine is imported only once a file
+passes the exact prefilter.
 """
 
 from __future__ import annotations
 
-import ast
-from typing import Any, ClassVar, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar, Iterator, Sequence
 
 from . import __version__
-from .codes import CONFIG_ERROR_CODE
-from .config import Config, ConfigError, ConfigSource, parse_setting
-from .lint.engine import SourceError, could_have_findings, lint_tree
-from .naming import PatternTimeout
+from .codes import CONFIG_ERROR_CODE  # a leaf that imports nothing
+
+if TYPE_CHECKING:
+    import ast
+
+    from .config import ConfigSource
 
 #: flake8 option → pyproject key. The key's own validation applies to both spellings.
 _OPTIONS: dict[str, tuple[str, dict[str, Any]]] = {
@@ -37,7 +43,7 @@ class MlflowNamingChecker:
     name = "flake8-mlflow-naming"
     version = __version__
 
-    _config_source: ClassVar[ConfigSource] = ConfigSource()
+    _config_source: ClassVar[ConfigSource | None] = None  # None: no options given
     _option_error: ClassVar[str | None] = None
 
     def __init__(self, tree: ast.Module, filename: str = "stdin", lines: Sequence[str] = ()) -> None:
@@ -60,12 +66,16 @@ class MlflowNamingChecker:
     @classmethod
     def parse_options(cls, options: Any) -> None:
         """Validate the options once; remember them as overrides of the pyproject settings."""
+        cls._config_source, cls._option_error = None, None
+        given = {flag: getattr(options, flag[2:].replace("-", "_"), None) for flag in _OPTIONS}
+        given = {flag: value for flag, value in given.items() if value is not None and value != []}
+        if not given:
+            return
+        from .config import ConfigError, ConfigSource, parse_setting
+
         overrides: dict[str, Any] = {}
-        cls._config_source, cls._option_error = ConfigSource(), None
-        for flag, (key, _) in _OPTIONS.items():
-            value = getattr(options, flag[2:].replace("-", "_"), None)
-            if value is None or value == []:
-                continue
+        for flag, value in given.items():
+            key = _OPTIONS[flag][0]
             try:
                 field, typed = parse_setting(key, list(value) if isinstance(value, list) else value, f"flake8 option {flag}")
             except ConfigError as error:
@@ -79,14 +89,22 @@ class MlflowNamingChecker:
         if self._option_error is not None:
             yield 1, 0, f"{CONFIG_ERROR_CODE} {self._option_error}", type(self)
             return
+        from .config import ConfigError, ConfigSource
+        from .lint.prefilter import could_have_findings
+
         path = None if self.filename in ("-", "stdin") else self.filename
         try:
-            config: Config = self._config_source.for_path(path)
+            config = (self._config_source or ConfigSource()).for_path(path)
         except ConfigError as error:
             yield 1, 0, f"{CONFIG_ERROR_CODE} {error}", type(self)
             return
+        if path is not None and config.is_excluded(path):
+            return  # pyproject ``exclude`` holds under flake8 too, as ``per-file-ignores`` does
         if self.lines and not could_have_findings("".join(self.lines), config):
             return  # the exact prefilter: nothing here can resolve to MLflow or the wrapper
+        from .lint.engine import SourceError, lint_tree
+        from .naming import PatternTimeout
+
         try:
             findings = lint_tree(self.tree, self.filename, config)
         except (SourceError, PatternTimeout) as error:

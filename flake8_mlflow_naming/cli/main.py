@@ -17,11 +17,12 @@ from typing import Callable, Sequence
 
 from .. import __version__
 from ..config import ConfigError
-from . import output
 from .options import (
     EXIT_CLEAN,
     EXIT_ERROR,
     EXIT_INTERRUPTED,
+    OUTPUT_FORMATS,
+    STATISTICS_FORMATS,
     ArgumentParser,
     add_jobs_option,
     add_selection_options,
@@ -52,7 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_selection_options(check)
     check.add_argument(
         "--output-format",
-        choices=tuple(output.FORMATS),
+        choices=OUTPUT_FORMATS,
         default="concise",
         help="concise (default: path:line:col: CODE message), json, github (workflow annotations), sarif, junit",
     )
@@ -79,8 +80,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     _interrupt_on_sigterm()
     parser = build_parser()
     args = parser.parse_args(argv)
-    if getattr(args, "statistics", False) and args.output_format not in output.STATISTICS_FORMATS:
-        parser.error(f"--statistics works with --output-format {' or '.join(output.STATISTICS_FORMATS)}")
+    if getattr(args, "statistics", False) and args.output_format not in STATISTICS_FORMATS:
+        parser.error(f"--statistics works with --output-format {' or '.join(STATISTICS_FORMATS)}")
     try:
         return args.handler(args)
     except ConfigError as error:

@@ -18,6 +18,12 @@ EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 #: Ctrl-C or SIGTERM, as shells report a process ended by SIGINT.
 EXIT_INTERRUPTED = 130
 
+#: The ``--output-format`` names, here so that building the parser does not import the
+#: renderers (a test keeps this equal to :data:`.output.FORMATS`).
+OUTPUT_FORMATS = ("concise", "json", "github", "sarif", "junit")
+#: The formats ``--statistics`` can be printed in.
+STATISTICS_FORMATS = ("concise", "json")
+
 
 class ArgumentParser(argparse.ArgumentParser):
     """argparse that reports a usage error in one line and exits 2."""

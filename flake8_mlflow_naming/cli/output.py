@@ -18,21 +18,20 @@ column in the message (the diff view cannot point inside a cell).
 
 from __future__ import annotations
 
-import json
 import re
-import textwrap
 from collections import Counter
 from pathlib import Path, PurePath
-from typing import Callable, Sequence
-from urllib.parse import quote
-from xml.etree import ElementTree
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from .. import __version__
 from ..check import FileError, FileResult
-from ..lint.findings import Applicability, Finding
 from ..lint.parse import SourceError, decode
-from ..lint.rules import ALL_RULES, RULES_BY_CODE
-from ..sources.notebook import is_notebook
+
+if TYPE_CHECKING:
+    from ..lint.findings import Finding
+
+# json, xml, textwrap and the rule registry are imported by the formats that need them, so
+# the default format (what pre-commit and editors run) starts without them.
 
 TOOL = "mlflow-naming"
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -98,6 +97,8 @@ def json_list(results: Sequence[FileResult]) -> str:
             if cell_of(f) is not None:
                 item["cell"] = cell_of(f)
             items.append(item)
+    import json
+
     return json.dumps(items, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -135,6 +136,10 @@ def github(results: Sequence[FileResult]) -> str:
 
 def sarif(results: Sequence[FileResult]) -> str:
     """A SARIF 2.1.0 log: every rule, every finding, and errors as tool execution notifications."""
+    import json
+
+    from ..lint.rules import ALL_RULES
+
     rule_index = {rule.code: i for i, rule in enumerate(ALL_RULES)}
     findings, notifications = [], []
     for result in results:
@@ -195,6 +200,8 @@ def sarif(results: Sequence[FileResult]) -> str:
 
 def junit(results: Sequence[FileResult]) -> str:
     """JUnit XML: one test suite, one test case per file, one ``<failure>`` per finding, ``<error>`` per error."""
+    from xml.etree import ElementTree
+
     failures = sum(len(r.findings) for r in results)
     errors = sum(r.error is not None for r in results)
     suites = ElementTree.Element("testsuites", name=TOOL, tests=str(len(results)), failures=str(failures), errors=str(errors))
@@ -221,18 +228,20 @@ FORMATS: dict[str, Callable[[Sequence[FileResult]], str]] = {
     "sarif": sarif,
     "junit": junit,
 }
-#: The formats ``--statistics`` can be printed in.
-STATISTICS_FORMATS = ("concise", "json")
 
 
 def statistics(results: Sequence[FileResult], output_format: str) -> str:
     """Counts per code, most frequent first: ``count<TAB>code<TAB>[*] name`` after any errors, or JSON objects."""
+    from ..lint.findings import Applicability
+
     counts = Counter(f.code for r in results for f in r.findings)
     # Like Ruff's ``[*]``: the code has findings that ``mlflow-naming fix`` fixes without ``--unsafe-fixes``.
     fixable = {f.code for r in results for f in r.findings if f.fix is not None and f.fix.applicability is Applicability.SAFE}
     rows = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     if output_format == "json":
         items = [{"code": code, "name": _name(code), "count": count, "fixable": code in fixable} for code, count in rows]
+        import json
+
         return json.dumps(items, indent=2) + "\n"
     errors = concise([FileResult(r.path, error=r.error) for r in results if r.error])
     width = len(str(rows[0][1])) if rows else 1
@@ -241,6 +250,8 @@ def statistics(results: Sequence[FileResult], output_format: str) -> str:
 
 
 def _name(code: str) -> str:
+    from ..lint.rules import RULES_BY_CODE
+
     rule = RULES_BY_CODE.get(code)
     return rule.name if rule else code
 
@@ -263,7 +274,7 @@ class _Columns:
                 source = Path(result.path).read_bytes()
             except OSError:
                 source = None
-        if source is not None and is_notebook(result.path):
+        if source is not None and result.path.lower().endswith(".ipynb"):
             from ..sources.notebook import load
 
             try:
@@ -298,12 +309,16 @@ def _command(name: str, props: dict[str, object], message: str) -> str:
 
 def _uri(path: str) -> str:
     """A URI reference for ``path``: relative ones stay relative (to the checkout), absolute ones become ``file:``."""
+    from urllib.parse import quote
+
     if Path(path).is_absolute():
         return Path(path).as_uri()
     return quote(PurePath(path).as_posix())
 
 
 def _sarif_rule(rule) -> dict:
+    import textwrap
+
     return {
         "id": rule.code,
         "name": rule.name,
@@ -316,4 +331,6 @@ def _sarif_rule(rule) -> dict:
 
 def _plain(markdown: str) -> str:
     """Markdown prose as one plain-text paragraph."""
+    import textwrap
+
     return " ".join(textwrap.dedent(markdown).replace("`", "").split())

@@ -9,11 +9,16 @@ becomes the file's new bytes with :meth:`Source.rebuild`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable, Protocol
+from typing import TYPE_CHECKING, Iterable, Protocol
 
-from ..lint.findings import Finding
 from ..lint.parse import SourceError
-from . import notebook as nb
+
+if TYPE_CHECKING:
+    from ..lint.findings import Finding
+
+#: Notebooks are decoded by :mod:`.notebook`, imported only when a notebook is opened (it
+#: brings json), so checking plain files starts faster.
+NOTEBOOK_SUFFIX = ".ipynb"
 
 
 class ReassemblyError(Exception):
@@ -71,8 +76,11 @@ class NotebookFile:
     """A Jupyter notebook: its code cells joined into one module (see :mod:`.notebook`)."""
 
     def __init__(self, raw: bytes) -> None:
+        from . import notebook  # the notebook codec
+
+        self._codec = notebook
         self.raw = raw
-        self.notebook = nb.load(raw)  # NotebookError (a SourceError) if it is not a notebook
+        self.notebook = notebook.load(raw)  # NotebookError (a SourceError) if it is not a notebook
 
     @property
     def python(self) -> bytes | None:
@@ -81,12 +89,12 @@ class NotebookFile:
     def place(self, findings: Iterable[Finding], python: bytes | None = None) -> list[Finding]:
         notebook = self.notebook
         if python is not None and python != notebook.source:
-            notebook = nb.replace_layout(notebook, notebook.layout)
-            notebook.lines = nb.line_map(python.decode("utf-8", errors="surrogatepass"))
-        return list(nb.to_cells(notebook, findings))
+            notebook = self._codec.replace_layout(notebook, notebook.layout)
+            notebook.lines = self._codec.line_map(python.decode("utf-8", errors="surrogatepass"))
+        return list(self._codec.to_cells(notebook, findings))
 
     def place_error(self, error: SourceError) -> SourceError:
-        return nb.at_cell(self.notebook, error)
+        return self._codec.at_cell(self.notebook, error)
 
     def rebuild(self, fixed: bytes) -> Rebuilt:
         """Replace only the ``source`` of cells that changed; outputs, metadata and layout stay.
@@ -97,24 +105,24 @@ class NotebookFile:
         fixed_text = fixed.decode("utf-8", errors="surrogatepass")
         if fixed_text == notebook.python:
             return Rebuilt(self.raw)
-        texts = nb.split(fixed_text, notebook)
+        texts = self._codec.split(fixed_text, notebook)
         if texts is None:
             raise ReassemblyError("a fix moved code across a cell boundary; left unchanged")
-        moved = nb.imports_to_first_cell(notebook, texts)
-        notebook.layout = nb.exact_layout(notebook, self.raw)
+        moved = self._codec.imports_to_first_cell(notebook, texts)
+        notebook.layout = self._codec.exact_layout(notebook, self.raw)
         changed = False
         for code, text in zip(notebook.cells, texts):
             if text == code.text:
                 continue
             changed = True
             cell = notebook.data["cells"][code.index - 1]
-            cell["source"] = nb.cell_lines(text) if code.as_list else text
+            cell["source"] = self._codec.cell_lines(text) if code.as_list else text
         if not changed:
             return Rebuilt(self.raw)
-        return Rebuilt(nb.dump(notebook), positions_hold=not moved)
+        return Rebuilt(self._codec.dump(notebook), positions_hold=not moved)
 
 
 def open_source(path: str, raw: bytes) -> PythonFile | NotebookFile:
     """The kind of source ``path`` holds, by its suffix; SourceError if it cannot be decoded as that kind."""
-    return NotebookFile(raw) if nb.is_notebook(path) else PythonFile(raw)
+    return NotebookFile(raw) if path.lower().endswith(NOTEBOOK_SUFFIX) else PythonFile(raw)
 
