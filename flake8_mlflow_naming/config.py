@@ -43,6 +43,14 @@ CONFIG_FILE_ENV_VAR = "MLFLOW_NAMING_CONFIG"
 #: LibCST needs about 0.7 GB and 50 s to fix a 1 MB file (BENCHMARKS.md): larger files are
 #: reported, not fixed. The largest file of 4,206 in the MLflow corpora is 524 KB.
 DEFAULT_MAX_FIX_FILE_SIZE = 1_048_576
+#: What ``check`` and ``fix`` skip unless ``exclude`` replaces it (``extend-exclude`` adds to
+#: it): version control, virtual environments, caches and build output, as Ruff's default.
+DEFAULT_EXCLUDE: tuple[str, ...] = (
+    ".bzr", ".direnv", ".eggs", ".git", ".git-rewrite", ".hg", ".ipynb_checkpoints", ".mypy_cache",
+    ".mlflow_naming_cache", ".nox", ".pants.d", ".pyenv", ".pytest_cache", ".pytype", ".ruff_cache",
+    ".svn", ".tox", ".venv", ".vscode", "__pycache__", "__pypackages__", "_build", "buck-out", "build",
+    "dist", "node_modules", "site-packages", "venv", "*.egg-info",
+)  # fmt: skip
 
 
 class ConfigError(Exception):
@@ -61,7 +69,14 @@ class Config:
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    exclude: tuple[str, ...] = ()
+    #: Globs never walked into; explicit paths too under ``--force-exclude``.
+    exclude: tuple[str, ...] = DEFAULT_EXCLUDE
+    #: Globs excluded on top of ``exclude``.
+    extend_exclude: tuple[str, ...] = ()
+    #: Whether walking skips what ``.gitignore`` files (and ``.git/info/exclude``) ignore.
+    respect_gitignore: bool = True
+    #: Folder of the findings cache, relative to :attr:`root` (None: ``.mlflow_naming_cache``).
+    cache_dir: str | None = None
     run_name_template: str = DEFAULT_RUN_NAME_TEMPLATE
     #: Tags every run started through the runtime wrapper must be given (``tags=``).
     required_tags: tuple[str, ...] = ()
@@ -158,9 +173,25 @@ class Config:
                 return candidate[len(root) + 1 :].replace(os.sep, "/")
         return PurePosixPath(Path(path).as_posix()).as_posix()
 
-    def is_excluded(self, path: str | Path) -> bool:
-        """True when ``path`` matches an ``exclude`` glob."""
-        return bool(self.exclude) and matches_any(self.relative(path), self.exclude)
+    @cached_property
+    def _exclusion(self) -> "_Globs":
+        return _Globs(self.exclude + self.extend_exclude)
+
+    def is_excluded(self, path: str | Path, parents_checked: bool = False) -> bool:
+        """True when ``path`` matches an ``exclude`` or ``extend-exclude`` glob.
+
+        ``parents_checked``: the folders above ``path`` are known not to match (a walk that
+        descends only into folders that did not), so only its own name and path are tried.
+        """
+        return self._exclusion.matches(self.relative(path), parents_checked)
+
+    def is_excluded_by_user(self, path: str | Path) -> bool:
+        """True when ``path`` matches an ``exclude``/``extend-exclude`` glob the configuration itself sets.
+
+        flake8 has its own default excludes, so under flake8 only these apply.
+        """
+        globs = (() if self.exclude == DEFAULT_EXCLUDE else self.exclude) + self.extend_exclude
+        return bool(globs) and matches_any(self.relative(path), globs)
 
     def is_wrapper_exempt(self, path: str | Path) -> bool:
         """True when MLN002 must not report in ``path`` (the wrapper's own module, or exempt globs)."""
@@ -288,6 +319,27 @@ def _parse_file(path: Path) -> ast.Module | None:
     except (OSError, SyntaxError, ValueError):
         return None
 
+class _Globs:
+    """:func:`matches_any` for one fixed list, with plain names (``build``) looked up in a set."""
+
+    def __init__(self, patterns: Iterable[str]) -> None:
+        cleaned = [p.rstrip("/")[2:] if p.startswith("./") else p.rstrip("/") for p in patterns]
+        self.names = frozenset(p for p in cleaned if not any(c in p for c in "/*?["))
+        self.name_globs = tuple(p for p in cleaned if "/" not in p and p not in self.names)
+        self.path_globs = tuple(p for p in cleaned if "/" in p)
+
+    def matches(self, relative_posix: str, parents_checked: bool = False) -> bool:
+        parts = relative_posix.split("/")
+        tried = parts[-1:] if parents_checked else parts
+        if any(part in self.names for part in tried):
+            return True
+        if self.name_globs and any(fnmatch.fnmatchcase(part, glob) for part in tried for glob in self.name_globs):
+            return True
+        if not self.path_globs:
+            return False
+        prefixes = [relative_posix] if parents_checked else ["/".join(parts[: i + 1]) for i in range(len(parts))]
+        return any(fnmatch.fnmatchcase(prefix, glob) for prefix in prefixes for glob in self.path_globs)
+
 
 # --- parsing -----------------------------------------------------------------------------
 
@@ -327,6 +379,12 @@ def _string_list(key: str, value: object) -> tuple[str, ...]:
     ):
         raise ValueError("must be a list of strings")
     return tuple(value)
+
+
+def _bool(key: str, value: object) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError("must be true or false")
+    return value
 
 
 def _code_list(key: str, value: object) -> tuple[str, ...]:
@@ -438,6 +496,9 @@ _KEYS: dict[str, tuple[str, Callable[[str, object], Any]]] = {
     "ignore": ("ignore", _code_list),
     "per-file-ignores": ("per_file_ignores", _per_file_ignores),
     "exclude": ("exclude", _string_list),
+    "extend-exclude": ("extend_exclude", _string_list),
+    "respect-gitignore": ("respect_gitignore", _bool),
+    "cache-dir": ("cache_dir", _string),
     "run-name-template": ("run_name_template", _template),
     "required-tags": ("required_tags", _string_list),
     "rename-template": ("rename_template", _rename_template),

@@ -98,7 +98,7 @@ class MlflowNamingChecker:
         except ConfigError as error:
             yield 1, 0, f"{CONFIG_ERROR_CODE} {error}", type(self)
             return
-        if path is not None and config.is_excluded(path):
+        if path is not None and config.is_excluded_by_user(path):
             return  # pyproject ``exclude`` holds under flake8 too, as ``per-file-ignores`` does
         if self.lines and not could_have_findings("".join(self.lines), config):
             return  # the exact prefilter: nothing here can resolve to MLflow or the wrapper

@@ -22,7 +22,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("config",),
     ("lint",),
     ("sources",),
-    ("check", "workers"),
+    ("check", "workers", "cache"),
     ("fix", "audit", "runtime", "gate"),
     ("plugin", "cli", "lsp"),
 )

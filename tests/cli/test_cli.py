@@ -78,7 +78,7 @@ def test_noqa(tmp_path):
 
 
 def test_walk_skips_virtualenvs_and_excludes(tmp_path):
-    write_project(tmp_path, {"exclude": ["generated"]}, {"src/t.py": UNNAMED, "generated/t.py": UNNAMED, ".venv/t.py": UNNAMED})
+    write_project(tmp_path, {"extend-exclude": ["generated"]}, {"src/t.py": UNNAMED, "generated/t.py": UNNAMED, ".venv/t.py": UNNAMED})
     (tmp_path / "env").mkdir()
     (tmp_path / "env" / "pyvenv.cfg").write_text("")
     (tmp_path / "env" / "t.py").write_text(UNNAMED)
