@@ -111,14 +111,13 @@ class FindingsCache:
             return findings
         return None
 
-    def needs_bytes(self, path: str, stat: os.stat_result, config_key: bytes) -> bool:
-        """True when only the bytes can decide (a cached entry exists but size/mtime do not prove it)."""
-        entry = self._entries.get(os.path.abspath(path))
-        return entry is not None and entry[3] == config_key
-
     def store(self, path: str, stat: os.stat_result, config_key: bytes, raw: bytes, findings: list[Finding]) -> None:
         """Remember the findings of ``path`` as it was read (``stat`` taken before reading)."""
-        self._new[os.path.abspath(path)] = (len(raw), stat.st_mtime_ns, digest(raw), config_key, _is_racy(stat), findings)
+        self.store_digest(path, stat, config_key, digest(raw), findings)
+
+    def store_digest(self, path: str, stat: os.stat_result, config_key: bytes, content_digest: bytes, findings: list[Finding]) -> None:
+        """:meth:`store` when only the digest of the bytes linted is at hand (from a worker process)."""
+        self._new[os.path.abspath(path)] = (stat.st_size, stat.st_mtime_ns, content_digest, config_key, _is_racy(stat), list(findings))
 
     def save(self) -> None:
         """Merge the new entries into the cache file and replace it atomically; problems are ignored."""

@@ -6,6 +6,7 @@ configuration and findings. Nothing in this module prints.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterable, Iterator
 
@@ -17,6 +18,7 @@ from .sources.kinds import ReassemblyError, open_source
 from .sources.read import STDIN, read_source
 
 if TYPE_CHECKING:
+    from .cache import FindingsCache
     from .lint.findings import Finding
 
 
@@ -80,19 +82,81 @@ def check_file(
     return result
 
 
-def _check_in_worker(path: str, config_source: ConfigSource, codes: frozenset[str] | None) -> FileResult:
-    """Worker-process side of :func:`check_many`: no source sent back."""
+#: Fewer files than this to lint are linted here: starting worker processes would cost more.
+POOL_MIN_FILES = 16
+
+
+def _check_in_worker(path: str, config_source: ConfigSource, codes: frozenset[str] | None) -> tuple[FileResult, bytes | None]:
+    """Worker-process side of :func:`check_many`: the result without its source, and the digest of what was read."""
+    from .cache import digest
+
     result = check_file(path, config_source, codes)
+    read = None if result.source is None else digest(result.source)
     result.source = None
-    return result
+    return result, read
 
 
-def check_many(paths: list[str], config_source: ConfigSource, codes: frozenset[str] | None, jobs: int) -> Iterator[FileResult]:
-    """Check files in order, in ``jobs`` worker processes when more than one."""
-    if jobs <= 1 or len(paths) < 2:
-        for path in paths:
-            yield check_file(path, config_source, codes)
-        return
-    from .workers import map_in_order
+def check_many(
+    paths: list[str], config_source: ConfigSource, codes: frozenset[str] | None, jobs: int, cache: FindingsCache | None = None
+) -> Iterator[FileResult]:
+    """Check files in order; the files that need linting go to ``jobs`` worker processes when there are enough.
 
-    yield from map_in_order(_check_in_worker, paths, jobs, config_source, codes)
+    This process first sorts the files out: those the ``cache`` knows unchanged and those the
+    exact prefilter rejects are done at once; only the rest (the work) is linted, and only
+    paths travel to the workers, which read the files themselves.
+    """
+    triaged = [_triage(path, config_source, codes, cache) for path in paths]
+    pending = [item.path for item in triaged if isinstance(item, _Pending)]
+    if len(pending) < POOL_MIN_FILES:
+        jobs = 1
+    if jobs > 1:
+        from .lint import engine  # noqa: F401  (forked workers inherit the imported engine)
+        from .workers import map_in_order
+
+        linted = map_in_order(_check_in_worker, pending, jobs, config_source, codes)
+    else:
+        linted = (_check_in_worker(path, config_source, codes) for path in pending)
+    for item in triaged:
+        if not isinstance(item, _Pending):
+            yield item
+            continue
+        result, read_digest = next(linted)
+        if cache is not None and result.error is None and read_digest is not None:
+            cache.store_digest(item.path, item.stat, item.config_key, read_digest, result.findings)
+        yield result
+
+
+@dataclass
+class _Pending:
+    """A file that must be linted, with what the cache needs to remember its findings."""
+
+    path: str
+    stat: os.stat_result | None
+    config_key: bytes | None
+
+
+def _triage(path: str, config_source: ConfigSource, codes: frozenset[str] | None, cache: FindingsCache | None) -> FileResult | _Pending:
+    """The result of ``path`` when the cache or the prefilter settles it, else what linting it needs."""
+    if cache is None:
+        return _Pending(path, None, None)
+    try:
+        config = config_source.for_path(path)
+        stat = os.stat(path)
+    except (ConfigError, OSError):
+        return _Pending(path, None, None)  # check_file reports the problem
+    key = cache.config_key(config, codes)
+    findings = cache.lookup(path, stat, key)
+    if findings is not None:
+        return FileResult(path, list(findings))
+    try:
+        raw = read_source(path)
+        findings = cache.lookup(path, stat, key, raw)
+        if findings is not None:
+            return FileResult(path, list(findings))
+        python = open_source(path, raw).python
+    except SourceError:
+        return _Pending(path, None, None)
+    if python is None or not could_have_findings(python, config):
+        cache.store(path, stat, key, raw, [])
+        return FileResult(path)
+    return _Pending(path, stat, key)

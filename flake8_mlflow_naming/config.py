@@ -69,6 +69,10 @@ class Config:
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    #: ``--extend-select``: codes enabled on top of ``select``, even where ``ignore`` names them.
+    extend_select: tuple[str, ...] = ()
+    #: ``--extend-ignore``: codes skipped on top of ``ignore``.
+    extend_ignore: tuple[str, ...] = ()
     #: Globs never walked into; explicit paths too under ``--force-exclude``.
     exclude: tuple[str, ...] = DEFAULT_EXCLUDE
     #: Globs excluded on top of ``exclude``.
@@ -203,12 +207,18 @@ class Config:
     def enabled_codes(self, codes: Iterable[str], path: str | Path) -> frozenset[str]:
         """The rule codes reported in ``path``, after select, ignore and per-file-ignores."""
         ignored = list(self.ignore)
+        file_ignored: list[str] = list(self.extend_ignore)
         if self.per_file_ignores:
             relative = self.relative(path)
             for pattern, file_codes in self.per_file_ignores:
                 if matches_any(relative, (pattern,)):
-                    ignored.extend(file_codes)
-        return selected(codes, self.select, ignored)
+                    file_ignored.extend(file_codes)
+        enabled = selected(codes, self.select, ignored)
+        if self.extend_select:
+            enabled |= selected(codes, self.extend_select)
+        if not file_ignored:
+            return enabled
+        return frozenset(code for code in enabled if not code.startswith(tuple(file_ignored)))
 
 
 def matches_any(relative_posix: str, patterns: Iterable[str]) -> bool:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
-from typing import Iterator
+from typing import IO, Iterator
 
 from ..check import FileError, FileResult, check_file, check_many
 from ..config import ConfigSource
@@ -16,17 +17,21 @@ from .progress import Progress
 
 
 def iter_results(
-    args: argparse.Namespace, source: ConfigSource, codes: frozenset[str], progress: Progress | None = None
+    args: argparse.Namespace,
+    source: ConfigSource,
+    codes: frozenset[str],
+    progress: Progress | None = None,
+    cache: object | None = None,
 ) -> Iterator[FileResult]:
     """Check every target the arguments name, yielding one :class:`FileResult` each (counted on ``progress``)."""
-    targets = list(iter_targets([p for p in args.paths if p != STDIN], source))
+    targets = list(iter_targets([p for p in args.paths if p != STDIN], source, getattr(args, "force_exclude", False)))
 
     def results():
         for target in targets:
             if target.error is not None:
                 yield FileResult(target.path, error=FileError(target.error))
         files = [t.path for t in targets if t.error is None]
-        yield from check_many(files, source, codes, getattr(args, "jobs", 1))
+        yield from check_many(files, source, codes, getattr(args, "jobs", 1), cache)
         if STDIN in args.paths:
             yield check_file(STDIN, source, codes, display_name=args.stdin_filename)
 
@@ -36,6 +41,18 @@ def iter_results(
         yield from progress.track(results(), len(targets) + (STDIN in args.paths))
 
 
+def use_color(stream: IO[str], environment: os._Environ | dict[str, str] = os.environ) -> bool:
+    """Colour on a terminal, never into a pipe or file, and never when ``NO_COLOR`` is set (no-color.org)."""
+    if environment.get("NO_COLOR"):
+        return False
+    if environment.get("FORCE_COLOR"):
+        return True
+    try:
+        return stream.isatty() and environment.get("TERM") != "dumb"
+    except (AttributeError, ValueError, OSError):
+        return False
+
+
 def check_command(args: argparse.Namespace) -> int:
     """``mlflow-naming check``: report findings in ``--output-format``; exit 0, 1 or 2."""
     if args.stdin_filename and STDIN not in args.paths:
@@ -43,31 +60,79 @@ def check_command(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     source = config_source(args)
     codes = selected_codes(args)
-    progress = Progress(sys.stderr)
+    if args.show_files:
+        return _show_files(args, source)
+    out = open(args.output_file, "w", encoding="utf-8") if args.output_file else sys.stdout
+    try:
+        return _report(args, source, codes, out)
+    finally:
+        if out is not sys.stdout:
+            out.close()
+
+
+def _report(args: argparse.Namespace, source: ConfigSource, codes: frozenset[str], out: IO[str]) -> int:
+    progress = Progress(open(os.devnull, "w") if args.quiet else sys.stderr)
+    cache = None if args.no_cache or STDIN in args.paths and len(args.paths) == 1 else _open_cache(source)
+    color = args.output_format == "concise" and use_color(out)
     if args.output_format == "concise" and not args.statistics:
         results = []
         config_errors: set[str] = set()
-        for result in iter_results(args, source, codes, progress):
+        for result in iter_results(args, source, codes, progress, cache):
             # Stream the default format, so a long run shows progress; keep no sources.
             if result.error is not None and result.error.config:
                 if result.error.message in config_errors:
                     results.append(FileResult(result.path, error=result.error))
                     continue  # one line per configuration error, not one per file under it
                 config_errors.add(result.error.message)
-            text = output.concise([result])
+            text = output.concise([result], show_source=args.show_source, color=color)
             if text:
                 progress.clear()
-                sys.stdout.write(text)
+                out.write(text)
                 if progress.enabled:
-                    sys.stdout.flush()  # the findings, then the bar again, in this order
+                    out.flush()  # the findings, then the bar again, in this order
             results.append(FileResult(result.path, result.findings, result.error))
     else:
-        results = list(iter_results(args, source, codes, progress))
+        results = list(iter_results(args, source, codes, progress, cache))
         if args.statistics:
-            sys.stdout.write(output.statistics(results, args.output_format))
+            out.write(output.statistics(results, args.output_format))
         else:
-            sys.stdout.write(output.FORMATS[args.output_format](results))
+            out.write(output.FORMATS[args.output_format](results))
+    if cache is not None:
+        cache.save()
+    if args.output_format == "concise" and not args.statistics and not args.quiet and _is_terminal(sys.stderr):
+        sys.stderr.write(output.summary(results))
     if any(r.error is not None for r in results):
         return EXIT_ERROR
     found = any(r.findings for r in results)
     return EXIT_FINDINGS if found and not args.exit_zero else EXIT_CLEAN
+
+
+def _open_cache(source: ConfigSource):
+    """The findings cache of the project this run is in (None when the configuration is broken)."""
+    from ..cache import FindingsCache, cache_folder
+    from ..config import ConfigError
+
+    try:
+        project = source.for_path(None)
+    except ConfigError:
+        return None  # reported once per file below
+    return FindingsCache(cache_folder(project))
+
+
+def _show_files(args: argparse.Namespace, source: ConfigSource) -> int:
+    """``--show-files``: the files a run would check, one a line, in the order it checks them."""
+    status = EXIT_CLEAN
+    for target in iter_targets([p for p in args.paths if p != STDIN], source, args.force_exclude):
+        if target.error is not None:
+            sys.stderr.write(f"mlflow-naming: error: {target.path}: {target.error}\n")
+            status = EXIT_ERROR
+        else:
+            sys.stdout.write(target.path + "\n")
+    return status
+
+
+def _is_terminal(stream: IO[str]) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError, OSError):
+        return False

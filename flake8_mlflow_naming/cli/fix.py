@@ -45,7 +45,7 @@ def _fix_files(args: argparse.Namespace, options: FixOptions, per_file_summary: 
     report = sys.stderr if args.diff else sys.stdout
     progress = Progress(sys.stderr)
     tally = _Tally(report, progress, diff=args.diff, per_file_summary=per_file_summary)
-    targets = list(iter_targets(args.paths, source))
+    targets = list(iter_targets(args.paths, source, force_exclude=args.force_exclude))
     files = [t.path for t in targets if t.error is None]
     try:
         for target in targets:

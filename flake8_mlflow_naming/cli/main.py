@@ -48,9 +48,18 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, parser_class=ArgumentParser)
 
     check = commands.add_parser("check", help="report findings")
-    check.add_argument("paths", nargs="+", metavar="PATH", help="files and folders ('-' reads standard input)")
+    check.add_argument(
+        "paths", nargs="*", default=["."], metavar="PATH", help="files and folders ('-' reads standard input; default: .)"
+    )
     add_jobs_option(check)
     add_selection_options(check)
+    check.add_argument("-q", "--quiet", action="store_true", help="print findings and errors only: no progress, no summary")
+    check.add_argument("--show-source", action="store_true", help="print the offending line and a caret under each finding")
+    check.add_argument("-o", "--output-file", metavar="FILE", help="write the report to FILE instead of standard output")
+    check.add_argument("--show-files", action="store_true", help="print the files that would be checked, and exit")
+    check.add_argument(
+        "--no-cache", action="store_true", help="neither read nor write the findings cache (.mlflow_naming_cache/)"
+    )
     check.add_argument(
         "--output-format",
         choices=OUTPUT_FORMATS,

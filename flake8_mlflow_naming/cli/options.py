@@ -74,8 +74,17 @@ def add_selection_options(parser: argparse.ArgumentParser) -> None:
     """``--select``/``--ignore``/``--config``/``--stdin-filename``, shared by check, fix and migrate."""
     parser.add_argument("--select", type=code_list, help="only these rule codes or prefixes (comma-separated)")
     parser.add_argument("--ignore", type=code_list, help="skip these rule codes or prefixes (comma-separated)")
+    parser.add_argument(
+        "--extend-select", type=code_list, help="also these codes, on top of the configured select (re-enables ignored ones)"
+    )
+    parser.add_argument("--extend-ignore", type=code_list, help="also skip these codes, on top of the configured ignore")
     parser.add_argument("--config", type=Path, help="use this pyproject.toml instead of searching for one")
     parser.add_argument("--stdin-filename", help="the path to report (and find configuration for) when reading -")
+    parser.add_argument(
+        "--force-exclude",
+        action="store_true",
+        help="apply exclude/extend-exclude to files named on the command line too (what pre-commit hooks need)",
+    )
 
 
 def add_jobs_option(parser: argparse.ArgumentParser) -> None:
@@ -95,9 +104,15 @@ def available_cores() -> int:
 
 def selected_codes(args: argparse.Namespace) -> frozenset[str]:
     """The codes the command line asks for (configuration filters apply on top)."""
-    return selected(ALL_CODES, args.select or (), args.ignore or ())
+    select = (args.select or ()) + (args.extend_select or ()) if args.select else ()
+    ignore = tuple(code for code in args.ignore or () if code not in (getattr(args, "extend_select", None) or ()))
+    return selected(ALL_CODES, select, ignore + (getattr(args, "extend_ignore", None) or ()))
 
 
 def config_source(args: argparse.Namespace) -> ConfigSource:
     """Where this invocation's configuration comes from (``--config``, ``migrate --wrapper``)."""
-    return ConfigSource(getattr(args, "config", None)).overriding(run_wrapper=getattr(args, "wrapper", None))
+    return ConfigSource(getattr(args, "config", None)).overriding(
+        run_wrapper=getattr(args, "wrapper", None),
+        extend_select=getattr(args, "extend_select", None),
+        extend_ignore=getattr(args, "extend_ignore", None),
+    )

@@ -63,14 +63,48 @@ def is_config_error(error: FileError) -> bool:
     return error.config
 
 
-def concise(results: Sequence[FileResult]) -> str:
-    """``path:line:col: CODE message`` per finding, ``path:line:col: error: message`` per error."""
+_BOLD, _RED, _RESET = "\033[1m", "\033[31m", "\033[0m"
+
+
+def concise(results: Sequence[FileResult], show_source: bool = False, color: bool = False) -> str:
+    """``path:line:col: CODE message`` per finding, ``path:line:col: error: message`` per error.
+
+    ``show_source`` adds the offending line and a caret under the column, as ``flake8
+    --show-source`` does; ``color`` highlights the path and the code with ANSI colours.
+    """
     lines = []
     for result in results:
+        columns = _Columns(result) if show_source and (result.findings or result.error) else None
         if result.error is not None:
-            lines.append(format_error(result.path, result.error))
-        lines.extend(format_finding(result.path, f) for f in result.findings)
+            lines.append(_colored(format_error(result.path, result.error), result.path, "error", color))
+            if columns is not None:
+                lines.extend(columns.excerpt(result.error.line, result.error.col, result.error.cell))
+        for f in result.findings:
+            lines.append(_colored(format_finding(result.path, f), result.path, f.code, color))
+            if columns is not None:
+                lines.extend(columns.excerpt(f.line, f.col, cell_of(f)))
     return "".join(line + "\n" for line in lines)
+
+
+def _colored(line: str, path: str, code: str, color: bool) -> str:
+    if not color:
+        return line
+    line = f"{_BOLD}{path}{_RESET}" + line[len(path) :]
+    return line.replace(f": {code} ", f": {_BOLD}{_RED}{code}{_RESET} ", 1) if code != "error" else line.replace(
+        ": error: ", f": {_BOLD}{_RED}error{_RESET}: ", 1
+    )
+
+
+def summary(results: Sequence[FileResult]) -> str:
+    """The closing line a person at a terminal reads: how many findings, and how many files could not be checked."""
+    found = sum(len(r.findings) for r in results)
+    errors = sum(r.error is not None for r in results)
+    if not found and not errors:
+        return f"All checks passed ({len(results)} file{'s' if len(results) != 1 else ''}).\n"
+    text = f"Found {found} finding{'s' if found != 1 else ''}"
+    if errors:
+        text += f"; {errors} file{'s' if errors != 1 else ''} could not be checked"
+    return text + ".\n"
 
 
 def json_list(results: Sequence[FileResult]) -> str:
@@ -286,6 +320,16 @@ class _Columns:
                 self._lines = _LINE_BREAK.split(decode(source))
             except SourceError:
                 pass
+
+    def excerpt(self, line: int, byte_col: int, cell: int | None = None) -> list[str]:
+        """The source line and a caret under ``byte_col`` (nothing when the line is unknown)."""
+        lines = self._lines if cell is None else self._cells.get(cell, [])
+        if not 1 <= line <= len(lines):
+            return []
+        text = lines[line - 1]
+        column = self.of(line, byte_col, cell) - 1
+        # Keep tabs, so the caret lines up however the terminal expands them.
+        return [text, "".join(c if c == "\t" else " " for c in text[:column]) + "^"]
 
     def of(self, line: int, byte_col: int, cell: int | None = None) -> int:
         lines = self._lines if cell is None else self._cells.get(cell, [])
