@@ -540,6 +540,45 @@ def config_from_table(table: Mapping[str, object], source: Path) -> Config:
     return Config(root=source.parent, source=source, **values)
 
 
+#: The keys flake8 also takes as ``--mlflow-<key>`` options (:data:`..plugin._OPTIONS`; a
+#: test keeps the two equal). ``check`` reads them from flake8's own files too.
+FLAKE8_KEYS = ("run-name-regex", "run-name-max-length", "run-wrapper", "wrapper-exempt", "tracked-artifact-roots", "run-name-template")
+#: flake8's configuration files, in the order flake8 tries them.
+FLAKE8_FILES = ("setup.cfg", "tox.ini", ".flake8")
+
+
+def _read_flake8_options(folder: Path) -> tuple[Path, dict[str, object]] | None:
+    """The ``mlflow-*`` options of the first of flake8's files in ``folder`` with a ``[flake8]`` section."""
+    for name in FLAKE8_FILES:
+        candidate = folder / name
+        if not candidate.is_file():
+            continue
+        import configparser
+
+        parser = configparser.RawConfigParser()
+        try:
+            parser.read(candidate, encoding="utf-8")
+        except (configparser.Error, OSError, UnicodeDecodeError) as error:
+            raise ConfigError(f"{candidate}: cannot read ({str(error).splitlines()[0]})") from None
+        if not parser.has_section("flake8"):
+            continue
+        values: dict[str, object] = {}
+        for option, text in parser.items("flake8"):
+            key = option.replace("_", "-")
+            if not key.startswith("mlflow-") or key[len("mlflow-") :] not in FLAKE8_KEYS:
+                continue
+            key = key[len("mlflow-") :]
+            convert = _KEYS[key][1]
+            if convert in (_string_list, _code_list):  # flake8's comma_separated_list
+                values[key] = [item for item in re.split(r"[,\s]", text) if item]
+            elif convert is _positive_int:
+                values[key] = int(text) if text.strip().isdigit() else text.strip()
+            else:
+                values[key] = text.strip()
+        return candidate, values
+    return None
+
+
 def _read_table(pyproject: Path) -> Mapping[str, object] | None:
     if sys.version_info >= (3, 11):
         import tomllib
@@ -598,6 +637,11 @@ class ConfigFinder:
         except OSError:  # a folder the user may not search: its files are reported unreadable
             present = False
         config = self._load_file(candidate, required=False) if present else None
+        if config is None:
+            # No [tool.mlflow-naming] here: the plugin's flake8 options, so flake8 and check agree.
+            found = _read_flake8_options(folder)
+            if found is not None and found[1]:
+                config = config_from_table(found[1], found[0])
         if config is None:
             config = Config(root=Path.cwd()) if folder.parent == folder else self._for_folder(folder.parent)
         self._by_folder[folder] = config

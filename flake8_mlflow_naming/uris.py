@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 
-_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*:/{1,3})([^/@\s?#]+)@")
+# Azure's wasb(s)/abfs(s) URIs put the container (file system) name where user-info goes:
+# ``wasbs://container@account.blob.core.windows.net`` names no secret, so it stays visible.
+_USERINFO = re.compile(r"(?i)\b(?!(?:wasbs?|abfss?)://[^/@\s?#:]+@)([a-z][a-z0-9+.-]*:/{1,3})([^/@\s?#]+)@")
 _SECRET_PARAMETER = re.compile(
     r"(?i)([?&;](?:sig|signature|token|access_token|password|passwd|pwd|secret|key|apikey|api_key|"
     r"x-amz-signature|x-amz-credential|x-amz-security-token|credential)=)[^&;#\s'\"]*"

@@ -14,7 +14,10 @@ from flake8_mlflow_naming.uris import mask_credentials
     [
         ("https://user:hunter2@mlflow.example.com", "https://***@mlflow.example.com"),
         ("s3://AKIAX:secret@bucket/key", "s3://***@bucket/key"),
-        ("wasbs://c@acct.blob.core.windows.net/x?sv=1&sig=abc%2F&se=2", "wasbs://***@acct.blob.core.windows.net/x?sv=1&sig=***&se=2"),
+        # The container name sits where user-info would; it is no secret (the SAS signature is).
+        ("wasbs://c@acct.blob.core.windows.net/x?sv=1&sig=abc%2F&se=2", "wasbs://c@acct.blob.core.windows.net/x?sv=1&sig=***&se=2"),
+        ("abfss://lake@acct.dfs.core.windows.net/p", "abfss://lake@acct.dfs.core.windows.net/p"),
+        ("wasbs://user:key@acct.blob.core.windows.net/x", "wasbs://***@acct.blob.core.windows.net/x"),
         ("http://127.0.0.1:5000", "http://127.0.0.1:5000"),
         ("databricks://profile", "databricks://profile"),
         ("postgresql://u:p@db:5432/mlflow", "postgresql://***@db:5432/mlflow"),

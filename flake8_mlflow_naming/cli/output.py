@@ -233,24 +233,42 @@ def sarif(results: Sequence[FileResult]) -> str:
 
 
 def junit(results: Sequence[FileResult]) -> str:
-    """JUnit XML: one test suite, one test case per file, one ``<failure>`` per finding, ``<error>`` per error."""
+    """JUnit XML: a test suite per file, a failing test case per finding, an ``<error>`` case per file that
+    could not be checked, and one passing case for a clean file, so every count matches the cases listed.
+    """
     from xml.etree import ElementTree
 
-    failures = sum(len(r.findings) for r in results)
-    errors = sum(r.error is not None for r in results)
-    suites = ElementTree.Element("testsuites", name=TOOL, tests=str(len(results)), failures=str(failures), errors=str(errors))
-    suite = ElementTree.SubElement(
-        suites, "testsuite", name=TOOL, tests=str(len(results)), failures=str(failures), errors=str(errors)
+    total_failures = sum(len(r.findings) for r in results)
+    total_errors = sum(r.error is not None for r in results)
+    total_tests = sum(len(r.findings) + (r.error is not None) or 1 for r in results)
+    suites = ElementTree.Element(
+        "testsuites", name=TOOL, tests=str(total_tests), failures=str(total_failures), errors=str(total_errors)
     )
     for result in results:
-        case = ElementTree.SubElement(suite, "testcase", name=result.path, classname=result.path, file=result.path)
+        cases = len(result.findings) + (result.error is not None) or 1
+        suite = ElementTree.SubElement(
+            suites,
+            "testsuite",
+            name=result.path,
+            tests=str(cases),
+            failures=str(len(result.findings)),
+            errors=str(int(result.error is not None)),
+            file=result.path,
+        )
         if result.error is not None:
             problem = result.error
+            case = ElementTree.SubElement(suite, "testcase", name="error", classname=result.path, file=result.path, line=str(problem.line))
             error = ElementTree.SubElement(case, "error", message=problem.message, type="error")
             error.text = f"{location(result.path, problem.line, problem.col, problem.cell)}: {problem.message}"
         for f in result.findings:
+            where = location(result.path, f.line, f.col, cell_of(f))
+            case = ElementTree.SubElement(
+                suite, "testcase", name=f"{f.code} {where}", classname=result.path, file=result.path, line=str(f.line)
+            )
             failure = ElementTree.SubElement(case, "failure", message=f"{f.code} {f.message}", type=f.code)
             failure.text = format_finding(result.path, f)
+        if not result.findings and result.error is None:
+            ElementTree.SubElement(suite, "testcase", name="no findings", classname=result.path, file=result.path)
     ElementTree.indent(suites)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ElementTree.tostring(suites, encoding="unicode") + "\n"
 

@@ -138,20 +138,30 @@ def test_sarif_error_is_a_notification(project):
     assert len(log["runs"][0]["results"]) == 2
 
 
+JUNIT_SCHEMA = Path(__file__).parent.parent / "schemas" / "junit.xsd"
+
+
 def test_junit(project):
+    xmlschema = pytest.importorskip("xmlschema")
     (project / "broken.py").write_text(BROKEN)
     result = check(project, "--output-format", "junit", ".")
     assert result.returncode == 2
+    xmlschema.XMLSchema(JUNIT_SCHEMA).validate(result.stdout.decode())
     root = ElementTree.fromstring(result.stdout)
-    (suite,) = root.findall("testsuite")
-    cases = {case.get("name"): case for case in suite.findall("testcase")}
-    assert set(cases) == {"broken.py", "clean.py", "train.py"}
-    assert suite.get("tests") == "3" and suite.get("failures") == "2" and suite.get("errors") == "1"
-    assert cases["clean.py"].findall("*") == []
-    failures = cases["train.py"].findall("failure")
+    suites = {suite.get("name"): suite for suite in root.findall("testsuite")}
+    assert set(suites) == {"broken.py", "clean.py", "train.py"}
+    # Every count is the number of elements it counts: 2 findings + 1 error + 1 clean file = 4 cases.
+    assert (root.get("tests"), root.get("failures"), root.get("errors")) == ("4", "2", "1")
+    for suite in suites.values():
+        cases = suite.findall("testcase")
+        assert suite.get("tests") == str(len(cases))
+        assert suite.get("failures") == str(sum(len(c.findall("failure")) for c in cases))
+        assert suite.get("errors") == str(sum(len(c.findall("error")) for c in cases))
+    assert [c.findall("*") for c in suites["clean.py"].findall("testcase")] == [[]]
+    failures = [c.find("failure") for c in suites["train.py"].findall("testcase")]
     assert [f.get("type") for f in failures] == ["MLN001", "MLN005"]
     assert failures[0].text.startswith("train.py:2:6: MLN001 ")
-    assert "cannot parse" in cases["broken.py"].find("error").get("message")
+    assert "cannot parse" in suites["broken.py"].find("testcase/error").get("message")
 
 
 def test_statistics(project):

@@ -13,6 +13,8 @@ from ..mlflow_api import SIGNATURES, keyword_parameters
 from ..values import RemoteValue, remote_value
 from .base import Invalid, Rule, Valid
 
+#: The APIs that log one object as a file of the run's artifacts, named by ``artifact_file``.
+_LOG_OBJECT_FUNCTIONS = ("log_text", "log_dict", "log_figure", "log_image", "log_table")
 _NOT_FLAVORS = frozenset({"tracking", "client", "artifacts", "models"})
 _ADVICE = "download it first and log the local copy, or record the source with mlflow.log_input"
 
@@ -21,12 +23,13 @@ class UntrackedArtifactPath(Rule):
     code = "MLN004"
     name = "untracked-artifact-path"
     #: Last names of the MLflow APIs this rule matches (the prefilter and call index use them).
-    apis = ("log_artifact", "log_artifacts", "create_experiment", "save_model", "log_model")
+    apis = ("log_artifact", "log_artifacts", "create_experiment", "save_model", "log_model", *_LOG_OBJECT_FUNCTIONS)
     summary = "An artifact call points at a remote path MLflow does not track."
     what_it_does = """
         Reports remote URIs (`s3://`, `gs://`, `abfss://`, `hdfs://`, `dbfs:/`, `http(s)://`, …;
-        the scheme in any case) given as the local path of `log_artifact`/`log_artifacts`, the
-        path of `mlflow.<flavor>.save_model`, the `artifact_path`/`name` of `log_model`, or the
+        the scheme in any case) given as the local path or the `artifact_path` of
+        `log_artifact`/`log_artifacts`, the `artifact_file` of `log_text`/`log_dict`/`log_figure`/
+        `log_image`/`log_table`, the path of `mlflow.<flavor>.save_model`, the `artifact_path`/`name` of `log_model`, or the
         `artifact_location` of `create_experiment` when it lies outside `tracked-artifact-roots`.
         A literal, an f-string, `%`/`.format` formatting or `+` concatenation starting with such
         a URI, `os.path.join` starting with one, either branch of `a if c else b`, and a name
@@ -44,7 +47,9 @@ class UntrackedArtifactPath(Rule):
     why_bad = """
         These arguments are local paths. `log_artifact("s3://…")` raises after it has already
         started a run, `log_artifacts("s3://…")` silently logs nothing, `save_model(m, "s3://…")`
-        silently writes a local `./s3:/…` folder. Model files end up where MLflow never tracks
+        silently writes a local `./s3:/…` folder. `artifact_path` and `artifact_file` name a place
+        inside the run's own artifacts: `log_artifact(local, "s3://…")` or `log_text(text,
+        "s3://…/a.txt")` file the data under a folder called `s3:` in the run, never in the bucket. Model files end up where MLflow never tracks
         them, and an experiment whose artifacts live outside the team's roots is invisible to
         its retention and access rules.
     """
@@ -68,6 +73,9 @@ class UntrackedArtifactPath(Rule):
         Valid('import mlflow\nmlflow.log_artifact("outputs/model.pkl")\n'),
         Valid('import mlflow\nmlflow.log_artifact("file:///tmp/model.pkl")\n'),
         Valid('import mlflow\nmlflow.sklearn.log_model(model, name="churn_model")\n'),
+        Valid('import mlflow\nmlflow.log_artifact("model.pkl", "models/churn")\n'),
+        Valid('import mlflow\nmlflow.log_text(report, "reports/summary.txt")\n'),
+        Valid('import mlflow\nmlflow.log_image(image, key="sample", step=1)\n'),
         Valid(
             'import mlflow\nmlflow.create_experiment("churn", artifact_location="s3://team-bucket/mlflow/churn")\n',
             config={"tracked-artifact-roots": ["s3://team-bucket/mlflow"]},
@@ -86,6 +94,15 @@ class UntrackedArtifactPath(Rule):
         Invalid('from mlflow import MlflowClient\nMlflowClient().log_artifact(run_id, "hdfs://nn/data.csv")\n'),
         Invalid('import mlflow\nmlflow.create_experiment("churn", "s3://somewhere-else/churn")\n'),
         Invalid('import mlflow\nmlflow.log_artifact("https://user:hunter2@host/a.csv?sig=abc")\n'),
+        Invalid('import mlflow\nmlflow.log_artifact("model.pkl", "s3://models/churn")\n'),
+        Invalid('import mlflow\nmlflow.log_artifacts("plots", artifact_path="gs://bucket/plots")\n'),
+        Invalid('from mlflow import MlflowClient\nMlflowClient().log_artifact(run_id, "m.pkl", "s3://models/m")\n'),
+        Invalid('import mlflow\nmlflow.log_text(report, "s3://reports/summary.txt")\n'),
+        Invalid('import mlflow\nmlflow.log_dict(params, artifact_file="gs://cfg/params.json")\n'),
+        Invalid('import mlflow\nmlflow.log_figure(fig, f"s3://plots/{run}/loss.png")\n'),
+        Invalid('import mlflow\nmlflow.log_image(image, "dbfs:/images/sample.png")\n'),
+        Invalid('import mlflow\nmlflow.log_table(frame, artifact_file="s3://tables/eval.json")\n'),
+        Invalid('from mlflow import MlflowClient\nMlflowClient().log_text(run_id, text, "s3://reports/a.txt")\n'),
     ]
 
     VALID += [
@@ -149,6 +166,9 @@ def _message(ctx: ModuleContext, function: str, parameter: str, remote: RemoteVa
     shown, prefix = _shown(remote.prefix, remote.complete), remote.prefix
     if function.endswith("save_model"):
         return f"{function} writes to a local folder, so {shown} becomes a local './{prefix.split(':')[0]}:/…' directory; save locally and log it, or use log_model"
+    if parameter in ("artifact_path", "artifact_file") and not function.endswith("log_model"):
+        kind = "folder" if parameter == "artifact_path" else "file"
+        return f"{function}'s {parameter} names a {kind} inside the run's artifacts, not a URI: {shown} would be filed under a folder called '{prefix.split(':')[0]}:' in the run; pass a relative path, and copy to remote storage separately"
     if function.endswith("log_model"):
         # In MLflow 3 ``name`` (or the deprecated ``artifact_path``) names a LoggedModel; in 2.x,
         # and for spark, which never got ``name=``, artifact_path is a folder inside the run.
@@ -177,13 +197,18 @@ def _normalise_scheme(uri: str) -> str:
 def _artifact_arguments(ctx: ModuleContext) -> Iterator[tuple[CallSite, str, tuple[str, ...]]]:
     """(site, the API called, parameters that must be local/tracked)."""
     for site in ctx.calls("mlflow.log_artifact"):
-        yield site, "mlflow.log_artifact", ("local_path",)
+        yield site, "mlflow.log_artifact", ("local_path", "artifact_path")
     for site in ctx.calls("mlflow.log_artifacts"):
-        yield site, "mlflow.log_artifacts", ("local_dir",)
+        yield site, "mlflow.log_artifacts", ("local_dir", "artifact_path")
     for site in ctx.client_calls("log_artifact"):
-        yield site, "MlflowClient.log_artifact", ("local_path",)
+        yield site, "MlflowClient.log_artifact", ("local_path", "artifact_path")
     for site in ctx.client_calls("log_artifacts"):
-        yield site, "MlflowClient.log_artifacts", ("local_dir",)
+        yield site, "MlflowClient.log_artifacts", ("local_dir", "artifact_path")
+    for function in _LOG_OBJECT_FUNCTIONS:
+        for site in ctx.calls(f"mlflow.{function}"):
+            yield site, f"mlflow.{function}", ("artifact_file",)
+        for site in ctx.client_calls(function):
+            yield site, f"MlflowClient.{function}", ("artifact_file",)
     for site in ctx.calls("mlflow.create_experiment"):
         yield site, "mlflow.create_experiment", ("artifact_location",)
     for site in ctx.client_calls("create_experiment"):
