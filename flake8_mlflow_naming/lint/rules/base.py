@@ -8,7 +8,6 @@ fix produces ``fixed``.
 
 from __future__ import annotations
 
-import textwrap
 from dataclasses import dataclass, field
 from typing import ClassVar, Iterator, Mapping
 
@@ -81,4 +80,6 @@ class Rule:
 
 
 def _clean(text: str) -> str:
+    import textwrap  # documentation only: linting never needs it
+
     return textwrap.dedent(text).strip("\n")
