@@ -193,3 +193,57 @@ def test_the_flake8_entry_module_imports_nothing_of_the_engine():
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert set(done.stdout.split()) == {"flake8_mlflow_naming", "flake8_mlflow_naming.plugin", "flake8_mlflow_naming.codes"}
+
+
+# --- the findings cache ---------------------------------------------------------------------
+
+
+def test_cache_lives_at_the_project_root_ignored_by_git(tmp_path):
+    write_project(tmp_path, {}, {"src/t.py": UNNAMED})
+    first = check(tmp_path / "src", "t.py")
+    folder = tmp_path / ".mlflow_naming_cache"
+    assert (folder / ".gitignore").read_text().splitlines()[-1] == "*"
+    assert [p.name for p in folder.iterdir() if p.name.startswith("findings-")]
+    assert check(tmp_path / "src", "t.py").stdout == first.stdout  # warm: the same report
+
+
+def test_no_cache_writes_nothing_and_the_location_can_move(tmp_path):
+    write_project(tmp_path, {"cache-dir": "var/lint"}, {"t.py": UNNAMED})
+    check(tmp_path, "--no-cache", "t.py")
+    assert not (tmp_path / "var").exists() and not (tmp_path / ".mlflow_naming_cache").exists()
+    check(tmp_path, "t.py")
+    assert (tmp_path / "var" / "lint" / ".gitignore").is_file()
+    elsewhere = tmp_path / "elsewhere"
+    check(tmp_path, "t.py", env={"MLFLOW_NAMING_CACHE_DIR": str(elsewhere)})
+    assert (elsewhere / ".gitignore").is_file()
+
+
+def test_cache_never_serves_stale_findings(tmp_path):
+    """An edit that keeps size and mtime, a configuration change, a corrupt cache file: all re-linted."""
+    write_project(tmp_path, {}, {"t.py": UNNAMED})
+    target = tmp_path / "t.py"
+    assert "MLN001" in check(tmp_path, "t.py").stdout.decode()
+    before = target.stat()
+    # Same length, same mtime: only the content hash can tell (the entry was written in the same second).
+    target.write_text("import mlflow\n# no run started here\n".ljust(len(UNNAMED) - 1) + "\n")
+    os.utime(target, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert target.stat().st_size == before.st_size
+    assert check(tmp_path, "t.py").stdout == b""  # no run, no finding
+    write_project(tmp_path, {"ignore": ["MLN001"]}, {"t.py": UNNAMED})
+    assert "MLN001" not in check(tmp_path, "t.py").stdout.decode()
+    for cache_file in (tmp_path / ".mlflow_naming_cache").glob("findings-*"):
+        cache_file.write_bytes(b"\x80\x05 torn")
+    write_project(tmp_path, {}, {"t.py": UNNAMED})
+    assert "MLN001" in check(tmp_path, "t.py").stdout.decode()
+
+
+def test_concurrent_runs_share_the_cache_safely(tmp_path):
+    files = {f"m{i:02}.py": UNNAMED for i in range(30)}
+    write_project(tmp_path, {}, files)
+    expected = run_tool("mlflow-naming", "check", "--no-cache", "-j", "1", ".", cwd=tmp_path).stdout
+    runs = [subprocess.Popen([str(BIN / "mlflow-naming"), "check", "-j", "1", "."], cwd=tmp_path, stdout=subprocess.PIPE) for _ in range(4)]
+    outputs = [run.communicate(timeout=120)[0] for run in runs]
+    assert outputs == [expected] * 4
+    assert check(tmp_path, ".").stdout == expected
+    leftovers = [p.name for p in (tmp_path / ".mlflow_naming_cache").iterdir() if p.name.endswith(".tmp")]
+    assert leftovers == []

@@ -126,3 +126,55 @@ def test_fix_hook_rewrites_then_passes(project, pre_commit_home):
     assert second.returncode == 0, second.stdout + second.stderr
     check = run_hook(project, pre_commit_home, "mlflow-naming", "sweep.py")
     assert check.returncode == 0, check.stdout + check.stderr
+
+
+KEBAB_SETTINGS = {"regex": "^[a-z]+(-[a-z]+)+$", "max": 20}
+KEBAB_TREE = {
+    "train.py": 'import mlflow\nwith mlflow.start_run(run_name="good-kebab"):\n    pass\n'
+    'with mlflow.start_run(run_name="bad_snake"):\n    pass\n'
+    'with mlflow.start_run(run_name="much-too-long-for-twenty"):\n    pass\n',
+    "generated/gen.py": VIOLATING,
+}
+#: The same settings in each place a team may keep them: pyproject, or flake8's own files.
+CONFIG_PLACES = {
+    "pyproject.toml": "[tool.mlflow-naming]\nrun-name-regex = '{regex}'\nrun-name-max-length = {max}\nextend-exclude = ['generated']\n",
+    "setup.cfg": "[flake8]\nmlflow-run-name-regex = {regex}\nmlflow_run_name_max_length = {max}\n",
+    "tox.ini": "[tox]\nenvlist = py\n\n[flake8]\nmlflow-run-name-regex = {regex}\nmlflow-run-name-max-length = {max}\n",
+    ".flake8": "[flake8]\nmlflow-run-name-regex = {regex}\nmlflow-run-name-max-length = {max}\n",
+}
+
+
+def finding_lines(text: str) -> list[str]:
+    """``path:line:col: CODE`` of every finding line in a report (pre-commit adds its own lines around them)."""
+    import re
+
+    return sorted(m.group(1) for m in re.finditer(r"^(?:\./)?(\S+\.py:\d+:\d+: MLN\d+) ", text, re.M))
+
+
+@pytest.mark.parametrize("place", list(CONFIG_PLACES))
+def test_flake8_check_and_the_hook_agree_wherever_the_configuration_lives(place, project, pre_commit_home):
+    (project / place).write_text(CONFIG_PLACES[place].format(**KEBAB_SETTINGS))
+    for name, text in KEBAB_TREE.items():
+        (project / name).parent.mkdir(parents=True, exist_ok=True)
+        (project / name).write_text(text)
+    files = ["train.py"] if place != "pyproject.toml" else ["train.py", "generated/gen.py"]
+    flake8 = subprocess.run([str(BIN / "flake8"), "--select", "MLN", *files], cwd=project, capture_output=True, text=True)
+    check = subprocess.run(
+        [str(BIN / "mlflow-naming"), "check", "--force-exclude", *files], cwd=project, capture_output=True, text=True
+    )
+    hook = run_hook(project, pre_commit_home, "mlflow-naming", *files)
+    # Written from the settings: bad_snake breaks the regex (line 4), the long name the length (line 6).
+    expected = ["train.py:4:32: MLN003", "train.py:6:32: MLN003"]
+    assert finding_lines(flake8.stdout) == expected, flake8.stdout + flake8.stderr
+    assert finding_lines(check.stdout) == expected, check.stdout + check.stderr
+    assert finding_lines(hook.stdout) == expected, hook.stdout + hook.stderr
+
+
+def test_check_hook_honours_exclude_for_the_files_pre_commit_passes(project, pre_commit_home):
+    (project / "pyproject.toml").write_text("[tool.mlflow-naming]\nextend-exclude = ['legacy']\n")
+    (project / "legacy").mkdir()
+    (project / "legacy" / "old.py").write_text(VIOLATING)
+    (project / "new.py").write_text(VIOLATING)
+    result = run_hook(project, pre_commit_home, "mlflow-naming", "legacy/old.py", "new.py")
+    assert result.returncode == 1
+    assert finding_lines(result.stdout) == ["new.py:2:6: MLN001"], result.stdout
