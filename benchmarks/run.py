@@ -1,4 +1,4 @@
-"""Benchmark flake8-mlflow-naming against its performance targets (tracker issue 6).
+"""Benchmark flake8-mlflow-naming against its performance targets (tracker issues 6 and 17).
 
 Run from the project root, in the environment where the package is installed::
 
@@ -78,6 +78,10 @@ sys.exit(code)
 """
 
 TARGETS = {
+    "startup": 2.0,  # check on one small file, x `python -c pass`
+    "warm_vs_ruff": 0.5,  # warm-cache check, x Ruff's warm-cache run
+    "cold_vs_ruff": 1.5,  # cold check of MLflow's tree, x Ruff's cold run, both at their defaults
+    "flake8_stdin": 1.05,  # flake8 - on one non-MLflow file, with the plugin / without
     "flake8": 1.02,
     "ruff": 1.0,
     "fix_clean": 1.2,
@@ -155,14 +159,15 @@ def peak_rss_mb(command: list[str], cwd: Path, timeout: float) -> float:
         raise BenchError(f"cannot read the peak memory of: {' '.join(command)}") from None
 
 
-def interleaved(commands: dict[str, list[str]], cwd: Path, repeat: int, timeout: float) -> dict[str, list[Run]]:
+def interleaved(commands: dict[str, list[str]], cwd: Path, repeat: int, timeout: float, quiet: bool = False) -> dict[str, list[Run]]:
     """Run every command once per round, ``repeat`` rounds, so drift hits them all alike."""
     runs: dict[str, list[Run]] = {name: [] for name in commands}
     for round_ in range(repeat):
         for name, command in commands.items():
             result = run(command, cwd, timeout)
             runs[name].append(result)
-            print(f"    round {round_ + 1}/{repeat}  {name:<22} {result.seconds:8.2f} s wall {result.cpu_seconds:8.2f} s CPU", flush=True)
+            if not quiet:
+                print(f"    round {round_ + 1}/{repeat}  {name:<22} {result.seconds:8.2f} s wall {result.cpu_seconds:8.2f} s CPU", flush=True)
     return runs
 
 
@@ -488,7 +493,239 @@ def bench_large_tree(small: Corpus, large: Corpus, args: argparse.Namespace, rep
     ]
 
 
+# ---------------------------------------------------------------------------- CLI speed (issue 17)
+
+SMALL_PLAIN = "import os\n\n\ndef main():\n    print(os.getcwd())\n"
+SMALL_MLFLOW = 'import mlflow\n\nwith mlflow.start_run(run_name="train_baseline"):\n    mlflow.log_param("lr", 0.1)\n'
+
+
+def ratios(runs: dict[str, list[Run]], numerator: str, denominator: str) -> tuple[float, float, float]:
+    """Median, min and max of the round-by-round ratio of two interleaved commands' wall times."""
+    values = [a.seconds / b.seconds for a, b in zip(runs[numerator], runs[denominator])]
+    return statistics.median(values), min(values), max(values)
+
+
+def shown(value: tuple[float, float, float]) -> str:
+    return f"{value[0]:.2f} (min {value[1]:.2f}, max {value[2]:.2f})"
+
+
+def corpus_of(source: Path, destination: Path, suffixes: tuple[str, ...] = (".py", ".pyi", ".ipynb")) -> Corpus:
+    """A copy of ``source``'s Python files (symlinked folders such as MLflow's libs/*/mlflow not followed),
+    without any project configuration, so every tool runs at its defaults on the same files.
+
+    Top-level folders whose names every tool skips (the typical repository keeps the files it
+    took from ``site-packages`` in a folder of that name) are copied under a neutral name.
+    """
+    found = []
+    for top in sorted(source.iterdir()) if source.is_dir() else []:
+        if top.is_dir() and not top.is_symlink() and top.name in SKIPPED_FOLDERS:
+            corpus = corpus_of(top, destination / f"{top.name.strip('.').replace('-', '_')}_tree", suffixes)
+            found.extend(corpus.files)
+    for folder, dirs, files in os.walk(source):
+        dirs[:] = sorted(d for d in dirs if d not in SKIPPED_FOLDERS and not d.startswith("."))
+        for name in sorted(files):
+            path = Path(folder, name)
+            if name.endswith(suffixes) and not path.is_symlink() and path.is_file():
+                found.append(path)
+    copied = [p for p in found if destination in p.parents]
+    corpus = copy_corpus(source, [p for p in found if destination not in p.parents], destination)
+    corpus.files.extend(copied)
+    corpus.bytes += sum(p.stat().st_size for p in copied)
+    return corpus
+
+
+def bench_startup(workdir: Path, args: argparse.Namespace, report: dict) -> list[str]:
+    """One small file, as pre-commit and editors run the tools: against the bare interpreter and Ruff."""
+    folder = workdir / "startup"
+    folder.mkdir()
+    (folder / "plain.py").write_text(SMALL_PLAIN)
+    (folder / "uses_mlflow.py").write_text(SMALL_MLFLOW)
+    naming, ruff = tool("mlflow-naming"), tool("ruff")
+    lines = []
+    for name in ("plain.py", "uses_mlflow.py"):
+        print(f"\n== start-up: one small file ({name}), {args.startup_repeat} rounds", flush=True)
+        runs = interleaved(
+            {
+                "python -c pass": [sys.executable, "-c", "pass"],
+                "mlflow-naming check": [naming, "check", "--no-cache", name],
+                "ruff check": [ruff, "check", "--no-cache", "--exit-zero", name],
+            },
+            folder,
+            args.startup_repeat,
+            args.timeout,
+            quiet=True,
+        )
+        versus_python, versus_ruff = ratios(runs, "mlflow-naming check", "python -c pass"), ratios(runs, "mlflow-naming check", "ruff check")
+        report[f"startup_{name}"] = {
+            "python_s": median(runs["python -c pass"]),
+            "check_s": median(runs["mlflow-naming check"]),
+            "ruff_s": median(runs["ruff check"]),
+            "check_over_python": versus_python,
+            "check_over_ruff": versus_ruff,
+        }
+        lines.append(
+            verdict(
+                f"start-up, check {name} vs python -c pass",
+                versus_python[0] <= TARGETS["startup"],
+                f"{median(runs['mlflow-naming check']) * 1000:.0f} ms / {median(runs['python -c pass']) * 1000:.0f} ms = {shown(versus_python)}"
+                f" (target <= {TARGETS['startup']}){miss_by(versus_python[0], TARGETS['startup'])}; vs Ruff "
+                f"{median(runs['ruff check']) * 1000:.0f} ms = {shown(versus_ruff)}",
+            )
+        )
+    return lines
+
+
+def bench_tree17(label: str, corpus: Corpus, args: argparse.Namespace, report: dict) -> list[str]:
+    """Cold and warm check against Ruff cold and warm (both at their defaults), and -j 1 against -j 2."""
+    naming, ruff = tool("mlflow-naming"), tool("ruff")
+    name, cwd = corpus.root.name, corpus.root.parent
+    print(f"\n== {label}: cold, warm and -j ({len(corpus.files)} files, {corpus.mb:.1f} MB)", flush=True)
+    cache = cwd / ".mlflow_naming_cache"
+    ruff_cache = cwd / ".ruff_cache"
+    run([naming, "check", name], cwd, args.timeout)  # prime both caches
+    run([ruff, "check", "--exit-zero", name], cwd, args.timeout)
+    runs = interleaved(
+        {
+            "check warm": [naming, "check", name],
+            "ruff warm": [ruff, "check", "--exit-zero", name],
+            "check cold": [naming, "check", "--no-cache", name],
+            "ruff cold": [ruff, "check", "--no-cache", "--exit-zero", name],
+            "check -j 1": [naming, "check", "--no-cache", "-j", "1", name],
+            "check -j 2": [naming, "check", "--no-cache", "-j", "2", name],
+        },
+        cwd,
+        args.repeat,
+        args.timeout,
+    )
+    shutil.rmtree(cache, ignore_errors=True)
+    shutil.rmtree(ruff_cache, ignore_errors=True)
+    warm, cold = ratios(runs, "check warm", "ruff warm"), ratios(runs, "check cold", "ruff cold")
+    jobs = ratios(runs, "check -j 1", "check -j 2")
+    report[f"tree_{label}"] = {
+        "files": len(corpus.files),
+        "mb": corpus.mb,
+        **{f"{key.replace(' ', '_')}_s": median(value) for key, value in runs.items()},
+        "warm_over_ruff_warm": warm,
+        "cold_over_ruff_cold": cold,
+        "jobs_speedup": jobs,
+    }
+    seconds = {key: median(value) for key, value in runs.items()}
+    lines = [
+        verdict(
+            f"{label}: warm check vs Ruff warm",
+            warm[0] <= TARGETS["warm_vs_ruff"],
+            f"{seconds['check warm']:.3f} s / {seconds['ruff warm']:.3f} s = {shown(warm)} (target <= {TARGETS['warm_vs_ruff']})"
+            f"{miss_by(warm[0], TARGETS['warm_vs_ruff'])}",
+        ),
+        verdict(
+            f"{label}: cold check vs Ruff cold (both at their defaults)",
+            cold[0] <= TARGETS["cold_vs_ruff"],
+            f"{seconds['check cold']:.2f} s / {seconds['ruff cold']:.2f} s = {shown(cold)} (target <= {TARGETS['cold_vs_ruff']})"
+            f"{miss_by(cold[0], TARGETS['cold_vs_ruff'])}",
+        ),
+        verdict(
+            f"{label}: -j 2 speed-up over -j 1",
+            jobs[0] >= TARGETS["jobs"],
+            f"{seconds['check -j 1']:.2f} s / {seconds['check -j 2']:.2f} s = {shown(jobs)} (target >= {TARGETS['jobs']})"
+            f"{miss_by(jobs[0], TARGETS['jobs'], higher_is_better=True)}",
+        ),
+    ]
+    return lines
+
+
+def bench_flake8_overhead17(mlflow_tree: Corpus, workdir: Path, args: argparse.Namespace, report: dict) -> list[str]:
+    """flake8 with the plugin against without it: a 300-file slice, a 5-file run, one file over stdin."""
+    base = [sys.executable, "-c", FLAKE8_RUNNER]
+    python_files_only = [p for p in mlflow_tree.files if p.suffix == ".py"]
+    lines = []
+    for count in (300, 5):
+        chosen = every_kth(python_files_only, count)
+        relative = [str(p.relative_to(mlflow_tree.root.parent)) for p in chosen]
+        print(f"\n== flake8 overhead on {len(chosen)} files of MLflow's tree", flush=True)
+        runs = interleaved(
+            {"without": base + ["without", "-j1", "--exit-zero", *relative], "with": base + ["with", "-j1", "--exit-zero", *relative]},
+            mlflow_tree.root.parent,
+            args.repeat if count > 5 else args.startup_repeat,
+            args.timeout,
+            quiet=count <= 5,
+        )
+        ratio = ratios(runs, "with", "without")
+        cpu = median_cpu(runs["with"]) / median_cpu(runs["without"])
+        report[f"flake8_overhead_{count}"] = {"ratio_wall": ratio, "ratio_cpu": cpu}
+        lines.append(
+            verdict(
+                f"flake8 overhead, {len(chosen)} files",
+                ratio[0] <= TARGETS["flake8"],
+                f"with / without = {shown(ratio)} wall, {cpu:.3f} CPU (target <= {TARGETS['flake8']}){miss_by(ratio[0], TARGETS['flake8'])}",
+            )
+        )
+    folder = workdir / "editor"
+    folder.mkdir()
+    plain = folder / "plain.py"
+    plain.write_text(SMALL_PLAIN)
+    print("\n== flake8 - (an editor linting one non-MLflow file over stdin)", flush=True)
+    runs = {"without": [], "with": []}
+    for _ in range(args.startup_repeat):
+        for key in runs:
+            with plain.open("rb") as stdin:
+                start = time.perf_counter()
+                subprocess.run(base + [key, "--exit-zero", "--stdin-display-name", "plain.py", "-"], cwd=folder, stdin=stdin, stdout=subprocess.DEVNULL, check=True)
+                runs[key].append(Run(time.perf_counter() - start, 0.0, 0, ""))
+    ratio = ratios(runs, "with", "without")
+    report["flake8_stdin"] = {"with_s": median(runs["with"]), "without_s": median(runs["without"]), "ratio": ratio}
+    lines.append(
+        verdict(
+            "flake8 - on one non-MLflow file",
+            ratio[0] <= TARGETS["flake8_stdin"],
+            f"{median(runs['with']) * 1000:.0f} ms / {median(runs['without']) * 1000:.0f} ms = {shown(ratio)}"
+            f" (target <= {TARGETS['flake8_stdin']}){miss_by(ratio[0], TARGETS['flake8_stdin'])}",
+        )
+    )
+    return lines
+
+
+def typical_repo(args: argparse.Namespace, workdir: Path) -> Path:
+    """The typical team repository: ``--typical-repo``, else built by build_typical_repo.py from this environment."""
+    if args.typical_repo:
+        return args.typical_repo
+    out = workdir / "typical_build"
+    stdlib, purelib = sysconfig.get_paths()["stdlib"], sysconfig.get_paths()["purelib"]
+    subprocess.run(
+        [sys.executable, str(Path(__file__).with_name("build_typical_repo.py")), "--out", str(out),
+         "--plain-src", stdlib, "--plain-src", purelib, "--mlflow-src", str(args.users), "--total", "2000", "--mlflow-fraction", "0.05"],
+        check=True, stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    return out
+
+
+def main17(args: argparse.Namespace, workdir: Path, report: dict) -> list[str]:
+    """Every target of issue 17 in one run: start-up, the cache, -j, Ruff, and flake8's overhead."""
+    verdicts = []
+    if "startup" not in args.skip:
+        verdicts.extend(bench_startup(workdir, args, report))
+    trees = {"mlflow_src": args.mlflow_src, "users": args.users}
+    if "typical" not in args.skip:
+        trees["typical_repo"] = typical_repo(args, workdir)
+    copies = {}
+    for label, source in trees.items():
+        if source is None or not Path(source).is_dir():
+            print(f"\n  {label}: {source} not found, skipped", flush=True)
+            continue
+        copies[label] = corpus_of(Path(source), workdir / f"t17_{label}" / label)
+        print(f"\n  {label:<22} {len(copies[label].files)} files, {copies[label].mb:.1f} MB from {source}", flush=True)
+    if "trees" not in args.skip:
+        for label, corpus in copies.items():
+            verdicts.extend(bench_tree17(label, corpus, args, report))
+    if "flake8" not in args.skip and "mlflow_src" in copies:
+        verdicts.extend(bench_flake8_overhead17(copies["mlflow_src"], workdir, args, report))
+    return verdicts
+
+
 # ---------------------------------------------------------------------------- main
+
+
+class _Done(Exception):
+    """The requested parts have run."""
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -502,7 +739,16 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--fix-share", type=float, default=0.05, help="share of files given a fixable violation (default 0.05)")
     parser.add_argument("--timeout", type=float, default=3600, help="seconds before any one command is killed (default 3600)")
-    parser.add_argument("--skip", default="", help="comma-separated parts to skip: flake8, mlflow, fix, large")
+    parser.add_argument("--skip", default="", help="comma-separated parts to skip: flake8, mlflow, fix, large, startup, trees, typical")
+    parser.add_argument(
+        "--issue6", action="store_true", help="also run the older targets (installed-mlflow tree, fix, large site-packages tree)"
+    )
+    parser.add_argument("--startup-repeat", type=int, default=15, help="rounds of the one-file runs (default 15)")
+    parser.add_argument("--mlflow-src", type=Path, default=Path("/work/corpus/mlflow_src"), help="MLflow's source tree (a checkout)")
+    parser.add_argument("--users", type=Path, default=Path("/work/corpus/users"), help="real MLflow user files")
+    parser.add_argument(
+        "--typical-repo", type=Path, help="a typical team repository; default: build one with build_typical_repo.py from this environment"
+    )
     parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
     args = parser.parse_args(argv)
     if args.quick:
@@ -530,6 +776,9 @@ def main(argv: list[str] | None = None) -> int:
         verdicts: list[str] = []
         with tempfile.TemporaryDirectory(prefix="mln-bench-") as temporary:
             workdir = Path(temporary)
+            verdicts.extend(main17(args, workdir, report))
+            if not args.issue6:
+                raise _Done
             mlflow_files = python_files(source)
             small = copy_corpus(source.parent, mlflow_files, workdir / "small" / "mlflow")
             print(f"\nCorpora\n  mlflow tree            {len(small.files)} files, {small.mb:.1f} MB from {source}")
@@ -547,6 +796,8 @@ def main(argv: list[str] | None = None) -> int:
                 large = copy_corpus(site, every_kth(every, args.large_files), workdir / "large" / "sitepkgs")
                 print(f"\n  large tree             {len(large.files)} of {len(every)} files, {large.mb:.1f} MB from {site}", flush=True)
                 verdicts.extend(bench_large_tree(small, large, args, report))
+    except _Done:
+        pass
     except BenchError as error:
         print(f"\nbenchmark error: {error}", file=sys.stderr)
         return 2

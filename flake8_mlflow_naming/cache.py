@@ -23,7 +23,6 @@ import hashlib
 import io
 import os
 import pickle
-import tempfile
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
@@ -141,6 +140,8 @@ def _is_racy(stat: os.stat_result) -> bool:
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
+    import tempfile  # only a run with something new to store pays for it
+
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as out:
