@@ -247,3 +247,13 @@ def test_concurrent_runs_share_the_cache_safely(tmp_path):
     assert check(tmp_path, ".").stdout == expected
     leftovers = [p.name for p in (tmp_path / ".mlflow_naming_cache").iterdir() if p.name.endswith(".tmp")]
     assert leftovers == []
+
+
+def test_the_parser_knows_every_output_format_and_flake8_every_shared_key():
+    from flake8_mlflow_naming.cli import options, output
+    from flake8_mlflow_naming.config import FLAKE8_KEYS
+    from flake8_mlflow_naming.plugin import _OPTIONS
+
+    assert options.OUTPUT_FORMATS == tuple(output.FORMATS)
+    assert set(options.STATISTICS_FORMATS) <= set(output.FORMATS)
+    assert FLAKE8_KEYS == tuple(key for key, _ in _OPTIONS.values())
