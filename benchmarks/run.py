@@ -768,8 +768,19 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
+def compile_package() -> None:
+    """Write the package's bytecode, as installing a wheel does: with an editable install and
+    ``PYTHONDONTWRITEBYTECODE`` set, every start would otherwise compile the package afresh."""
+    import compileall
+
+    spec = importlib.util.find_spec("flake8_mlflow_naming")
+    if spec is not None and spec.submodule_search_locations:
+        compileall.compile_dir(next(iter(spec.submodule_search_locations)), quiet=1)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    compile_package()
     began = time.perf_counter()
     report: dict = {"machine": machine(), "settings": {k: v for k, v in vars(args).items() if k not in ("json", "skip")}}
     report["load_before"] = os.getloadavg()

@@ -19,7 +19,6 @@ concurrent runs never see a torn file. Any unreadable or foreign cache file coun
 
 from __future__ import annotations
 
-import hashlib
 import io
 import os
 import pickle
@@ -33,11 +32,16 @@ if TYPE_CHECKING:
     from .config import Config
     from .lint.findings import Finding
 
+try:  # BLAKE2 without hashlib, whose import loads OpenSSL: a few ms of every start-up
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - another Python implementation
+    from hashlib import blake2b
+
 CACHE_FOLDER = ".mlflow_naming_cache"
 ENVIRONMENT_VARIABLE = "MLFLOW_NAMING_CACHE_DIR"
 #: Seconds after a file's modification during which size + mtime do not prove it unchanged.
 RACY_SECONDS = 2.0
-_FORMAT = 1
+_FORMAT = 2
 
 
 def cache_folder(project: Config, environment: dict[str, str] | os._Environ = os.environ) -> Path:
@@ -51,7 +55,7 @@ def cache_folder(project: Config, environment: dict[str, str] | os._Environ = os
 
 def digest(raw: bytes) -> bytes:
     """The content hash an entry is checked against."""
-    return hashlib.blake2b(raw, digest_size=16).digest()
+    return blake2b(raw, digest_size=16).digest()
 
 
 class _FindingsUnpickler(pickle.Unpickler):
@@ -90,7 +94,7 @@ class FindingsCache:
         if cached is not None and cached[0] is config and codes is None:
             return cached[1]
         text = repr((config, str(config.root), None if codes is None else sorted(codes)))
-        key = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+        key = blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
         if codes is None:
             self._config_keys[id(config)] = (config, key)
         return key
@@ -100,14 +104,14 @@ class FindingsCache:
         entry = self._entries.get(os.path.abspath(path))
         if entry is None:
             return None
-        size, mtime_ns, content_digest, entry_config_key, racy, findings = entry
+        size, mtime_ns, content_digest, entry_config_key, racy, blob = entry
         if entry_config_key != config_key:
             return None
         if size == stat.st_size and mtime_ns == stat.st_mtime_ns and not racy:
-            return findings
+            return _findings(blob)
         if raw is not None and size == len(raw) and content_digest == digest(raw):
-            self._new[os.path.abspath(path)] = (size, stat.st_mtime_ns, content_digest, config_key, _is_racy(stat), findings)
-            return findings
+            self._new[os.path.abspath(path)] = (size, stat.st_mtime_ns, content_digest, config_key, _is_racy(stat), blob)
+            return _findings(blob)
         return None
 
     def store(self, path: str, stat: os.stat_result, config_key: bytes, raw: bytes, findings: list[Finding]) -> None:
@@ -116,7 +120,8 @@ class FindingsCache:
 
     def store_digest(self, path: str, stat: os.stat_result, config_key: bytes, content_digest: bytes, findings: list[Finding]) -> None:
         """:meth:`store` when only the digest of the bytes linted is at hand (from a worker process)."""
-        self._new[os.path.abspath(path)] = (stat.st_size, stat.st_mtime_ns, content_digest, config_key, _is_racy(stat), list(findings))
+        blob = pickle.dumps(list(findings), protocol=pickle.HIGHEST_PROTOCOL) if findings else b""
+        self._new[os.path.abspath(path)] = (stat.st_size, stat.st_mtime_ns, content_digest, config_key, _is_racy(stat), blob)
 
     def save(self) -> None:
         """Merge the new entries into the cache file and replace it atomically; problems are ignored."""
@@ -135,14 +140,27 @@ class FindingsCache:
         self._new = {}
 
 
+def _findings(blob: bytes) -> list[Finding] | None:
+    """An entry's findings. They are kept pickled apart, so reading the cache (and a run whose files
+    have none) never imports the classes of findings; a blob that does not load is a miss."""
+    if not blob:
+        return []
+    try:
+        findings = _FindingsUnpickler(io.BytesIO(blob)).load()
+    except Exception:
+        return None
+    return findings if isinstance(findings, list) else None
+
+
 def _is_racy(stat: os.stat_result) -> bool:
     return time.time() - stat.st_mtime_ns / 1e9 < RACY_SECONDS
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
-    import tempfile  # only a run with something new to store pays for it
-
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    # A name no other run uses (O_EXCL), beside the target, then one rename: readers see the
+    # old file or the new one, never part of either. (Not tempfile: it costs start-up time.)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{time.monotonic_ns()}.tmp")
+    handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)

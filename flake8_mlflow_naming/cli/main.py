@@ -24,6 +24,7 @@ from .options import (
     OUTPUT_FORMATS,
     STATISTICS_FORMATS,
     ArgumentParser,
+    OnlyChosen,
     add_jobs_option,
     add_selection_options,
     non_negative_hours,
@@ -41,11 +42,15 @@ def _lazy(module: str, name: str) -> Callable[[argparse.Namespace], int]:
     return handler
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of every subcommand."""
+def build_parser(chosen: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser of every subcommand; with ``chosen``, only that one gets its options.
+
+    Building every subcommand's options costs more than linting a small file, so ``main``
+    builds those of the subcommand on the command line only (the others are still listed).
+    """
     parser = ArgumentParser(prog="mlflow-naming", description="Lint MLflow run naming, wrapper use and artifact paths.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True, parser_class=ArgumentParser)
+    commands = OnlyChosen(parser.add_subparsers(dest="command", required=True, parser_class=ArgumentParser), chosen)
 
     check = commands.add_parser("check", help="report findings")
     check.add_argument(
@@ -87,8 +92,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``mlflow-naming`` console script."""
     _interrupt_on_sigterm()
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(next((a for a in arguments if not a.startswith("-")), None) if arguments else None)
+    args = parser.parse_args(arguments)
     if getattr(args, "statistics", False) and args.output_format not in STATISTICS_FORMATS:
         parser.error(f"--statistics works with --output-format {' or '.join(STATISTICS_FORMATS)}")
     try:

@@ -25,11 +25,54 @@ OUTPUT_FORMATS = ("concise", "json", "github", "sarif", "junit")
 STATISTICS_FORMATS = ("concise", "json")
 
 
+class HelpFormatter(argparse.HelpFormatter):
+    """argparse's formatter, told the terminal width so that argparse does not import shutil
+    (and with it bz2 and lzma) for every option it adds: start-up matters per file in pre-commit."""
+
+    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24, width: int | None = None) -> None:
+        if width is None:
+            try:
+                width = int(os.environ.get("COLUMNS", "")) - 2
+            except ValueError:
+                try:
+                    width = os.get_terminal_size(2).columns - 2
+                except OSError:
+                    width = 78
+        super().__init__(prog, indent_increment, max_help_position, width)
+
+
 class ArgumentParser(argparse.ArgumentParser):
     """argparse that reports a usage error in one line and exits 2."""
 
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("formatter_class", HelpFormatter)
+        super().__init__(*args, **kwargs)
+
     def error(self, message: str) -> None:  # type: ignore[override]
         self.exit(EXIT_ERROR, f"mlflow-naming: error: {message} (see --help)\n")
+
+
+class _Unused:
+    """Stands in for the parser of a subcommand that is not running: every call is accepted and ignored."""
+
+    def __getattr__(self, name: str):
+        return lambda *args, **kwargs: self
+
+
+class OnlyChosen:
+    """The subcommands of a parser, where only the ``chosen`` one (None: every one) gets its options.
+
+    Every subcommand is still registered with its help, so ``--help`` lists them all and an
+    unknown name is still an error.
+    """
+
+    def __init__(self, subparsers: argparse._SubParsersAction, chosen: str | None) -> None:
+        self._subparsers, self._chosen = subparsers, chosen
+
+    def add_parser(self, name: str, **kwargs):
+        """Register subcommand ``name``; its parser, or a stand-in when another one runs."""
+        parser = self._subparsers.add_parser(name, **kwargs)
+        return parser if self._chosen is None or self._chosen == name else _Unused()
 
 
 def code_list(text: str) -> tuple[str, ...]:

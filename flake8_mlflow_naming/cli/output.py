@@ -35,7 +35,8 @@ if TYPE_CHECKING:
 
 TOOL = "mlflow-naming"
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+#: Python's own line breaks (not str.splitlines, which also breaks at form feeds and U+2028).
+_LINE_BREAK = r"\r\n|\r|\n"
 
 
 def location(path: str, line: int, col: int, cell: int | None = None) -> str:
@@ -335,7 +336,7 @@ class _Columns:
                 pass
         elif source is not None:
             try:
-                self._lines = _LINE_BREAK.split(decode(source))
+                self._lines = re.split(_LINE_BREAK, decode(source))
             except SourceError:
                 pass
 

@@ -168,12 +168,13 @@ def test_the_check_path_imports_no_more_than_it_needs(tmp_path):
     probe = (
         "import sys\n"
         "from flake8_mlflow_naming.cli import main\n"
-        "code = main(['check', '--no-cache', sys.argv[1]])\n"
+        "code = main(['check', sys.argv[1]])\n"  # with the cache, as pre-commit runs it
         "print(' '.join(sorted(sys.modules)))\n"
     )
     never = {"libcst", "mlflow", "json", "xml.etree.ElementTree", "tomllib", "configparser", "pathspec", "concurrent.futures",
              "flake8_mlflow_naming.fix", "flake8_mlflow_naming.audit", "flake8_mlflow_naming.runtime",
-             "flake8_mlflow_naming.sources.notebook", "flake8_mlflow_naming.workers", "textwrap"}  # fmt: skip
+             "flake8_mlflow_naming.sources.notebook", "flake8_mlflow_naming.workers", "textwrap",
+             "shutil", "hashlib", "tempfile"}  # fmt: skip
     engine = {"flake8_mlflow_naming.lint.engine", "flake8_mlflow_naming.lint.rules", "flake8_mlflow_naming.lint.resolve"}
     imported = {}
     for name in ("plain.py", "uses.py"):
@@ -182,6 +183,7 @@ def test_the_check_path_imports_no_more_than_it_needs(tmp_path):
     assert never & imported["plain.py"] == set()
     assert (never - {"json"}) & imported["uses.py"] == set()  # MLN001 writes suggested names as JSON-escaped literals
     assert not engine & imported["plain.py"], "a file that never names MLflow must not load the rules"
+    assert "flake8_mlflow_naming.lint.findings" not in imported["plain.py"]
     assert engine <= imported["uses.py"]
 
 
