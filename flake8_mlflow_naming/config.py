@@ -540,9 +540,19 @@ def config_from_table(table: Mapping[str, object], source: Path) -> Config:
     return Config(root=source.parent, source=source, **values)
 
 
-#: The keys flake8 also takes as ``--mlflow-<key>`` options (:data:`..plugin._OPTIONS`; a
-#: test keeps the two equal). ``check`` reads them from flake8's own files too.
-FLAKE8_KEYS = ("run-name-regex", "run-name-max-length", "run-wrapper", "wrapper-exempt", "tracked-artifact-roots", "run-name-template")
+#: flake8 option (as written in flake8's files) -> (key, whether flake8 splits it as a
+#: comma-separated list), as :data:`..plugin._OPTIONS` registers them (a test keeps the two
+#: equal). ``check`` reads them from flake8's own files too.
+FLAKE8_OPTIONS: dict[str, tuple[str, bool]] = {
+    "mlflow-run-name-regex": ("run-name-regex", False),
+    "mlflow-run-name-max-length": ("run-name-max-length", False),
+    "mlflow-run-wrapper": ("run-wrapper", False),
+    "mlflow-wrapper-exempt": ("wrapper-exempt", True),
+    "mlflow-tracked-artifact-roots": ("tracked-artifact-roots", True),
+    "mlflow-run-name-template": ("run-name-template", False),
+    "mlflow-version": ("mlflow-version", False),
+    "mlflow-aliases": ("mlflow-aliases", True),
+}
 #: flake8's configuration files, in the order flake8 tries them.
 FLAKE8_FILES = ("setup.cfg", "tox.ini", ".flake8")
 
@@ -564,14 +574,13 @@ def _read_flake8_options(folder: Path) -> tuple[Path, dict[str, object]] | None:
             continue
         values: dict[str, object] = {}
         for option, text in parser.items("flake8"):
-            key = option.replace("_", "-")
-            if not key.startswith("mlflow-") or key[len("mlflow-") :] not in FLAKE8_KEYS:
+            known = FLAKE8_OPTIONS.get(option.replace("_", "-"))  # flake8 accepts either spelling
+            if known is None:
                 continue
-            key = key[len("mlflow-") :]
-            convert = _KEYS[key][1]
-            if convert in (_string_list, _code_list):  # flake8's comma_separated_list
+            key, is_list = known
+            if is_list:  # flake8's comma_separated_list
                 values[key] = [item for item in re.split(r"[,\s]", text) if item]
-            elif convert is _positive_int:
+            elif _KEYS[key][1] is _positive_int:
                 values[key] = int(text) if text.strip().isdigit() else text.strip()
             else:
                 values[key] = text.strip()

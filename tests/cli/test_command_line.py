@@ -253,9 +253,9 @@ def test_concurrent_runs_share_the_cache_safely(tmp_path):
 
 def test_the_parser_knows_every_output_format_and_flake8_every_shared_key():
     from flake8_mlflow_naming.cli import options, output
-    from flake8_mlflow_naming.config import FLAKE8_KEYS
+    from flake8_mlflow_naming.config import FLAKE8_OPTIONS
     from flake8_mlflow_naming.plugin import _OPTIONS
 
     assert options.OUTPUT_FORMATS == tuple(output.FORMATS)
     assert set(options.STATISTICS_FORMATS) <= set(output.FORMATS)
-    assert FLAKE8_KEYS == tuple(key for key, _ in _OPTIONS.values())
+    assert FLAKE8_OPTIONS == {flag[2:]: (key, bool(extra.get("comma_separated_list"))) for flag, (key, extra) in _OPTIONS.items()}
