@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Iterable, Iterator
 
 from .config import ConfigError, ConfigSource
 from .lint.parse import SourceError
-from .naming import PatternTimeout
+from .patterns import PatternTimeout
 from .lint.prefilter import could_have_findings
 from .sources.kinds import ReassemblyError, open_source
 from .sources.read import STDIN, read_source

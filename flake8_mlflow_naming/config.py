@@ -19,18 +19,15 @@ from functools import cached_property
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
-from regex import error as regex_error
-
 from .codes import CodeListError, parse_code_list, selected
-from .naming import NameSchema, check_rename_template
 from .patterns import PROBE_LENGTH, PROBE_TIMEOUT_SECONDS, PatternTimeout, compile_pattern, probe
 from .wrapper_signature import DEFAULT_SIGNATURE, SignatureError, WrapperSignature, find_definition, find_reexport, parse_signature, signature_of
 
 if TYPE_CHECKING:
     from .naming import NameSchema
 
-# tomllib and the naming schema are imported when first needed (a pyproject is found, a
-# name is judged): starting ``check`` on one file in a folder without one costs neither.
+# tomllib and the regex package are imported when first needed (a pyproject is found, a
+# regex is validated): starting ``check`` on one file in a folder without one costs neither.
 
 TABLE = "mlflow-naming"
 DEFAULT_RUN_NAME_REGEX = r"^[a-z][a-z0-9]*(_[a-z0-9]+)+$"
@@ -360,12 +357,18 @@ def _string(key: str, value: object) -> str:
     return value
 
 
+def _regex_error() -> type[Exception]:
+    from regex import error
+
+    return error
+
+
 def _regex(key: str, value: object) -> str:
     text = _string(key, value)
     try:
         re.compile(text)
         compile_pattern(text)
-    except (re.error, regex_error) as error:
+    except (re.error, _regex_error()) as error:
         raise ValueError(f"is not a valid regular expression ({error})") from None
     try:
         probe(text, key)
@@ -561,7 +564,10 @@ def _read_flake8_options(folder: Path) -> tuple[Path, dict[str, object]] | None:
     """The ``mlflow-*`` options of the first of flake8's files in ``folder`` with a ``[flake8]`` section."""
     for name in FLAKE8_FILES:
         candidate = folder / name
-        if not candidate.is_file():
+        try:
+            if not candidate.is_file():
+                continue
+        except OSError:  # a folder that may not be searched: the walk reports it
             continue
         import configparser
 

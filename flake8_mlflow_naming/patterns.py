@@ -13,7 +13,6 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-import regex
 
 #: A name is matched in microseconds; a second means the pattern backtracks catastrophically.
 MATCH_TIMEOUT_SECONDS = 1.0
@@ -30,6 +29,8 @@ class PatternTimeout(ValueError):
 @lru_cache(maxsize=128)
 def compile_pattern(pattern: str) -> Any:
     """``pattern`` compiled by ``regex`` (VERSION0: the semantics of ``re``); raises ``regex.error``."""
+    import regex  # imported when a name is first judged: it costs ~15 ms of every start-up
+
     return regex.compile(pattern, regex.VERSION0)
 
 

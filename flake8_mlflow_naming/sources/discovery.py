@@ -158,6 +158,13 @@ def _excluded(path: str, config: ConfigSource, parents_checked: bool = True) -> 
         return False
 
 
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except OSError:  # a folder that may not be searched: the walk reports it
+        return False
+
+
 def _respects_gitignore(root: str, config: ConfigSource) -> bool:
     try:
         return config.for_path(os.path.join(root, "_")).respect_gitignore
@@ -175,7 +182,7 @@ class _GitIgnores:
 
     def __init__(self, real_root: Path) -> None:
         self._specs: dict[Path, object | None] = {}  # folder -> its .gitignore (None: none there)
-        self._repository = next((p for p in (real_root, *real_root.parents) if (p / ".git").exists()), None)
+        self._repository = next((p for p in (real_root, *real_root.parents) if _exists(p / ".git")), None)
         self._info_exclude = self._load(self._repository / ".git" / "info" / "exclude") if self._repository else None
 
     @staticmethod

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import sys
 from dataclasses import dataclass
@@ -44,7 +43,7 @@ class Snapshot:
     @classmethod
     def of(cls, status: os.stat_result, data: bytes) -> "Snapshot":
         """The snapshot of ``data`` read from a file whose ``fstat`` is ``status``."""
-        return cls(status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns, hashlib.sha256(data).digest())
+        return cls(status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns, _sha256(data))
 
     def holds(self, status: os.stat_result, data: bytes) -> bool:
         """True when a file with this ``fstat`` and content is still the file that was read."""
@@ -53,7 +52,7 @@ class Snapshot:
             self.inode,
             self.size,
             self.mtime_ns,
-        ) and hashlib.sha256(data).digest() == self.sha256
+        ) and _sha256(data) == self.sha256
 
 
 def read_with_snapshot(path: str) -> tuple[bytes, Snapshot]:
@@ -80,3 +79,9 @@ def read_with_snapshot(path: str) -> tuple[bytes, Snapshot]:
 
 #: How often a file that changes while it is read is read again before giving up.
 _READ_ATTEMPTS = 5
+
+
+def _sha256(data: bytes) -> bytes:
+    import hashlib  # only fix needs it; its import loads OpenSSL, which check's start-up does without
+
+    return hashlib.sha256(data).digest()

@@ -174,7 +174,7 @@ def test_the_check_path_imports_no_more_than_it_needs(tmp_path):
     never = {"libcst", "mlflow", "json", "xml.etree.ElementTree", "tomllib", "configparser", "pathspec", "concurrent.futures",
              "flake8_mlflow_naming.fix", "flake8_mlflow_naming.audit", "flake8_mlflow_naming.runtime",
              "flake8_mlflow_naming.sources.notebook", "flake8_mlflow_naming.workers", "textwrap",
-             "shutil", "hashlib", "tempfile"}  # fmt: skip
+             "shutil", "hashlib", "tempfile", "regex"}  # fmt: skip
     engine = {"flake8_mlflow_naming.lint.engine", "flake8_mlflow_naming.lint.rules", "flake8_mlflow_naming.lint.resolve"}
     imported = {}
     for name in ("plain.py", "uses.py"):
