@@ -326,6 +326,7 @@ def _parse_file(path: Path) -> ast.Module | None:
     except (OSError, SyntaxError, ValueError):
         return None
 
+
 class _Globs:
     """:func:`matches_any` for one fixed list, with plain names (``build``) looked up in a set."""
 
@@ -555,6 +556,8 @@ FLAKE8_OPTIONS: dict[str, tuple[str, bool]] = {
     "mlflow-run-name-template": ("run-name-template", False),
     "mlflow-version": ("mlflow-version", False),
     "mlflow-aliases": ("mlflow-aliases", True),
+    "mlflow-run-wrapper-signature": ("run-wrapper-signature", False),
+    "mlflow-wrapper-source": ("wrapper-source", False),
 }
 #: flake8's configuration files, in the order flake8 tries them.
 FLAKE8_FILES = ("setup.cfg", "tox.ini", ".flake8")
