@@ -48,6 +48,12 @@ DEFAULT_EXCLUDE: tuple[str, ...] = (
     ".svn", ".tox", ".venv", ".vscode", "__pycache__", "__pypackages__", "_build", "buck-out", "build",
     "dist", "node_modules", "site-packages", "venv", "*.egg-info",
 )  # fmt: skip
+#: Lowercase snake_case segments joined by ``/``: ``recommendations/ctr_model/2024q4``.
+DEFAULT_EXPERIMENT_NAME_REGEX = r"^[a-z][a-z0-9]*(_[a-z0-9]+)*(/[a-z0-9]+(_[a-z0-9]+)*)*$"
+#: snake_case with at least two parts, optionally under a Unity Catalog ``catalog.schema.`` prefix.
+DEFAULT_REGISTERED_MODEL_NAME_REGEX = r"^([a-z][a-z0-9_]*\.){0,2}[a-z][a-z0-9]*(_[a-z0-9]+)+$"
+#: Experiment and registered-model names have no length key: MLflow's SQL stores hold 256 characters.
+MLFLOW_NAME_MAX_LENGTH = 256
 
 
 class ConfigError(Exception):
@@ -81,6 +87,10 @@ class Config:
     run_name_template: str = DEFAULT_RUN_NAME_TEMPLATE
     #: Tags every run started through the runtime wrapper must be given (``tags=``).
     required_tags: tuple[str, ...] = ()
+    #: Key -> Python expression the MLN012 fix writes for a missing required tag.
+    required_tags_defaults: tuple[tuple[str, str], ...] = ()
+    experiment_name_regex: str = DEFAULT_EXPERIMENT_NAME_REGEX
+    registered_model_name_regex: str = DEFAULT_REGISTERED_MODEL_NAME_REGEX
     #: How ``audit --plan`` builds new names for badly named runs; None normalises the old name.
     rename_template: str | None = None
     #: The MLflow release the checked code runs against (``"3"``: any 3.x; ``"2.14"``), like
@@ -134,6 +144,37 @@ class Config:
         from .naming import NameSchema
 
         return NameSchema(self.run_name_regex, self.run_name_max_length)
+
+    @cached_property
+    def experiment_schema(self) -> NameSchema:
+        """The schema experiment names follow (MLN007, ``tracked_run``, ``audit``)."""
+        from .naming import NameSchema
+
+        return NameSchema(
+            self.experiment_name_regex,
+            MLFLOW_NAME_MAX_LENGTH,
+            regex_key="experiment-name-regex",
+            length_key="MLflow's limit",
+            segment_separator="/",
+            split_camel_case=True,
+            filler="experiment",
+            pad_single_word=False,
+        )
+
+    @cached_property
+    def registered_model_schema(self) -> NameSchema:
+        """The schema registered-model names follow (MLN008)."""
+        from .naming import NameSchema
+
+        return NameSchema(
+            self.registered_model_name_regex,
+            MLFLOW_NAME_MAX_LENGTH,
+            regex_key="registered-model-name-regex",
+            length_key="MLflow's limit",
+            segment_separator=".",
+            split_camel_case=True,
+            filler="model",
+        )
 
     @cached_property
     def wrapper_module_suffixes(self) -> tuple[str, ...]:
@@ -471,6 +512,17 @@ def _wrapper_arguments(key: str, value: object) -> tuple[tuple[str, str, str], .
     return tuple(arguments)
 
 
+def _expression_table(key: str, value: object) -> tuple[tuple[str, str], ...]:
+    if not isinstance(value, Mapping) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+        raise ValueError('must be a table of tag = "Python expression"')
+    for tag, expression in value.items():
+        try:
+            ast.parse(expression, mode="eval")
+        except SyntaxError:
+            raise ValueError(f"{tag} = {expression!r} is not a Python expression") from None
+    return tuple(value.items())
+
+
 def _rename_template(key: str, value: object) -> str:
     from .naming import check_rename_template
 
@@ -523,6 +575,9 @@ _KEYS: dict[str, tuple[str, Callable[[str, object], Any]]] = {
     "run-wrapper-signature": ("run_wrapper_signature", _signature),
     "wrapper-source": ("wrapper_source", _string),
     "wrapper-arguments": ("wrapper_arguments", _wrapper_arguments),
+    "required-tags-defaults": ("required_tags_defaults", _expression_table),
+    "experiment-name-regex": ("experiment_name_regex", _regex),
+    "registered-model-name-regex": ("registered_model_name_regex", _regex),
 }
 
 

@@ -29,6 +29,12 @@ class RunNameError(ValueError):
     rule = "MLN003"
 
 
+class ExperimentNameError(ValueError):
+    """An experiment name breaks ``experiment-name-regex`` (rule MLN007)."""
+
+    rule = "MLN007"
+
+
 def looks_generated(name: str) -> bool:
     """True when ``name`` has the shape of a name MLflow invents for an unnamed run."""
     return GENERATED_NAME.match(name) is not None
@@ -43,6 +49,13 @@ class NameSchema:
     #: The configuration keys the messages name (experiment and model schemas have their own).
     regex_key: str = "run-name-regex"
     length_key: str = "run-name-max-length"
+    #: How :meth:`normalise` builds a name. Run names are one snake_case word list padded
+    #: with ``run``; experiment names keep their ``/`` segments, registered models their
+    #: Unity Catalog ``.`` prefix, and both split ``CamelCase`` words.
+    segment_separator: str | None = None
+    split_camel_case: bool = False
+    filler: str = "run"
+    pad_single_word: bool = True
 
     def problem(self, name: str) -> str | None:
         """Why ``name`` breaks the schema, or None when it is acceptable.
@@ -74,11 +87,34 @@ class NameSchema:
 
         ``"ResNet50 v1 lr=0.01"`` becomes ``"resnet50_v1_lr_0_01"``.
         """
-        words = snake_case(text)
+        if self.segment_separator is None and not self.split_camel_case:
+            words = snake_case(text)  # run names: exactly as every other namer builds them
+        else:
+            words = self._segmented(text)
         if words is None:
             return None
         candidate = words[: self.max_length].rstrip("_")
         return candidate if self.problem(candidate) is None else None
+
+    def _segmented(self, text: str) -> str | None:
+        """The snake_case form keeping ``segment_separator`` segments (experiments, models)."""
+        # "café" → "cafe": keep the letters of accented characters, drop only the accents.
+        ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+        pieces = ascii_text.split(self.segment_separator) if self.segment_separator else [ascii_text]
+        segments = [words for words in map(self._words, pieces) if words]
+        if not segments:
+            return None
+        if segments[0][0][0].isdigit():
+            segments[0].insert(0, self.filler)
+        if self.pad_single_word and len(segments[-1]) == 1:
+            segments[-1].append(self.filler)
+        return (self.segment_separator or "").join("_".join(words) for words in segments)
+
+    def _words(self, text: str) -> list[str]:
+        if self.split_camel_case:
+            # "ElasticnetWineModel" → "Elasticnet Wine Model", "NLPModel" → "NLP Model".
+            text = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", " ", text)
+        return re.findall(r"[a-z0-9]+", text.lower())
 
 
 def snake_case(text: str) -> str | None:
@@ -148,6 +184,19 @@ def validate_run_name(name: object, schema: NameSchema) -> str:
     reason = schema.problem(name)
     if reason is not None:
         raise RunNameError(f"MLN003: run name {name!r} {reason}")
+    return name
+
+
+def validate_experiment_name(name: object, schema: NameSchema) -> str:
+    """Return ``name`` if it satisfies the experiment ``schema``; raise :class:`ExperimentNameError`.
+
+    The runtime twin of MLN007: the team wrapper calls it before it looks the experiment up.
+    """
+    if not isinstance(name, str) or not name:
+        raise ExperimentNameError(f"MLN007: an experiment needs a name; got {name!r}")
+    reason = schema.problem(name)
+    if reason is not None:
+        raise ExperimentNameError(f"MLN007: experiment name {name!r} {reason}")
     return name
 
 

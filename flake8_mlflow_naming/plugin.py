@@ -34,6 +34,9 @@ _OPTIONS: dict[str, tuple[str, dict[str, Any]]] = {
     "--mlflow-aliases": ("mlflow-aliases", {"comma_separated_list": True}),
     "--mlflow-run-wrapper-signature": ("run-wrapper-signature", {}),
     "--mlflow-wrapper-source": ("wrapper-source", {}),
+    "--mlflow-experiment-name-regex": ("experiment-name-regex", {}),
+    "--mlflow-registered-model-name-regex": ("registered-model-name-regex", {}),
+    "--mlflow-required-tags": ("required-tags", {"comma_separated_list": True}),
 }
 
 
