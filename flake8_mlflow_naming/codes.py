@@ -17,6 +17,12 @@ RULE_NAMES: dict[str, str] = {
     "MLN004": "untracked-artifact-path",
     "MLN005": "run-outside-with",
     "MLN006": "nested-run-without-nested",
+    "MLN007": "experiment-name-schema",
+    "MLN008": "registered-model-name-schema",
+    "MLN009": "invalid-logged-model-name",
+    "MLN010": "implicit-run",
+    "MLN011": "model-from-raw-storage",
+    "MLN012": "missing-required-tags",
 }
 ALL_CODES: tuple[str, ...] = tuple(RULE_NAMES)
 #: MLN000 is not a rule: it carries configuration errors under flake8, which must not print.

@@ -31,6 +31,7 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from ..lint.findings import (
+    AddDictEntries,
     AddImport,
     Edit,
     EnumerateLoop,
@@ -39,6 +40,7 @@ from ..lint.findings import (
     PositionalToKeyword,
     PrependArguments,
     RemoveImportIfUnused,
+    RenameKeyword,
     ReplaceCallee,
     ReplaceString,
     SetKeyword,
@@ -100,6 +102,10 @@ def _slot(edit: Edit) -> tuple | None:
         return ("string", edit.node)
     if isinstance(edit, EnumerateLoop):
         return ("loop", edit.loop)
+    if isinstance(edit, RenameKeyword):
+        return ("rename", edit.call, edit.old)
+    if isinstance(edit, AddDictEntries):
+        return ("dict", edit.node)
     return None
 
 
@@ -126,7 +132,9 @@ def _edit_lines(edits: Sequence[Edit]) -> list[int]:
             lines.add(edit.loop.line)
         elif isinstance(edit, WrapInWith):
             lines.update((edit.start.line, edit.end.line))
-        elif isinstance(edit, (SetKeyword, PositionalToKeyword, ReplaceCallee, PrependArguments)):
+        elif isinstance(edit, AddDictEntries):
+            lines.update((edit.node.line, edit.node.end_line))
+        elif isinstance(edit, (SetKeyword, PositionalToKeyword, ReplaceCallee, PrependArguments, RenameKeyword)):
             lines.update((edit.call.line, edit.call.end_line))
     return sorted(lines)
 
@@ -344,6 +352,7 @@ class _ApplyEdits(cst.CSTTransformer):
         self.loop_edits: dict[tuple[int, int], EnumerateLoop] = {}
         self.wrap_starts: dict[tuple[int, int], WrapInWith] = {}
         self.wrap_ends: dict[tuple[int, int], WrapInWith] = {}
+        self.dict_edits: dict[CharSpan, AddDictEntries] = {}
         #: Start positions (ast coordinates) of calls whose callee was replaced.
         self.replaced_callees: set[tuple[int, int]] = set()
         self._ast_start: dict[CharSpan, tuple[int, int]] = {}
@@ -351,6 +360,9 @@ class _ApplyEdits(cst.CSTTransformer):
         for edit in edits:
             if isinstance(edit, ReplaceString):
                 self.string_edits[converter.span(edit.node)] = edit
+                lines += [edit.node.line, edit.node.end_line]
+            elif isinstance(edit, AddDictEntries):
+                self.dict_edits[converter.span(edit.node)] = edit
                 lines += [edit.node.line, edit.node.end_line]
             elif isinstance(edit, EnumerateLoop):
                 self.loop_edits[converter.start(edit.loop)] = edit
@@ -389,7 +401,7 @@ class _ApplyEdits(cst.CSTTransformer):
         edits = self.call_edits.get(span)
         if not edits:
             return updated_node
-        order = {PositionalToKeyword: 0, SetKeyword: 1, PrependArguments: 2, ReplaceCallee: 3}
+        order = {PositionalToKeyword: 0, RenameKeyword: 1, SetKeyword: 2, PrependArguments: 3, ReplaceCallee: 4}
         for edit in sorted(edits, key=lambda e: order[type(e)]):
             if isinstance(edit, PositionalToKeyword):
                 updated_node = _positional_to_keyword(updated_node, edit)
@@ -400,7 +412,13 @@ class _ApplyEdits(cst.CSTTransformer):
             elif isinstance(edit, ReplaceCallee):
                 updated_node = updated_node.with_changes(func=cst.parse_expression(edit.name))
                 self.replaced_callees.add(self._ast_start[span])
+            elif isinstance(edit, RenameKeyword):
+                updated_node = _rename_keyword(updated_node, edit.old, edit.new)
         return updated_node
+
+    def leave_Dict(self, original_node: cst.Dict, updated_node: cst.Dict) -> cst.Dict:
+        edit = self.dict_edits.get(self._where(original_node))
+        return _add_dict_entries(updated_node, edit.entries) if edit else updated_node
 
     def leave_SimpleString(self, original_node: cst.SimpleString, updated_node: cst.SimpleString) -> cst.BaseExpression:
         edit = self.string_edits.get(self._where(original_node))
@@ -535,6 +553,38 @@ def _set_keyword(call: cst.Call, keyword: str, value: cst.BaseExpression) -> cst
         args[-1] = last.with_changes(comma=separator, whitespace_after_arg=cst.SimpleWhitespace(""))
         args.append(new.with_changes(whitespace_after_arg=last.whitespace_after_arg))
     return call.with_changes(args=args)
+
+
+def _rename_keyword(call: cst.Call, old: str, new: str) -> cst.Call:
+    args = [
+        arg.with_changes(keyword=cst.Name(new)) if arg.keyword is not None and arg.keyword.value == old else arg
+        for arg in call.args
+    ]
+    return call.with_changes(args=args)
+
+
+def _add_dict_entries(node: cst.Dict, entries: tuple[tuple[str, str], ...]) -> cst.Dict:
+    """``node`` with ``entries`` appended in the dict's own layout (one line, or one entry per line)."""
+    elements = list(node.elements)
+    new = [
+        cst.DictElement(cst.parse_expression(key), cst.parse_expression(value), whitespace_before_colon=cst.SimpleWhitespace(""))
+        for key, value in entries
+    ]
+    if not elements:
+        return node.with_changes(elements=[*(e.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))) for e in new[:-1]), new[-1]])
+    last = elements[-1]
+    if len(elements) >= 2 and isinstance(elements[-2].comma, cst.Comma):
+        separator = elements[-2].comma
+    elif isinstance(node.lbrace.whitespace_after, cst.ParenthesizedWhitespace):
+        separator = cst.Comma(whitespace_after=node.lbrace.whitespace_after)
+    else:
+        separator = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+    trailing = last.comma if isinstance(last.comma, cst.Comma) else cst.MaybeSentinel.DEFAULT
+    elements[-1] = last.with_changes(comma=separator)
+    for element in new[:-1]:
+        elements.append(element.with_changes(comma=separator))
+    elements.append(new[-1].with_changes(comma=trailing))
+    return node.with_changes(elements=elements)
 
 
 def _separator(call: cst.Call, args: list[cst.Arg]) -> cst.Comma:

@@ -100,6 +100,23 @@ class WrapInWith:
 
 
 @dataclass(frozen=True)
+class RenameKeyword:
+    """Rename ``call``'s keyword argument ``old=`` to ``new=``, keeping its value."""
+
+    call: Span
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class AddDictEntries:
+    """Append ``key: value`` entries (Python source of each) to the dict literal at ``node``."""
+
+    node: Span
+    entries: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
 class AddImport:
     """Ensure ``from module import name`` (``as asname``) is present."""
 
@@ -122,7 +139,17 @@ class RemoveImportIfUnused:
 
 
 Edit = Union[
-    SetKeyword, PositionalToKeyword, ReplaceCallee, ReplaceString, PrependArguments, EnumerateLoop, WrapInWith, AddImport, RemoveImportIfUnused
+    SetKeyword,
+    PositionalToKeyword,
+    ReplaceCallee,
+    ReplaceString,
+    PrependArguments,
+    EnumerateLoop,
+    WrapInWith,
+    AddImport,
+    RemoveImportIfUnused,
+    RenameKeyword,
+    AddDictEntries,
 ]
 
 

@@ -630,3 +630,57 @@ KEYWORD_ONLY_CALL: dict[str, list[tuple[Version, Version | None]]] = {
     'mlflow.mleap.save_model': [((2, 8), (3, 0))],  # @keyword_only
     'mlflow.mleap.log_model': [((2, 8), (3, 0))],  # @keyword_only
 }
+
+
+# --- experiments, registered and logged models, projects, loading (MLN001, MLN007–MLN012) ---
+# Positional orders from /work/research/signatures (2.8 → 3.17.2); parameters appended in
+# later releases are left off where no rule reads them, since binding only needs the prefix.
+
+SET_EXPERIMENT_PARAMETERS = ("experiment_name", "experiment_id", "trace_location")
+CLIENT_RENAME_EXPERIMENT_PARAMETERS = ("experiment_id", "new_name")
+REGISTER_MODEL_PARAMETERS = ("model_uri", "name", "await_registration_for")
+CLIENT_CREATE_REGISTERED_MODEL_PARAMETERS = ("name", "tags", "description", "deployment_job_id")
+CLIENT_RENAME_REGISTERED_MODEL_PARAMETERS = ("name", "new_name")
+#: ``mlflow.initialize_logged_model`` and ``mlflow.create_external_model`` (3.0+).
+INITIALIZE_LOGGED_MODEL_PARAMETERS = ("name", "source_run_id", "tags", "params", "model_type", "experiment_id")
+#: ``mlflow.set_active_model(*, name, model_id)`` is keyword-only.
+SET_ACTIVE_MODEL_PARAMETERS: tuple[str, ...] = ()
+CLIENT_CREATE_LOGGED_MODEL_PARAMETERS = ("experiment_id", "name", "source_run_id", "tags", "params", "model_type")
+#: ``mlflow.run`` is ``mlflow.projects.run``.
+PROJECTS_RUN_FUNCTIONS = ("mlflow.run", "mlflow.projects.run")
+PROJECTS_RUN_PARAMETERS = (
+    "uri", "entry_point", "version", "parameters", "docker_args", "experiment_name", "experiment_id", "backend",
+    "backend_config", "storage_dir", "synchronous", "run_id", "run_name", "env_manager", "build_image", "docker_auth",
+)  # fmt: skip
+#: Every flavor's ``load_model`` takes ``model_uri`` first; so does ``mlflow.models.get_model_info``.
+LOAD_MODEL_PARAMETERS = ("model_uri",)
+SPARK_UDF_PARAMETERS = ("spark", "model_uri", "result_type", "env_manager", "params")
+#: Index of ``artifact_path`` in ``mlflow.<flavor>.log_model`` (2.x and 3.x alike; default 1).
+#: mleap (2.x only) is ``@keyword_only``, so it has no positional slot.
+LOG_MODEL_ARTIFACT_PATH_INDEX = {"pyfunc": 0, "openai": 2, "diffusers": 3, "mleap": None}
+#: Flavors whose ``log_model`` has no ``name`` in 3.x: the artifact path stays a path.
+LOG_MODEL_WITHOUT_NAME = frozenset({"spark"})
+#: Characters ``mlflow.utils.validation._validate_logged_model_name`` rejects, in every 3.x
+#: release (3.0.0rc0 through 3.17.2: the set never changed).
+LOGGED_MODEL_NAME_FORBIDDEN = ("/", ":", ".", "%", '"', "'")
+#: Characters ``_validate_model_name`` rejects in registered-model names from MLflow 3.11.
+REGISTERED_MODEL_NAME_FORBIDDEN = ("/", ":")
+#: Fluent calls that start a run (with a generated name) when none is active.
+IMPLICIT_RUN_FUNCTIONS = tuple(
+    "mlflow." + name
+    for name in (
+        "log_param", "log_params", "log_metric", "log_metrics", "set_tag", "set_tags", "log_artifact",
+        "log_artifacts", "log_text", "log_dict", "log_figure", "log_image", "log_table", "log_input", "evaluate",
+    )
+) + ("mlflow.models.evaluate",)  # fmt: skip
+#: Modules under ``mlflow.`` that are not flavors though they hold ``autolog``/``log_model``/``load_model``.
+NOT_FLAVORS = frozenset({"tracking", "client", "artifacts", "models", "projects", "entities", "utils", "store"})
+AUTOLOG_PARAMETERS = ("log_input_examples", "log_model_signatures", "log_models", "log_datasets")
+
+
+def flavor_of(dotted: str, function: str) -> str | None:
+    """``"sklearn"`` for ``mlflow.sklearn.<function>``; None for anything else (or a non-flavor module)."""
+    parts = dotted.split(".")
+    if len(parts) == 3 and parts[0] == "mlflow" and parts[2] == function and parts[1] not in NOT_FLAVORS:
+        return parts[1]
+    return None

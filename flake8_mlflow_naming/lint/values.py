@@ -20,7 +20,7 @@ import re
 import string
 from dataclasses import dataclass
 from itertools import product
-from typing import Iterable, Iterator, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 from ..naming import NameSchema
 from .context import ModuleContext
@@ -279,8 +279,17 @@ def _scopes_of(ctx: ModuleContext) -> dict[int, Scope]:
     return vars(ctx).setdefault("_name_source_scopes", {})
 
 
+#: Adds a sentence about a name's known text (MLN008: MLflow itself refuses '/' and ':'), or None.
+Hint = Callable[[str], "str | None"]
+
+
 def name_findings(
-    ctx: ModuleContext, code: str, values: Iterable[tuple[CallSite, ast.expr]], schema: NameSchema, noun: str
+    ctx: ModuleContext,
+    code: str,
+    values: Iterable[tuple[CallSite, ast.expr]],
+    schema: NameSchema,
+    noun: str,
+    hint: Hint | None = None,
 ) -> Iterator[Finding]:
     """One finding per distinct expression among ``values`` whose text breaks ``schema``."""
     reported: set[int] = set()
@@ -288,19 +297,28 @@ def name_findings(
         for node, scope in _name_sources(ctx, site.scope, value, 0):
             if id(node) in reported:
                 continue
-            finding = _judge(ctx, code, node, scope, schema, noun)
+            finding = _judge(ctx, code, node, scope, schema, noun, hint)
             if finding is not None:
                 reported.add(id(node))
                 yield finding
 
 
-def name_finding(ctx: ModuleContext, code: str, node: ast.expr, schema: NameSchema, noun: str) -> Finding | None:
+def name_finding(
+    ctx: ModuleContext, code: str, node: ast.expr, schema: NameSchema, noun: str, hint: Hint | None = None
+) -> Finding | None:
     """The finding for one name expression from :func:`name_nodes` (``noun``: "run name"…), or None."""
     scope = _scopes_of(ctx).get(id(node), ctx.index.module_scope)
-    return _judge(ctx, code, node, scope, schema, noun)
+    return _judge(ctx, code, node, scope, schema, noun, hint)
 
 
-def _judge(ctx: ModuleContext, code: str, node: ast.expr, scope: Scope, schema: NameSchema, noun: str) -> Finding | None:
+def _hinted(message: str, hint: Hint | None, known: str) -> str:
+    note = hint(known) if hint is not None else None
+    return f"{message}; {note}" if note else message
+
+
+def _judge(
+    ctx: ModuleContext, code: str, node: ast.expr, scope: Scope, schema: NameSchema, noun: str, hint: Hint | None = None
+) -> Finding | None:
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         text = node.value
         problem = schema.problem(text)
@@ -308,7 +326,7 @@ def _judge(ctx: ModuleContext, code: str, node: ast.expr, scope: Scope, schema: 
             return None
         better = schema.normalise(text)
         fix = None
-        message = f"{noun} {text!r} {problem}"
+        message = _hinted(f"{noun} {text!r} {problem}", hint, text)
         if better is not None and better != text:
             message += f"; use {better!r}"
             fix = Fix(f"Rename to {better!r}", Applicability.UNSAFE, (ReplaceString(Span.of(node), better),))
@@ -321,13 +339,14 @@ def _judge(ctx: ModuleContext, code: str, node: ast.expr, scope: Scope, schema: 
             text = "".join(form)  # type: ignore[arg-type]
             problem = schema.problem(text)
             if problem is not None:
-                return ctx.report(code, node, f"{noun} {text!r} (from {_shown(node, forms)}) {problem}")
+                return ctx.report(code, node, _hinted(f"{noun} {text!r} (from {_shown(node, forms)}) {problem}", hint, text))
         else:
             problem = schema.template_problem(form)
             if problem is not None:
                 shown = "".join("{…}" if p is HOLE else p for p in form)  # type: ignore[misc]
                 prefix = "f" if isinstance(node, ast.JoinedStr) else ""
-                return ctx.report(code, node, f'{noun} {prefix}"{shown}" {problem}')
+                known = "".join(p for p in form if p is not HOLE)  # type: ignore[misc]
+                return ctx.report(code, node, _hinted(f'{noun} {prefix}"{shown}" {problem}', hint, known))
     return None
 
 

@@ -12,6 +12,12 @@ from .mln003_run_name_schema import RunNameSchema
 from .mln004_untracked_artifact_path import UntrackedArtifactPath
 from .mln005_run_outside_with import RunOutsideWith
 from .mln006_nested_run_without_nested import NestedRunWithoutNested
+from .mln007_experiment_name_schema import ExperimentNameSchema
+from .mln008_registered_model_name_schema import RegisteredModelNameSchema
+from .mln009_invalid_logged_model_name import InvalidLoggedModelName
+from .mln010_implicit_run import ImplicitRun
+from .mln011_model_from_raw_storage import ModelFromRawStorage
+from .mln012_missing_required_tags import MissingRequiredTags
 
 ALL_RULES: tuple[type[Rule], ...] = (
     RunWithoutName,
@@ -20,6 +26,12 @@ ALL_RULES: tuple[type[Rule], ...] = (
     UntrackedArtifactPath,
     RunOutsideWith,
     NestedRunWithoutNested,
+    ExperimentNameSchema,
+    RegisteredModelNameSchema,
+    InvalidLoggedModelName,
+    ImplicitRun,
+    ModelFromRawStorage,
+    MissingRequiredTags,
 )
 RULES_BY_CODE: dict[str, type[Rule]] = {rule.code: rule for rule in ALL_RULES}
 

@@ -12,7 +12,7 @@ from ..context import ModuleContext, literal_string
 from ...naming import module_fields, shorten, snake_case
 from ..findings import Applicability, EnumerateLoop, Finding, Fix, PositionalToKeyword, SetKeyword, Span
 from ..resolve import CallSite
-from ..mlflow_api import MISSING, UNKNOWN, BoundCall, bind, is_none_or_empty
+from ..mlflow_api import MISSING, PROJECTS_RUN_FUNCTIONS, UNKNOWN, BoundCall, bind, is_none_or_empty
 from .base import Invalid, Rule, Valid
 
 _RUN_ID = re.compile(r"[0-9a-f]{32}")
@@ -22,7 +22,7 @@ class RunWithoutName(Rule):
     code = "MLN001"
     name = "run-without-name"
     #: Last names of the MLflow APIs this rule matches (the prefilter and call index use them).
-    apis = ("start_run", "create_run")
+    apis = ("start_run", "create_run", "run")
     #: The rule also matches calls of the configured ``run-wrapper``.
     matches_wrapper = True
     summary = "A run is started or created without a name."
@@ -39,6 +39,9 @@ class RunWithoutName(Rule):
         second, is also reported: those slots are `run_id` and `start_time`, so
         `mlflow.start_run("baseline_run")` tries to resume a run called "baseline_run" instead
         of naming a new one.
+
+        `mlflow.run(...)` / `mlflow.projects.run(...)` (MLflow Projects) create a run too, and
+        are reported without `run_name` unless they are given `run_id`.
     """
     why_bad = """
         MLflow names an unnamed run with a random adjective-animal-number such as
@@ -96,6 +99,9 @@ class RunWithoutName(Rule):
             '    client.set_tag(run.info.run_id, "mlflow.runName", name)\n'
         ),
         Valid('import importlib\nmlflow = importlib.import_module("mlflow")\nwith mlflow.start_run(run_name="a_b"):\n    pass\n'),
+        Valid('import mlflow\nmlflow.run(".", "train", run_name="ctr_ranker_weekly")\n'),
+        Valid('import mlflow\nmlflow.projects.run(".", run_id=existing_run_id)\n'),
+        Valid("import subprocess\nsubprocess.run(['ls'])\n"),
     ]
     INVALID = [
         Invalid(
@@ -163,6 +169,17 @@ class RunWithoutName(Rule):
             config={"run-wrapper": "ml_platform.tracking.production_run"},
             unsafe=True,
         ),
+        Invalid(
+            'import mlflow\nmlflow.run(".", "train", parameters={"alpha": 0.5})\n',
+            fixed='import mlflow\nmlflow.run(".", "train", parameters={"alpha": 0.5}, run_name="example_main")\n',
+            unsafe=True,
+            message="mlflow.run",
+        ),
+        Invalid(
+            "import mlflow.projects\ndef weekly():\n    mlflow.projects.run(uri, backend='databricks')\n",
+            fixed="import mlflow.projects\ndef weekly():\n    mlflow.projects.run(uri, backend='databricks', run_name=\"example_weekly\")\n",
+            unsafe=True,
+        ),
     ]
 
     def check(self, ctx: ModuleContext) -> Iterator[Finding]:
@@ -178,6 +195,27 @@ class RunWithoutName(Rule):
             finding = self._check_create_run(ctx, site, namer)
             if finding is not None:
                 yield finding
+        for site in ctx.calls(*PROJECTS_RUN_FUNCTIONS):
+            finding = self._check_project_run(ctx, site, namer)
+            if finding is not None:
+                yield finding
+
+    def _check_project_run(self, ctx: ModuleContext, site: CallSite, namer: "_RunNamer") -> Finding | None:
+        bound = ctx.bind(site, "mlflow.projects.run")
+        run_id, run_name = bound.get("run_id"), bound.get("run_name")
+        if run_id is UNKNOWN or (run_id is not MISSING and not is_none_or_empty(run_id)):
+            return None  # the project runs inside an existing run, which has its name
+        if run_name is UNKNOWN or (run_name is not MISSING and not is_none_or_empty(run_name)):
+            return None
+        function = ctx.index.call_name(site)
+        message = (
+            f"{function} creates a run without a name; MLflow will call it something like 'clumsy-fish-158'. "
+            "Pass run_name= following the naming schema"
+        )
+        fix = self._name_fix(ctx, site, bound, namer)
+        if isinstance(fix, str):
+            return ctx.report(self.code, site.node, f"{message} (no name is invented: {fix})")
+        return ctx.report(self.code, site.node, message, fix)
 
     def _check_start(
         self, ctx: ModuleContext, site: CallSite, bound: BoundCall, namer: "_RunNamer", wrapper: bool

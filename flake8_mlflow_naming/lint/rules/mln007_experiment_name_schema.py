@@ -1,0 +1,120 @@
+"""MLN007: an experiment name breaks the team's experiment naming schema."""
+
+from __future__ import annotations
+
+import ast
+from typing import Iterator
+
+from ..context import ModuleContext
+from ..findings import Finding
+from ..mlflow_api import (
+    CLIENT_RENAME_EXPERIMENT_PARAMETERS,
+    CREATE_EXPERIMENT_PARAMETERS,
+    SET_EXPERIMENT_PARAMETERS,
+    bind,
+    is_none_or_empty,
+)
+from ..resolve import CallSite
+from ..values import name_findings
+from .base import Invalid, Rule, Valid
+
+
+class ExperimentNameSchema(Rule):
+    code = "MLN007"
+    name = "experiment-name-schema"
+    #: Last names of the MLflow APIs this rule matches (the prefilter and call index use them).
+    apis = ("set_experiment", "create_experiment", "rename_experiment")
+    summary = "An experiment name does not match the team's experiment naming schema."
+    what_it_does = """
+        Checks the names given to `mlflow.set_experiment(experiment_name)`,
+        `mlflow.create_experiment(name)`, `MlflowClient.create_experiment(name)` and
+        `MlflowClient.rename_experiment(experiment_id, new_name)` against
+        `experiment-name-regex` (full match). Names are judged exactly as MLN003 judges run
+        names: a literal or a module constant as it is (reported at the literal), an f-string
+        only when no filling of its fields could match. `set_experiment(experiment_id=...)`
+        sets an experiment by id, which is not a name, and is not checked.
+    """
+    why_bad = """
+        Experiments are the folders every run lives in. `'nyc-taxi-experiment'`,
+        `'Social NLP Experiments'` and `'churn-prediction-v2'` side by side cannot be listed,
+        searched or permissioned by team and project; a `{team}/{project}/{quarter}` path can.
+    """
+    example = """
+        mlflow.set_experiment("Churn Prediction v2")
+    """
+    use_instead = """
+        mlflow.set_experiment("recommendations/churn_model/2024q4")
+    """
+    fix_safety = """
+        **Unsafe**: a plain literal is replaced by its normalised form (each `/` segment in
+        snake_case) when that matches the schema. Runs then go to a different experiment
+        (a new one if none has that name). f-strings have no fix.
+    """
+    options = """
+        - `experiment-name-regex` (default
+          `^[a-z][a-z0-9]*(_[a-z0-9]+)*(/[a-z0-9]+(_[a-z0-9]+)*)*$`: lowercase snake_case
+          segments joined by `/`, such as `recommendations/ctr_model/2024q4` or
+          `explorer_history`).
+
+        On Databricks experiment names are workspace paths; allow them under the team's
+        folders, for example:
+
+        ```toml
+        [tool.mlflow-naming]
+        experiment-name-regex = "^/(Users/[^/]+|Shared/[a-z_]+)/[a-z][a-z0-9_]*(/[a-z0-9_]+)*$"
+        ```
+    """
+    VALID = [
+        Valid('import mlflow\nmlflow.set_experiment("recommendations/ctr_model/2024q4")\n'),
+        Valid('import mlflow\nmlflow.set_experiment("explorer_history")\n'),
+        Valid("import mlflow\nmlflow.set_experiment(experiment_id='42')\n"),
+        Valid('import mlflow\nmlflow.set_experiment(f"recommendations/{model}/{quarter}")\n'),
+        Valid(
+            'import mlflow\nmlflow.set_experiment("/Users/ana@corp.com/churn")\n',
+            config={"experiment-name-regex": "^/Users/[^/]+/[a-z_]+$"},
+        ),
+        Valid('import mlflow\nmlflow.log_param("experiment", "Churn Prediction")\n'),
+    ]
+    INVALID = [
+        Invalid(
+            'import mlflow\nmlflow.set_experiment("churn-prediction-v2")\n',
+            fixed='import mlflow\nmlflow.set_experiment("churn_prediction_v2")\n',
+            unsafe=True,
+            message="experiment-name-regex",
+        ),
+        Invalid(
+            "import mlflow\nEXPERIMENT = 'Social NLP Experiments'\nmlflow.create_experiment(EXPERIMENT)\n",
+            fixed="import mlflow\nEXPERIMENT = 'social_nlp_experiments'\nmlflow.create_experiment(EXPERIMENT)\n",
+            unsafe=True,
+            line=2,
+        ),
+        Invalid(
+            'from mlflow import MlflowClient\nMlflowClient().create_experiment(name="Team/Churn Model")\n',
+            fixed='from mlflow import MlflowClient\nMlflowClient().create_experiment(name="team/churn_model")\n',
+            unsafe=True,
+        ),
+        Invalid(
+            'from mlflow import MlflowClient\nclient = MlflowClient()\nclient.rename_experiment("7", "NYC Taxi")\n',
+            fixed='from mlflow import MlflowClient\nclient = MlflowClient()\nclient.rename_experiment("7", "nyc_taxi")\n',
+            unsafe=True,
+        ),
+        Invalid('import mlflow\nmlflow.set_experiment(f"Team {team}/churn")\n'),
+    ]
+
+    def check(self, ctx: ModuleContext) -> Iterator[Finding]:
+        return name_findings(ctx, self.code, _experiment_names(ctx), ctx.config.experiment_schema, "experiment name")
+
+
+def _experiment_names(ctx: ModuleContext) -> Iterator[tuple[CallSite, ast.expr]]:
+    """Every expression given as an experiment name, with its call site."""
+    calls = (
+        (ctx.calls("mlflow.set_experiment"), SET_EXPERIMENT_PARAMETERS, "experiment_name"),
+        (ctx.calls("mlflow.create_experiment"), CREATE_EXPERIMENT_PARAMETERS, "name"),
+        (ctx.client_calls("create_experiment"), CREATE_EXPERIMENT_PARAMETERS, "name"),
+        (ctx.client_calls("rename_experiment"), CLIENT_RENAME_EXPERIMENT_PARAMETERS, "new_name"),
+    )
+    for sites, parameters, parameter in calls:
+        for site in sites:
+            value = bind(site.node, parameters).get(parameter)
+            if isinstance(value, ast.expr) and not is_none_or_empty(value):
+                yield site, value
