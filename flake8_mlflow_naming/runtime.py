@@ -25,13 +25,14 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Mapping
 
 from .config import Config, process_config
-from .naming import RunNameError, validate_run_name
+from .naming import ExperimentNameError, RunNameError, validate_experiment_name, validate_run_name
 from .uris import mask_credentials
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers only; never imported at run time
     from mlflow import ActiveRun
 
 __all__ = [
+    "ExperimentNameError",
     "FAILURE_REASON_TAG",
     "GitState",
     "MissingRequiredTagsError",
@@ -113,12 +114,21 @@ def tracked_run(run_name: str | None = None, *, config: Config | None = None, **
     ``description``, ``log_system_metrics``, ...) goes to ``mlflow.start_run`` unchanged,
     except that ``tags`` is merged over the stamped tags (yours win).
 
+    ``experiment_name=`` (instead of ``experiment_id=``) puts the run in that experiment,
+    created if it does not exist yet; a name that breaks ``experiment-name-regex`` raises
+    :class:`ExperimentNameError` (MLN007) before anything is created.
+
     Entering the returned context manager starts the run and gives the ``mlflow.ActiveRun``.
     Raises :class:`MlflowNotInstalledError` (an ImportError) when MLflow is not installed.
     """
     mlflow = _import_mlflow()
     if config is None:
         config = process_config()  # MLFLOW_NAMING_CONFIG or the cwd's pyproject, as for the gate
+    experiment_name = start_run_kwargs.pop("experiment_name", None)
+    if experiment_name is not None:
+        if start_run_kwargs.get("experiment_id") is not None:
+            raise ValueError("tracked_run takes experiment_name= or experiment_id=, not both")
+        _validate_experiment_name(experiment_name, config)
     tags = dict(start_run_kwargs.pop("tags", None) or {})
     run_id = start_run_kwargs.get("run_id")
     name = run_name if run_name not in (None, "") else tags.get(_RUN_NAME_TAG, run_name)
@@ -134,7 +144,16 @@ def tracked_run(run_name: str | None = None, *, config: Config | None = None, **
     start_tags = {**stamped, **tags, STATUS_TAG: STATUS_IN_PROGRESS}
     if run_name is not None:
         start_run_kwargs["run_name"] = run_name
-    return TrackedRun(mlflow, start_tags, start_run_kwargs)
+    return TrackedRun(mlflow, start_tags, start_run_kwargs, experiment_name)
+
+
+def _validate_experiment_name(name: object, config: Config) -> None:
+    try:
+        validate_experiment_name(name, config.experiment_schema)
+    except ExperimentNameError as error:
+        if config.source is None:
+            raise
+        raise ExperimentNameError(f"{error} (configured in {config.source})") from None
 
 
 def _validate_name(name: object, config: Config) -> None:
@@ -164,10 +183,13 @@ class TrackedRun:
     exception propagate; a KeyboardInterrupt sets ``status=killed`` and ends the run KILLED. Each object starts one run and can be entered once.
     """
 
-    def __init__(self, mlflow: Any, tags: dict[str, Any], start_run_kwargs: dict[str, Any]) -> None:
+    def __init__(
+        self, mlflow: Any, tags: dict[str, Any], start_run_kwargs: dict[str, Any], experiment_name: str | None = None
+    ) -> None:
         self._mlflow = mlflow
         self._tags = tags
         self._kwargs = start_run_kwargs
+        self._experiment_name = experiment_name
         self._active: ActiveRun | None = None
         self._client: Any = None
 
@@ -178,6 +200,8 @@ class TrackedRun:
         mlflow = self._mlflow
         # Bound now: if the body switches tracking URI, the closing tags must still reach this run.
         self._client = mlflow.MlflowClient(tracking_uri=mlflow.get_tracking_uri())
+        if self._experiment_name is not None:
+            self._kwargs["experiment_id"] = self._experiment_id(self._experiment_name)
         self._active = mlflow.start_run(tags=self._tags, **self._kwargs)
         if self._kwargs.get("run_id") and FAILURE_REASON_TAG in self._active.data.tags:
             # A resumed run that failed before must not keep reporting the old failure.
@@ -217,6 +241,13 @@ class TrackedRun:
         except Exception:
             _logger.warning("could not end MLflow run %s", run_id, exc_info=True)
         return False
+
+    def _experiment_id(self, name: str) -> str:
+        """The id of experiment ``name``, created (like ``mlflow.set_experiment`` does) if absent."""
+        experiment = self._client.get_experiment_by_name(name)
+        if experiment is not None:
+            return experiment.experiment_id
+        return self._client.create_experiment(name)
 
     def _set_tags(self, run_id: str, tags: Mapping[str, str]) -> None:
         run_tag = importlib.import_module("mlflow.entities").RunTag

@@ -18,6 +18,8 @@ from ..uris import mask_credentials
 
 #: The kinds of problem, in report order.
 KINDS = ("name", "generated", "tags", "stale")
+#: The kind of an experiment's own problem (its name breaks ``experiment-name-regex``).
+EXPERIMENT_KIND = "experiment"
 
 
 def mask_uri(text: str) -> str:
@@ -114,6 +116,20 @@ def run_findings(record: RunRecord, config: Config, stale_after_ms: int | None, 
     return found
 
 
+#: The experiment MLflow creates in every store; nobody on the team named it.
+DEFAULT_EXPERIMENT = ("0", "Default")
+
+
+def experiment_findings(experiment_id: str, name: str, config: Config) -> list[RunProblem]:
+    """What is wrong with an experiment itself: its name against ``experiment-name-regex`` (MLN007)."""
+    if (experiment_id, name) == DEFAULT_EXPERIMENT:
+        return []
+    problem = config.experiment_schema.problem(name)
+    if problem is None:
+        return []
+    return [RunProblem(EXPERIMENT_KIND, f"experiment name {name!r} {problem}")]
+
+
 @dataclass
 class Summary:
     """Counters for one experiment (or the total): runs seen, runs with findings, per kind."""
@@ -123,6 +139,8 @@ class Summary:
     runs: int = 0
     runs_with_findings: int = 0
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
+    #: Experiments (of those summed here) whose own name breaks the schema.
+    experiments_with_findings: int = 0
 
     def add(self, findings: list[RunProblem]) -> None:
         """Count one run."""
@@ -136,6 +154,7 @@ class Summary:
         """Add another summary's counters to this one."""
         self.runs += other.runs
         self.runs_with_findings += other.runs_with_findings
+        self.experiments_with_findings += other.experiments_with_findings
         for kind, count in other.counts.items():
             self.counts[kind] += count
 
@@ -147,4 +166,5 @@ class Summary:
             "runs": self.runs,
             "runs_with_findings": self.runs_with_findings,
             "counts": dict(self.counts),
+            "experiments_with_findings": self.experiments_with_findings,
         }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Callable, Iterable, Iterator
 
 from ..config import Config
-from .checks import RunProblem, RunRecord, Summary, run_findings
+from .checks import RunProblem, RunRecord, Summary, experiment_findings, run_findings
 from .plan import PlanWriter
 
 
@@ -66,12 +66,23 @@ def audit(
     on_finding: Callable[[RunRecord, str, RunProblem], None],
     plan: PlanWriter | None = None,
     progress: Callable[[str], None] | None = None,
+    on_experiment_finding: Callable[[str, str, RunProblem], None] | None = None,
 ) -> list[Summary]:
-    """Audit every run of ``experiments``; call ``on_finding`` per finding; one Summary each."""
+    """Audit every run of ``experiments``; call ``on_finding`` per finding; one Summary each.
+
+    ``on_experiment_finding(experiment_id, experiment_name, problem)`` hears of experiments
+    whose own name breaks ``experiment-name-regex``.
+    """
     stale_after_ms = None if stale_after_hours is None else int(stale_after_hours * 3_600_000)
     summaries = []
     for experiment_id, experiment_name in experiments:
         summary = Summary(experiment_id, experiment_name)
+        problems = experiment_findings(experiment_id, experiment_name, config)
+        if problems:
+            summary.experiments_with_findings = 1
+        for problem in problems:
+            if on_experiment_finding is not None:
+                on_experiment_finding(experiment_id, experiment_name, problem)
         if plan is not None:
             plan.start_experiment()
         for page in iter_runs(client, experiment_id, page_size):

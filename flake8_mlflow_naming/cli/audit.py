@@ -134,6 +134,18 @@ class _Report:
         else:
             self._out.write(f"{experiment_name}: {record.run_id} {finding.kind}: {finding.reason}\n")
 
+    def experiment_finding(self, experiment_id: str, experiment_name: str, finding: RunProblem) -> None:
+        """An experiment's own problem: a row with no run, or ``experiment 'x' (id) kind: reason``."""
+        self._progress.clear()
+        row = (experiment_id, experiment_name, "", "", finding.kind, finding.reason)
+        if self._format == "json":
+            self._out.write(("\n  " if self._first else ",\n  ") + json.dumps(dict(zip(CSV_COLUMNS, row))))
+            self._first = False
+        elif self._format == "csv":
+            self._csv.writerow(row)
+        else:
+            self._out.write(f"experiment {experiment_name!r} ({experiment_id}) {finding.kind}: {finding.reason}\n")
+
     def end(self, summaries: list[Summary], total: Summary, plan: dict[str, Any] | None) -> None:
         if self._format == "json":
             totals = {k: v for k, v in total.as_dict().items() if not k.startswith("experiment_")}
@@ -184,6 +196,7 @@ def _audit(client: Any, uri: str, config: Config, args: argparse.Namespace) -> i
             on_finding=report.finding,
             plan=plan_writer,
             progress=progress.show if progress.on_terminal else None,
+            on_experiment_finding=report.experiment_finding,
         )
     except BaseException:
         if plan_handle is not None:
@@ -201,4 +214,4 @@ def _audit(client: Any, uri: str, config: Config, args: argparse.Namespace) -> i
     for summary in summaries:
         total.merge(summary)
     report.end(summaries, total, plan)
-    return EXIT_FINDINGS if total.runs_with_findings else EXIT_CLEAN
+    return EXIT_FINDINGS if total.runs_with_findings or total.experiments_with_findings else EXIT_CLEAN

@@ -85,7 +85,7 @@ def client(mlflow_server):
 @pytest.fixture(scope="module")
 def big(mlflow_server, client):
     """An experiment of BIG_RUNS seeded runs, a sixth of each kind; the expected counts."""
-    experiment_id = client.create_experiment(f"audit-big-{uuid.uuid4().hex[:6]}")
+    experiment_id = client.create_experiment(f"audit_big_{uuid.uuid4().hex[:6]}")
     now = int(time.time() * 1000)
     runs = []
     for i in range(BIG_RUNS):
@@ -276,11 +276,38 @@ def test_audit_pages_with_bounded_pages(big, client):
 
 
 def test_clean_experiment_exits_0(mlflow_server, client, capsys, tmp_path):
-    experiment_id = client.create_experiment(f"audit-clean-{uuid.uuid4().hex[:6]}")
+    experiment_id = client.create_experiment(f"audit_clean_{uuid.uuid4().hex[:6]}")
     client.create_run(experiment_id, run_name="resnet_baseline")
     code, out, err = audit("--tracking-uri", mlflow_server.url, "--experiment", experiment_id, capsys=capsys)
     assert code == 0, err
     assert "1 runs, 0 with findings" in out
+
+
+def test_experiments_whose_names_break_the_schema_are_reported(mlflow_server, client, capsys, tmp_path):
+    suffix = uuid.uuid4().hex[:6]
+    bad_id = client.create_experiment(f"Churn Experiments {suffix}")
+    good_id = client.create_experiment(f"recommendations/ctr_model/q{suffix}")
+    for experiment_id in (bad_id, good_id):
+        client.create_run(experiment_id, run_name="resnet_baseline")
+    ids = ("--experiment", bad_id, "--experiment", good_id)
+    code, out, err = audit("--tracking-uri", mlflow_server.url, *ids, capsys=capsys)
+    assert code == 1, err
+    expected = f"experiment 'Churn Experiments {suffix}' ({bad_id}) experiment: experiment name 'Churn Experiments {suffix}' does not match experiment-name-regex"
+    assert [line for line in out.splitlines() if line.startswith("experiment '") and "experiment:" in line] == [
+        line for line in out.splitlines() if line.startswith(expected)
+    ]
+    assert expected in out and "0 with findings" in out
+    code, out, err = audit("--tracking-uri", mlflow_server.url, *ids, "--output-format", "csv", capsys=capsys)
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [(r["experiment_id"], r["run_id"], r["kind"]) for r in rows] == [(bad_id, "", "experiment")]
+    code, out, err = audit("--tracking-uri", mlflow_server.url, *ids, "--output-format", "json", capsys=capsys)
+    report = json.loads(out)
+    assert [f["kind"] for f in report["findings"]] == ["experiment"]
+    assert [s["experiments_with_findings"] for s in report["experiments"]] == [1, 0]
+    # A schema that accepts it: clean.
+    config = write_config(tmp_path, experiment_name_regex="^[A-Za-z0-9 /_]+$")
+    code, out, err = audit("--tracking-uri", mlflow_server.url, *ids, "--config", str(config), capsys=capsys)
+    assert code == 0, out
 
 
 def test_unknown_experiment_and_unreachable_server_are_one_line_errors(mlflow_server, capsys):
@@ -301,7 +328,7 @@ def test_unknown_experiment_and_unreachable_server_are_one_line_errors(mlflow_se
 
 
 def test_plan_fills_the_template_normalises_dedupes_and_lists_unbuildable_runs(mlflow_server, client, capsys, tmp_path):
-    experiment_id = client.create_experiment(f"audit-plan-{uuid.uuid4().hex[:6]}")
+    experiment_id = client.create_experiment(f"audit_plan_{uuid.uuid4().hex[:6]}")
     resnet = {"tags": {"model_family": "ResNet"}, "params": {"learning_rate": "0.01"}}
     runs = {
         "generated": {"name": "clumsy-fish-1", "start_time": MARCH_15, **resnet},
@@ -395,7 +422,7 @@ def test_plan_lists_a_run_as_unnamable_only_when_the_template_has_no_fallback(ml
 
 def _bad_experiment(client, count: int = 6) -> tuple[str, dict[str, str]]:
     """An experiment of ``count`` badly named runs created through the API; id -> name."""
-    experiment_id = client.create_experiment(f"audit-apply-{uuid.uuid4().hex[:6]}")
+    experiment_id = client.create_experiment(f"audit_apply_{uuid.uuid4().hex[:6]}")
     runs = {}
     for i in range(count):
         run = client.create_run(experiment_id, run_name=f"Model {chr(65 + i)} v{i}")
