@@ -36,6 +36,10 @@ def test_defaults_without_any_pyproject(tmp_path):
         ({"mlflow-version": "latest"}, 'mlflow-version must be an MLflow release such as "3"'),
         ({"mlflow-aliases": "mlflow_extend"}, "mlflow-aliases must be a list of strings"),
         ({"mlflow-aliases": ["mlflow-extend"]}, "mlflow-aliases must list module names"),
+        ({"experiment-name-regex": "([a-z"}, "experiment-name-regex is not a valid regular expression"),
+        ({"registered-model-name-regex": 3}, "registered-model-name-regex must be a string"),
+        ({"required-tags-defaults": {"team": "os.environ["}}, "required-tags-defaults team = 'os.environ[' is not a Python expression"),
+        ({"required-tags-defaults": ["team"]}, "required-tags-defaults must be a table"),
     ],
 )
 def test_bad_settings_give_one_line_naming_key_and_file(tmp_path, settings, fragment):
@@ -98,3 +102,19 @@ def test_mlflow_version_as_a_toml_float_is_refused(tmp_path):
     (tmp_path / "pyproject.toml").write_text("[tool.mlflow-naming]\nmlflow-version = 2.10\n")
     with pytest.raises(ConfigError, match="mlflow-version must be a string"):
         ConfigFinder().for_path(tmp_path / "x.py")
+
+
+def test_new_name_schemas_and_tag_defaults_are_read(tmp_path):
+    write_project(
+        tmp_path,
+        {
+            "experiment-name-regex": "^/Shared/[a-z_]+$",
+            "registered-model-name-regex": "^[a-z]+$",
+            "required-tags-defaults": {"team": '"vision"'},
+        },
+    )
+    config = ConfigFinder().for_path(tmp_path / "train.py")
+    assert config.experiment_schema.problem("/Shared/churn") is None
+    assert "experiment-name-regex" in config.experiment_schema.problem("churn")
+    assert "registered-model-name-regex" in config.registered_model_schema.problem("churn_model")
+    assert config.required_tags_defaults == (("team", '"vision"'),)

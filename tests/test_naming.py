@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from flake8_mlflow_naming.config import DEFAULT_RUN_NAME_REGEX
+from flake8_mlflow_naming.config import DEFAULT_RUN_NAME_REGEX, Config
 from flake8_mlflow_naming.naming import (
     DEFAULT_RENAME_TEMPLATES,
     NameSchema,
@@ -186,3 +186,29 @@ def test_the_default_chain_always_names_a_run_and_normalises_an_informative_old_
 def test_bad_rename_templates_are_refused_with_the_reason(template, message):
     with pytest.raises(ValueError, match=message):
         check_rename_template(template)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("nyc-taxi-experiment", "nyc_taxi_experiment"),
+        ("Social NLP Experiments", "social_nlp_experiments"),
+        ("Team/Churn Model", "team/churn_model"),
+        ("MyExperiment", "my_experiment"),
+    ],
+)
+def test_experiment_names_normalise_per_segment(text, expected):
+    assert Config().experiment_schema.normalise(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("ElasticnetWineModel", "elasticnet_wine_model"),
+        ("training-model-psystock", "training_model_psystock"),
+        ("Main.ML.ChurnModel", "main.ml.churn_model"),
+        ("Churn", "churn_model"),
+    ],
+)
+def test_registered_model_names_normalise_keeping_the_catalog_prefix(text, expected):
+    assert Config().registered_model_schema.normalise(text) == expected

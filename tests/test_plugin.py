@@ -80,3 +80,18 @@ def test_plugin_does_not_read_the_file(tmp_path):
     (tmp_path / "t.py").write_text('import mlflow\nwith mlflow.start_run(run_name="a_b"):\n    pass\n')
     result = run_tool("flake8", "--select", "MLN", "--stdin-display-name", "t.py", "-", cwd=tmp_path, stdin=UNNAMED)
     assert b"MLN001" in result.stdout
+
+
+def test_flake8_options_for_the_new_rules(tmp_path):
+    (tmp_path / "t.py").write_text(
+        'import mlflow\nmlflow.set_experiment("/Shared/churn")\n'
+        'with mlflow.start_run(run_name="a_b", tags={"team": "x"}):\n    pass\n'
+    )
+    plain = run_tool("flake8", "--select", "MLN", "t.py", cwd=tmp_path).stdout.decode()
+    assert [line.split()[1] for line in plain.splitlines()] == ["MLN007"]
+    result = run_tool(
+        "flake8", "--select", "MLN", "--mlflow-experiment-name-regex", "^/Shared/[a-z]+$",
+        "--mlflow-required-tags", "team,project", "t.py", cwd=tmp_path,
+    )  # fmt: skip
+    out = result.stdout.decode()
+    assert [line.split()[1] for line in out.splitlines()] == ["MLN012"] and "'project'" in out

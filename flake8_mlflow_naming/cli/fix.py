@@ -12,6 +12,7 @@ from typing import TextIO
 from ..check import FileError
 from ..fix.loop import FixOptions, FixResult, fix_file, fix_many
 from ..lint.parse import SourceError, decode
+from ..lint.rules import MIGRATION_CODES
 from ..sources.discovery import iter_targets
 from ..sources.read import STDIN, read_source
 from .options import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, EXIT_INTERRUPTED, config_source, selected_codes
@@ -27,7 +28,8 @@ def fix_command(args: argparse.Namespace) -> int:
 
 def migrate_command(args: argparse.Namespace) -> int:
     """``migrate``: every fix, unsafe included, optionally onto a given wrapper."""
-    options = FixOptions(codes=selected_codes(args), unsafe=True, write=not args.diff)
+    codes = selected_codes(args) if args.select else selected_codes(args) & MIGRATION_CODES
+    options = FixOptions(codes=codes, unsafe=True, write=not args.diff)
     return _fix_files(args, options, per_file_summary=True)
 
 

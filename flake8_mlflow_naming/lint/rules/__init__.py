@@ -34,6 +34,8 @@ ALL_RULES: tuple[type[Rule], ...] = (
     MissingRequiredTags,
 )
 RULES_BY_CODE: dict[str, type[Rule]] = {rule.code: rule for rule in ALL_RULES}
+#: The codes whose fixes ``migrate`` (and its LibCST codemod) applies unless told otherwise.
+MIGRATION_CODES: frozenset[str] = frozenset(rule.code for rule in ALL_RULES if rule.migrates)
 
 
 def api_names_of(rules: Iterable[type[Rule]]) -> frozenset[str]:

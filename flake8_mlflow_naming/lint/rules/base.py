@@ -56,6 +56,10 @@ class Rule:
     apis: ClassVar[tuple[str, ...]] = ()
     #: True when the rule also matches calls of the configured ``run-wrapper``.
     matches_wrapper: ClassVar[bool] = False
+    #: False when the rule's fix renames something runs share (an experiment, a registered
+    #: model): ``migrate`` then leaves it out unless ``--select`` names the rule, since moving a
+    #: script's runs into a new experiment is not part of moving it onto the wrapper.
+    migrates: ClassVar[bool] = True
     VALID: ClassVar[list[Valid]] = []
     INVALID: ClassVar[list[Invalid]] = []
 

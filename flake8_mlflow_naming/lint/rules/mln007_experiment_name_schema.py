@@ -24,6 +24,8 @@ class ExperimentNameSchema(Rule):
     name = "experiment-name-schema"
     #: Last names of the MLflow APIs this rule matches (the prefilter and call index use them).
     apis = ("set_experiment", "create_experiment", "rename_experiment")
+    #: Renaming an experiment or registered model splits its history: not part of ``migrate``.
+    migrates = False
     summary = "An experiment name does not match the team's experiment naming schema."
     what_it_does = """
         Checks the names given to `mlflow.set_experiment(experiment_name)`,
@@ -46,7 +48,7 @@ class ExperimentNameSchema(Rule):
         mlflow.set_experiment("recommendations/churn_model/2024q4")
     """
     fix_safety = """
-        **Unsafe**: a plain literal is replaced by its normalised form (each `/` segment in
+        **Unsafe**, and `migrate` leaves it out unless `--select` names this rule: a plain literal is replaced by its normalised form (each `/` segment in
         snake_case) when that matches the schema. Runs then go to a different experiment
         (a new one if none has that name). f-strings have no fix.
     """

@@ -26,6 +26,8 @@ class RegisteredModelNameSchema(Rule):
     name = "registered-model-name-schema"
     #: Last names of the MLflow APIs this rule matches (the prefilter and call index use them).
     apis = ("log_model", "register_model", "create_registered_model", "rename_registered_model")
+    #: Renaming an experiment or registered model splits its history: not part of ``migrate``.
+    migrates = False
     summary = "A registered-model name does not match the team's model naming schema."
     what_it_does = """
         Checks the names given to the model registry against `registered-model-name-regex`
@@ -48,7 +50,7 @@ class RegisteredModelNameSchema(Rule):
         mlflow.sklearn.log_model(model, name="model", registered_model_name="wine_elasticnet")
     """
     fix_safety = """
-        **Unsafe**: a plain literal is replaced by its normalised snake_case form
+        **Unsafe**, and `migrate` leaves it out unless `--select` names this rule: a plain literal is replaced by its normalised snake_case form
         (`ElasticnetWineModel` → `elasticnet_wine_model`) when that matches the schema. The
         model is then registered under a new name, apart from its earlier versions.
     """
