@@ -112,8 +112,9 @@ class NameSchema:
 
     def _words(self, text: str) -> list[str]:
         if self.split_camel_case:
-            # "ElasticnetWineModel" → "Elasticnet Wine Model", "NLPModel" → "NLP Model".
-            text = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", " ", text)
+            # "ElasticnetWineModel" → "Elasticnet Wine Model". Only a lower-to-upper step
+            # splits, so acronyms stay whole: "MLflow" and "XGBoost", not "M Lflow", "XG Boost".
+            text = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", text)
         return re.findall(r"[a-z0-9]+", text.lower())
 
 

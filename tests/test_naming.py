@@ -208,6 +208,8 @@ def test_experiment_names_normalise_per_segment(text, expected):
         ("training-model-psystock", "training_model_psystock"),
         ("Main.ML.ChurnModel", "main.ml.churn_model"),
         ("Churn", "churn_model"),
+        ("RayMLflowIntegration", "ray_mlflow_integration"),
+        ("XGBoostChurn", "xgboost_churn"),
     ],
 )
 def test_registered_model_names_normalise_keeping_the_catalog_prefix(text, expected):

@@ -684,3 +684,14 @@ def flavor_of(dotted: str, function: str) -> str | None:
     if len(parts) == 3 and parts[0] == "mlflow" and parts[2] == function and parts[1] not in NOT_FLAVORS:
         return parts[1]
     return None
+#: Flavors whose ``autolog()`` starts a run for each training call when none is active: their
+#: patches use ``safe_patch(..., manage_run=True)`` (MLflow's source, 3.11) or start one
+#: themselves (keras, lightning); fastai and gluon did so until they were removed in 3.0.
+#: The GenAI integrations (openai, langchain, anthropic, …) only record traces, and
+#: ``mlflow.spark.autolog`` only tags the active run with its data sources.
+RUN_CREATING_AUTOLOG_FLAVORS = frozenset(
+    {"sklearn", "tensorflow", "keras", "pytorch", "lightgbm", "xgboost", "paddle", "statsmodels", "fastai", "gluon"}
+)
+RUN_CREATING_AUTOLOG_FUNCTIONS = frozenset(
+    {"mlflow.autolog", "mlflow.pyspark.ml.autolog", *(f"mlflow.{flavor}.autolog" for flavor in RUN_CREATING_AUTOLOG_FLAVORS)}
+)

@@ -10,9 +10,9 @@ from ..findings import Finding
 from ..mlflow_api import (
     AUTOLOG_PARAMETERS,
     IMPLICIT_RUN_FUNCTIONS,
+    RUN_CREATING_AUTOLOG_FUNCTIONS,
     START_RUN,
     bind,
-    flavor_of,
     literal_true,
 )
 from ..resolve import CallSite
@@ -40,7 +40,10 @@ class ImplicitRun(Rule):
         Reports the fluent calls that make MLflow start a run when none is active —
         `log_param(s)`, `log_metric(s)`, `set_tag(s)`, `log_artifact(s)`, `log_text`,
         `log_dict`, `log_figure`, `log_image`, `log_table`, `log_input`, `mlflow.evaluate` /
-        `mlflow.models.evaluate` — and `mlflow.autolog()` / `mlflow.<flavor>.autolog()`, where no
+        `mlflow.models.evaluate` — and `mlflow.autolog()` / `mlflow.<flavor>.autolog()` for the
+        flavors whose autolog starts runs (sklearn, tensorflow, keras, pytorch, lightgbm,
+        xgboost, paddle, statsmodels, pyspark.ml, fastai, gluon; the GenAI integrations such as
+        `mlflow.openai.autolog()` only record traces), where no
         run can be active: in module-level code (including `if __name__ == "__main__":` blocks
         and notebook cells), outside any `with` that manages a run, in a module that never
         starts a run (no `start_run`, team wrapper or `create_run` anywhere in it).
@@ -84,6 +87,7 @@ class ImplicitRun(Rule):
         Valid('import mlflow\nif mlflow.active_run():\n    mlflow.log_metric("auc", 0.9)\n'),
         Valid('import mlflow\nwith tracking.run_scope("ctr"):\n    mlflow.log_metric("auc", 0.9)\n'),
         Valid('import mlflow\nmlflow.autolog(disable=True)\n'),
+        Valid('import mlflow\nmlflow.openai.autolog()\nclient.chat.completions.create(model="gpt-4o", messages=m)\n'),
         Valid('import mlflow\nmlflow.run(".", "main", run_name="a_b")\n'),
         Valid('import mlflow\nmlflow.set_tag("mlflow.runName", "ctr_ranker")\nmlflow.log_metric("auc", 0.9)\n'),
         Valid(
@@ -139,7 +143,7 @@ class ImplicitRun(Rule):
 
 
 def _is_autolog(name: str) -> bool:
-    return name == "mlflow.autolog" or flavor_of(name, "autolog") is not None
+    return name in RUN_CREATING_AUTOLOG_FUNCTIONS
 
 
 def _starts_or_names_a_run(ctx: ModuleContext) -> bool:
