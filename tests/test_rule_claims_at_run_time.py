@@ -80,6 +80,15 @@ def test_mln009_log_model_with_a_slash_in_its_name_really_raises(mlflow_client, 
     assert [m.name for m in mlflow_client.search_logged_models([experiment_id])] == ["models_churn"]
 
 
+def test_mln009_a_positional_artifact_path_becomes_the_logged_model_name_and_raises(experiment_id):
+    mlflow = import_mlflow()
+    example = _example("MLN009", 2)
+    assert 'log_model(model, "models/churn")' in example.code
+    with mlflow.start_run(experiment_id=experiment_id, run_name="mln009_positional"):
+        with pytest.raises(mlflow.exceptions.MlflowException, match="models/churn"):
+            _run_example(example.code, model=_sklearn_model())
+
+
 @pytest.mark.parametrize("character", ["/", ":", ".", "%", '"', "'"])
 def test_mln009_every_forbidden_character_is_refused_by_the_installed_mlflow(experiment_id, character):
     mlflow = import_mlflow()

@@ -35,6 +35,9 @@ _FRAGMENTS = [
     "client = MlflowClient()\nclient.create_run('0')\n", "def f(c: 'MlflowClient'):\n    c.create_run('0')\n",
     "from ml_platform.tracking import production_run\n", "with production_run():\n    pass\n",
     "start_run()\n", "x = 1\n", "ｍｌｆｌｏｗ.start_run()\n", "mlflow.log_artifact('s3://b/x')\n",
+    "mlflow.set_experiment('Bad Exp')\n", "mlflow.log_metric('auc', 1)\n", "mlflow.sklearn.autolog()\n",
+    "mlflow.register_model('runs:/x/m', 'Bad/Name')\n", "mlflow.sklearn.log_model(m, 'a/b')\n",
+    "mlflow.run('.', 'main')\n", "mlflow.pyfunc.load_model('s3://b/m')\n",
 ]
 
 
@@ -72,3 +75,22 @@ def test_lint_path_imports_neither_libcst_nor_mlflow():
     )
     result = subprocess.run([sys.executable, "-c", probe, str(FIXTURES / "eval")], capture_output=True)
     assert result.returncode == 0, result.stderr.decode()
+
+
+@pytest.mark.parametrize(
+    ("source", "code"),
+    [
+        (b"import mlflow.pyfunc\nm = mlflow.pyfunc.load_model('s3://bucket/model')\n", "MLN011"),
+        (b"import mlflow\nudf = mlflow.pyfunc.spark_udf(spark, 'gs://bucket/model')\n", "MLN011"),
+        (b"from mlflow.models import get_model_info\nget_model_info('dbfs:/models/x')\n", "MLN011"),
+        (b"import mlflow\nmlflow.set_experiment('Churn Prediction')\n", "MLN007"),
+        (b"from mlflow import MlflowClient\nMlflowClient().rename_registered_model('a', 'B/C')\n", "MLN008"),
+        (b"import mlflow\nmlflow.set_active_model(name='a:b')\n", "MLN009"),
+        (b"import mlflow\nmlflow.log_text('x', 'x.txt')\n", "MLN010"),
+        (b"import mlflow\nmlflow.projects.run('.')\n", "MLN001"),
+    ],
+)
+def test_a_file_using_only_a_new_rules_api_passes_the_prefilter(source, code):
+    """Each new rule's APIs reach the prefilter through its own ``apis`` declaration."""
+    assert could_have_findings(source, Config())
+    assert [f.code for f in lint_source(source, "only.py", Config())] == [code]
