@@ -96,6 +96,12 @@ class MissingRequiredTags(Rule):
             config=_REQUIRED,
         ),
         Invalid(
+            'import mlflow\nwith mlflow.start_run(run_name="a_b", tags=None):\n    pass\n',
+            fixed='import mlflow\nwith mlflow.start_run(run_name="a_b", tags={"team": "recommendations", "project": os.environ["PROJECT"]}):\n    pass\n',
+            config=_DEFAULTS,
+            unsafe=True,
+        ),
+        Invalid(
             'from ml_platform.tracking import production_run\nwith production_run(run_name="a_b", tags={}):\n    pass\n',
             config={**_REQUIRED, "run-wrapper": "ml_platform.tracking.production_run"},
             message="'team', 'project'",
@@ -128,7 +134,7 @@ class MissingRequiredTags(Rule):
             if run_id is not MISSING and not is_none_or_empty(run_id):
                 return  # resuming: the run keeps the tags it was created with
         tags = bound.get("tags")
-        if tags is MISSING:
+        if tags is MISSING or (isinstance(tags, ast.Constant) and tags.value is None):
             present: set[str] = set()
         elif isinstance(tags, ast.Dict):
             keys = [_key_text(ctx, site, key) for key in tags.keys]
