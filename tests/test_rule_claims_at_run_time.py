@@ -39,25 +39,36 @@ def _sklearn_model():
     return linear_model.LinearRegression().fit([[0.0], [1.0], [2.0]], [0.0, 1.0, 2.0])
 
 
-def test_mln010_module_level_logging_really_starts_a_run_with_a_generated_name(mlflow_client, experiment_id):
+@pytest.fixture
+def implicit_experiment(experiment_id, monkeypatch):
+    """Runs MLflow starts by itself land in ``experiment_id``, for this test only.
+
+    Through the environment variable MLflow reads, not ``set_experiment``, whose global
+    state would leak into later tests.
+    """
+    monkeypatch.setenv("MLFLOW_EXPERIMENT_ID", experiment_id)
+    return experiment_id
+
+
+def test_mln010_module_level_logging_really_starts_a_run_with_a_generated_name(mlflow_client, implicit_experiment):
     mlflow = import_mlflow()
     example = _example("MLN010", 0)
     assert "start_run" not in example.code
-    mlflow.set_experiment(experiment_id=experiment_id)
     _run_example(example.code)
     run = mlflow.active_run()
     assert run is not None, "logging with no active run must have started one"
     mlflow.end_run()
+    assert run.info.experiment_id == implicit_experiment
     stored = mlflow_client.get_run(run.info.run_id)
     assert stored.data.params == {"lr": "0.01"}
     assert looks_generated(stored.info.run_name), stored.info.run_name
 
 
-def test_mln010_autolog_without_a_run_makes_every_fit_a_generated_run(mlflow_client, experiment_id):
+def test_mln010_autolog_without_a_run_makes_every_fit_a_generated_run(mlflow_client, implicit_experiment):
     mlflow = import_mlflow()
+    experiment_id = implicit_experiment
     example = _example("MLN010", 2)
     model = _sklearn_model()
-    mlflow.set_experiment(experiment_id=experiment_id)
     try:
         _run_example(example.code, model=model, X=[[0.0], [1.0]], y=[0.0, 1.0])
         _run_example("model.fit(X, y)\n", model=model, X=[[0.0], [1.0]], y=[0.0, 1.0])
