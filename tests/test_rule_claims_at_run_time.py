@@ -23,6 +23,12 @@ from .mlflow_fixtures import MLFLOW_WARNING_FILTERS, import_mlflow
 pytestmark = MLFLOW_WARNING_FILTERS
 
 
+@pytest.fixture(autouse=True)
+def _artifacts_in_tmp(tmp_path, monkeypatch):
+    # A SQLite store keeps artifacts under ./mlruns: never in the checkout.
+    monkeypatch.chdir(tmp_path)
+
+
 def _example(code: str, number: int, kind: str = "INVALID"):
     return getattr(RULES_BY_CODE[code], kind)[number]
 
