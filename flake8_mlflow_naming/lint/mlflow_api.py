@@ -633,29 +633,14 @@ KEYWORD_ONLY_CALL: dict[str, list[tuple[Version, Version | None]]] = {
 
 
 # --- experiments, registered and logged models, projects, loading (MLN001, MLN007–MLN012) ---
-# Positional orders from /work/research/signatures (2.8 → 3.17.2); parameters appended in
-# later releases are left off where no rule reads them, since binding only needs the prefix.
+# Signatures come from the tables above; these are the facts the tables do not hold.
 
-SET_EXPERIMENT_PARAMETERS = ("experiment_name", "experiment_id", "trace_location")
-CLIENT_RENAME_EXPERIMENT_PARAMETERS = ("experiment_id", "new_name")
-REGISTER_MODEL_PARAMETERS = ("model_uri", "name", "await_registration_for")
-CLIENT_CREATE_REGISTERED_MODEL_PARAMETERS = ("name", "tags", "description", "deployment_job_id")
-CLIENT_RENAME_REGISTERED_MODEL_PARAMETERS = ("name", "new_name")
-#: ``mlflow.initialize_logged_model`` and ``mlflow.create_external_model`` (3.0+).
-INITIALIZE_LOGGED_MODEL_PARAMETERS = ("name", "source_run_id", "tags", "params", "model_type", "experiment_id")
-#: ``mlflow.set_active_model(*, name, model_id)`` is keyword-only.
-SET_ACTIVE_MODEL_PARAMETERS: tuple[str, ...] = ()
-CLIENT_CREATE_LOGGED_MODEL_PARAMETERS = ("experiment_id", "name", "source_run_id", "tags", "params", "model_type")
 #: ``mlflow.run`` is ``mlflow.projects.run``.
 PROJECTS_RUN_FUNCTIONS = ("mlflow.run", "mlflow.projects.run")
-PROJECTS_RUN_PARAMETERS = (
-    "uri", "entry_point", "version", "parameters", "docker_args", "experiment_name", "experiment_id", "backend",
-    "backend_config", "storage_dir", "synchronous", "run_id", "run_name", "env_manager", "build_image", "docker_auth",
-)  # fmt: skip
-#: Every flavor's ``load_model`` takes ``model_uri`` first; so does ``mlflow.models.get_model_info``.
+#: Every flavor's ``load_model`` takes ``model_uri`` first (for a flavor newer than the tables).
 LOAD_MODEL_PARAMETERS = ("model_uri",)
-SPARK_UDF_PARAMETERS = ("spark", "model_uri", "result_type", "env_manager", "params")
-#: Index of ``artifact_path`` in ``mlflow.<flavor>.log_model`` (2.x and 3.x alike; default 1).
+#: Index of ``artifact_path`` in ``mlflow.<flavor>.log_model`` (2.x and 3.x alike; default 1),
+#: for a flavor newer than the tables.
 #: mleap (2.x only) is ``@keyword_only``, so it has no positional slot.
 LOG_MODEL_ARTIFACT_PATH_INDEX = {"pyfunc": 0, "openai": 2, "diffusers": 3, "mleap": None}
 #: Flavors whose ``log_model`` has no ``name`` in 3.x: the artifact path stays a path.
@@ -675,6 +660,8 @@ IMPLICIT_RUN_FUNCTIONS = tuple(
 ) + ("mlflow.models.evaluate",)  # fmt: skip
 #: Modules under ``mlflow.`` that are not flavors though they hold ``autolog``/``log_model``/``load_model``.
 NOT_FLAVORS = frozenset({"tracking", "client", "artifacts", "models", "projects", "entities", "utils", "store"})
+#: The positional parameters every flavor's ``autolog`` starts with, before ``disable`` (whose
+#: index differs between flavors and versions).
 AUTOLOG_PARAMETERS = ("log_input_examples", "log_model_signatures", "log_models", "log_datasets")
 
 
@@ -684,6 +671,8 @@ def flavor_of(dotted: str, function: str) -> str | None:
     if len(parts) == 3 and parts[0] == "mlflow" and parts[2] == function and parts[1] not in NOT_FLAVORS:
         return parts[1]
     return None
+
+
 #: Flavors whose ``autolog()`` starts a run for each training call when none is active: their
 #: patches use ``safe_patch(..., manage_run=True)`` (MLflow's source, 3.11) or start one
 #: themselves (keras, lightning); fastai and gluon did so until they were removed in 3.0.

@@ -7,13 +7,7 @@ from typing import Iterator
 
 from ..context import ModuleContext
 from ..findings import Finding
-from ..mlflow_api import (
-    CLIENT_RENAME_EXPERIMENT_PARAMETERS,
-    CREATE_EXPERIMENT_PARAMETERS,
-    SET_EXPERIMENT_PARAMETERS,
-    bind,
-    is_none_or_empty,
-)
+from ..mlflow_api import CLIENT_PREFIX, is_none_or_empty
 from ..resolve import CallSite
 from ..values import name_findings
 from .base import Invalid, Rule, Valid
@@ -110,13 +104,13 @@ class ExperimentNameSchema(Rule):
 def _experiment_names(ctx: ModuleContext) -> Iterator[tuple[CallSite, ast.expr]]:
     """Every expression given as an experiment name, with its call site."""
     calls = (
-        (ctx.calls("mlflow.set_experiment"), SET_EXPERIMENT_PARAMETERS, "experiment_name"),
-        (ctx.calls("mlflow.create_experiment"), CREATE_EXPERIMENT_PARAMETERS, "name"),
-        (ctx.client_calls("create_experiment"), CREATE_EXPERIMENT_PARAMETERS, "name"),
-        (ctx.client_calls("rename_experiment"), CLIENT_RENAME_EXPERIMENT_PARAMETERS, "new_name"),
+        ("mlflow.set_experiment", "experiment_name"),
+        ("mlflow.create_experiment", "name"),
+        (CLIENT_PREFIX + "create_experiment", "name"),
+        (CLIENT_PREFIX + "rename_experiment", "new_name"),
     )
-    for sites, parameters, parameter in calls:
-        for site in sites:
-            value = bind(site.node, parameters).get(parameter)
+    for api, parameter in calls:
+        for site in ctx.calls(api):
+            value = ctx.bind(site, api).get(parameter)
             if isinstance(value, ast.expr) and not is_none_or_empty(value):
                 yield site, value

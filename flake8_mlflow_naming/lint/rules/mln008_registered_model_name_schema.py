@@ -7,15 +7,7 @@ from typing import Iterator
 
 from ..context import ModuleContext
 from ..findings import Finding
-from ..mlflow_api import (
-    CLIENT_CREATE_REGISTERED_MODEL_PARAMETERS,
-    CLIENT_RENAME_REGISTERED_MODEL_PARAMETERS,
-    REGISTER_MODEL_PARAMETERS,
-    REGISTERED_MODEL_NAME_FORBIDDEN,
-    bind,
-    flavor_of,
-    is_none_or_empty,
-)
+from ..mlflow_api import CLIENT_PREFIX, REGISTERED_MODEL_NAME_FORBIDDEN, bind, flavor_of, is_none_or_empty
 from ..resolve import CallSite
 from ..values import name_findings
 from .base import Invalid, Rule, Valid
@@ -110,14 +102,17 @@ def _forbidden(text: str) -> str | None:
 def _registered_names(ctx: ModuleContext) -> Iterator[tuple[CallSite, ast.expr]]:
     """Every expression given as a registered-model name, with its call site."""
     calls = (
-        (ctx.calls("mlflow.register_model"), REGISTER_MODEL_PARAMETERS, "name"),
-        (ctx.client_calls("create_registered_model"), CLIENT_CREATE_REGISTERED_MODEL_PARAMETERS, "name"),
-        (ctx.client_calls("rename_registered_model"), CLIENT_RENAME_REGISTERED_MODEL_PARAMETERS, "new_name"),
-        # ``registered_model_name`` sits deep in every flavor's list; callers pass it by keyword.
-        ((site for name, site in ctx.calls_matching(lambda n: flavor_of(n, "log_model") is not None)), (), "registered_model_name"),
+        ("mlflow.register_model", "name"),
+        (CLIENT_PREFIX + "create_registered_model", "name"),
+        (CLIENT_PREFIX + "rename_registered_model", "new_name"),
     )
-    for sites, parameters, parameter in calls:
-        for site in sites:
-            value = bind(site.node, parameters).get(parameter)
+    for api, parameter in calls:
+        for site in ctx.calls(api):
+            value = ctx.bind(site, api).get(parameter)
             if isinstance(value, ast.expr) and not is_none_or_empty(value):
                 yield site, value
+    # ``registered_model_name`` sits deep in every flavor's list; callers pass it by keyword.
+    for _, site in ctx.calls_matching(lambda n: flavor_of(n, "log_model") is not None):
+        value = bind(site.node, ()).get("registered_model_name")
+        if isinstance(value, ast.expr) and not is_none_or_empty(value):
+            yield site, value

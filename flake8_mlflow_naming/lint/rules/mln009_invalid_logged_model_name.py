@@ -9,13 +9,11 @@ from typing import Iterator
 from ..context import ModuleContext, literal_string, template_parts
 from ..findings import Applicability, Finding, Fix, PositionalToKeyword, RenameKeyword, ReplaceString, Span
 from ..mlflow_api import (
-    CLIENT_CREATE_LOGGED_MODEL_PARAMETERS,
-    INITIALIZE_LOGGED_MODEL_PARAMETERS,
+    CLIENT_PREFIX,
     LOG_MODEL_ARTIFACT_PATH_INDEX,
     LOG_MODEL_WITHOUT_NAME,
     LOGGED_MODEL_NAME_FORBIDDEN,
-    SET_ACTIVE_MODEL_PARAMETERS,
-    bind,
+    SIGNATURES,
     flavor_of,
 )
 from ..resolve import CallSite
@@ -128,8 +126,8 @@ class InvalidLoggedModelName(Rule):
     ]
 
     def check(self, ctx: ModuleContext) -> Iterator[Finding]:
-        if ctx.config.mlflow_version.split(".")[0] != "3":
-            return
+        if ctx.mlflow_versions.major < 3:
+            return  # 2.x: the argument is a path in the run's artifacts, where '/' is legal
         reported: set[int] = set()
         for argument in _name_arguments(ctx):
             if remote_value(ctx, argument.site, argument.value) is not None:
@@ -180,18 +178,32 @@ def _name_arguments(ctx: ModuleContext) -> Iterator[_NameArgument]:
         for keyword in call.keywords:
             if keyword.arg in ("name", "artifact_path"):
                 yield _NameArgument(site, function, keyword.value, keyword.arg)
-        index = LOG_MODEL_ARTIFACT_PATH_INDEX.get(flavor, 1)  # type: ignore[arg-type]
-        if index is not None and index < len(call.args) and not any(isinstance(a, ast.Starred) for a in call.args[: index + 1]):
+        index = _artifact_path_slot(ctx, site, function, flavor)  # type: ignore[arg-type]
+        if index is not None:
             slot = (*(f"_{position}" for position in range(index)), "name")
             yield _NameArgument(site, function, call.args[index], "positional", slot)
-    named = (
-        ("mlflow.initialize_logged_model", ctx.calls("mlflow.initialize_logged_model"), INITIALIZE_LOGGED_MODEL_PARAMETERS),
-        ("mlflow.create_external_model", ctx.calls("mlflow.create_external_model"), INITIALIZE_LOGGED_MODEL_PARAMETERS),
-        ("mlflow.set_active_model", ctx.calls("mlflow.set_active_model"), SET_ACTIVE_MODEL_PARAMETERS),
-        ("MlflowClient.create_logged_model", ctx.client_calls("create_logged_model"), CLIENT_CREATE_LOGGED_MODEL_PARAMETERS),
-    )
-    for function, sites, parameters in named:
-        for site in sites:
-            value = bind(site.node, parameters).get("name")
+    for function in (
+        "mlflow.initialize_logged_model",
+        "mlflow.create_external_model",
+        "mlflow.set_active_model",
+        CLIENT_PREFIX + "create_logged_model",
+    ):
+        for site in ctx.calls(function):
+            value = ctx.bind(site, function).get("name")
             if isinstance(value, ast.expr):
                 yield _NameArgument(site, function, value, "name")
+
+
+def _artifact_path_slot(ctx: ModuleContext, site: CallSite, function: str, flavor: str) -> int | None:
+    """The index the call passes ``artifact_path`` at positionally, or None.
+
+    From the configured versions' signatures when the tables know the flavor; otherwise from
+    the index every 3.x flavor keeps (1; pyfunc 0, openai 2, diffusers 3).
+    """
+    if function in SIGNATURES:
+        return ctx.bind(site, function).position_of("artifact_path")
+    index = LOG_MODEL_ARTIFACT_PATH_INDEX.get(flavor, 1)
+    args = site.node.args
+    if index is None or index >= len(args) or any(isinstance(a, ast.Starred) for a in args[: index + 1]):
+        return None
+    return index

@@ -12,14 +12,12 @@ from ..mlflow_api import (
     IMPLICIT_RUN_FUNCTIONS,
     RUN_CREATING_AUTOLOG_FUNCTIONS,
     START_RUN,
-    bind,
     literal_true,
 )
 from ..resolve import CallSite
 from .base import Invalid, Rule, Valid
 
 _ACTIVE_RUN = "mlflow.active_run"
-_SET_TAG_PARAMETERS = ("key", "value")
 
 
 class ImplicitRun(Rule):
@@ -151,11 +149,11 @@ def _starts_or_names_a_run(ctx: ModuleContext) -> bool:
     if next(ctx.run_starts(), None) is not None or next(ctx.client_calls("create_run"), None) is not None:
         return True
     for site in ctx.calls("mlflow.set_tag"):
-        key = bind(site.node, _SET_TAG_PARAMETERS).get("key")
+        key = ctx.bind(site, "mlflow.set_tag").get("key")
         if isinstance(key, ast.expr) and ctx.index.is_run_name_tag(key, site.scope):
             return True
     for site in ctx.calls("mlflow.set_tags"):
-        tags = bind(site.node, ("tags",)).get("tags")
+        tags = ctx.bind(site, "mlflow.set_tags").get("tags")
         if isinstance(tags, ast.Dict) and any(k is not None and ctx.index.is_run_name_tag(k, site.scope) for k in tags.keys):
             return True
     return False

@@ -8,7 +8,7 @@ from typing import Iterator
 from ...uris import mask_credentials
 from ..context import ModuleContext
 from ..findings import Finding
-from ..mlflow_api import LOAD_MODEL_PARAMETERS, SPARK_UDF_PARAMETERS, bind, flavor_of
+from ..mlflow_api import LOAD_MODEL_PARAMETERS, SIGNATURES, BoundCall, bind, flavor_of
 from ..resolve import CallSite
 from ..values import remote_value
 from .base import Invalid, Rule, Valid
@@ -63,8 +63,8 @@ class ModelFromRawStorage(Rule):
     ]
 
     def check(self, ctx: ModuleContext) -> Iterator[Finding]:
-        for function, site, parameters in _model_loads(ctx):
-            argument = bind(site.node, parameters).get("model_uri")
+        for function, site in _model_loads(ctx):
+            argument = _bound(ctx, site, function).get("model_uri")
             if not isinstance(argument, ast.expr):
                 continue
             remote = remote_value(ctx, site, argument)
@@ -79,9 +79,17 @@ class ModelFromRawStorage(Rule):
             )
 
 
-def _model_loads(ctx: ModuleContext) -> Iterator[tuple[str, CallSite, tuple[str, ...]]]:
-    """(function shown in messages, site, signature) of every call that loads a model by URI."""
+def _model_loads(ctx: ModuleContext) -> Iterator[tuple[str, CallSite]]:
+    """(function, site) of every call that loads a model by URI."""
     for name, site in ctx.calls_matching(lambda n: flavor_of(n, "load_model") is not None or n == _GET_MODEL_INFO):
-        yield name, site, LOAD_MODEL_PARAMETERS
+        yield name, site
     for site in ctx.calls(_SPARK_UDF):
-        yield _SPARK_UDF, site, SPARK_UDF_PARAMETERS
+        yield _SPARK_UDF, site
+
+
+def _bound(ctx: ModuleContext, site: CallSite, function: str) -> BoundCall:
+    """The call bound with the configured versions' signatures; a flavor the tables do not
+    know (a newer one) takes ``model_uri`` first like every flavor they do know."""
+    if function in SIGNATURES:
+        return ctx.bind(site, function)
+    return bind(site.node, LOAD_MODEL_PARAMETERS)

@@ -8,7 +8,7 @@ from typing import Iterator
 
 from ..context import ModuleContext, literal_string
 from ..findings import AddDictEntries, Applicability, Finding, Fix, SetKeyword, Span
-from ..mlflow_api import CREATE_RUN_PARAMETERS, MISSING, START_RUN_PARAMETERS, bind, is_none_or_empty
+from ..mlflow_api import MISSING, UNKNOWN, BoundCall, bind, is_none_or_empty
 from ..resolve import CallSite
 from .base import Invalid, Rule, Valid
 
@@ -116,24 +116,25 @@ class MissingRequiredTags(Rule):
         for site in ctx.run_starts():
             if ctx.is_wrapper(site):
                 if wrapper_takes_tags:
-                    yield from self._check_call(ctx, site, _WRAPPER_TAGS_PARAMETERS, "the wrapper", required)
+                    yield from self._check_call(ctx, site, bind(site.node, _WRAPPER_TAGS_PARAMETERS), "the wrapper", required)
             else:
-                yield from self._check_call(ctx, site, START_RUN_PARAMETERS, "start_run", required)
+                yield from self._check_call(ctx, site, ctx.bind(site, "mlflow.start_run"), "start_run", required)
         for site in ctx.client_calls("create_run"):
-            yield from self._check_call(ctx, site, CREATE_RUN_PARAMETERS, "create_run", required)
+            yield from self._check_call(ctx, site, ctx.bind(site, "MlflowClient.create_run"), "create_run", required)
 
     def _check_call(
-        self, ctx: ModuleContext, site: CallSite, parameters: tuple[str, ...], what: str, required: tuple[str, ...]
+        self, ctx: ModuleContext, site: CallSite, bound: BoundCall, what: str, required: tuple[str, ...]
     ) -> Iterator[Finding]:
         call = site.node
         if any(k.arg is None for k in call.keywords) or any(isinstance(a, ast.Starred) for a in call.args):
             return
-        bound = bind(call, parameters)
-        if "run_id" in parameters:
+        if what == "start_run":
             run_id = bound.get("run_id")
             if run_id is not MISSING and not is_none_or_empty(run_id):
                 return  # resuming: the run keeps the tags it was created with
         tags = bound.get("tags")
+        if tags is UNKNOWN:
+            return  # the configured versions disagree on which positional argument is tags
         if tags is MISSING or (isinstance(tags, ast.Constant) and tags.value is None):
             present: set[str] = set()
         elif isinstance(tags, ast.Dict):
