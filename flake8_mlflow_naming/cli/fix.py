@@ -28,8 +28,9 @@ def fix_command(args: argparse.Namespace) -> int:
 
 def migrate_command(args: argparse.Namespace) -> int:
     """``migrate``: every fix, unsafe included, optionally onto a given wrapper."""
-    codes = selected_codes(args) if args.select else selected_codes(args) & MIGRATION_CODES
-    options = FixOptions(codes=codes, unsafe=True, write=not args.diff)
+    # Experiment and registered-model renames are reported but applied only when selected.
+    fix_codes = None if args.select else MIGRATION_CODES
+    options = FixOptions(codes=selected_codes(args), unsafe=True, write=not args.diff, fix_codes=fix_codes)
     return _fix_files(args, options, per_file_summary=True)
 
 

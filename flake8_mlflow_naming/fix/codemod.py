@@ -31,7 +31,7 @@ class MigrateToWrapper(CodemodCommand):
 
     def __init__(self, context: CodemodContext, wrapper: str | None = None) -> None:
         super().__init__(context)
-        self.options = FixOptions(codes=MIGRATION_CODES, unsafe=True, write=False)
+        self.options = FixOptions(fix_codes=MIGRATION_CODES, unsafe=True, write=False)
         self.config_source = ConfigSource().overriding(run_wrapper=wrapper)
 
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:

@@ -70,10 +70,14 @@ class FixOptions:
     write: bool = True
     #: Write a file with several hard links in place (keeping the links) instead of refusing it.
     allow_hardlinks: bool = False
+    #: The codes whose fixes apply (None: every code checked); the others are only reported.
+    fix_codes: frozenset[str] | None = None
 
 
-def is_applicable(finding: Finding, unsafe: bool) -> bool:
+def is_applicable(finding: Finding, unsafe: bool, fix_codes: frozenset[str] | None = None) -> bool:
     """True when ``finding`` has a fix that these options may apply."""
+    if fix_codes is not None and finding.code not in fix_codes:
+        return False
     return finding.fix is not None and (unsafe or finding.fix.applicability is Applicability.SAFE)
 
 
@@ -85,7 +89,7 @@ def fix_source(source: bytes, path: str, config: Config, options: FixOptions, re
     proves they parse) and those very findings drive the next pass and the result.
     """
     findings = lint_source(source, path, config, options.codes)
-    if not any(is_applicable(f, options.unsafe) for f in findings):
+    if not any(is_applicable(f, options.unsafe, options.fix_codes) for f in findings):
         result.remaining = findings
         return source
     # LibCST's trees are large and acyclic: cyclic garbage collection during one file only
@@ -110,7 +114,7 @@ def _fix_passes(
     current, text = source, decode(source)
     module = None
     for _ in range(MAX_PASSES):
-        applicable = [f for f in findings if is_applicable(f, options.unsafe)]
+        applicable = [f for f in findings if is_applicable(f, options.unsafe, options.fix_codes)]
         if not applicable:
             break
         chosen = choose_compatible(applicable)
@@ -212,7 +216,7 @@ def _too_large(result: FixResult, kind, python: bytes, path: str, config: Config
         result.error = FileError.of(kind.place_error(error))
         return result
     result.remaining = kind.place(findings)
-    if any(is_applicable(f, options.unsafe) for f in findings):
+    if any(is_applicable(f, options.unsafe, options.fix_codes) for f in findings):
         result.error = FileError(
             f"{len(python):,} bytes of code, more than max-fix-file-size ({config.max_fix_file_size:,}); "
             "not fixed, its findings are listed"
