@@ -20,6 +20,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
 from .codes import CodeListError, parse_code_list, selected
+from .flake8_options import FLAKE8_OPTIONS, LIST
 from .patterns import PROBE_LENGTH, PROBE_TIMEOUT_SECONDS, PatternTimeout, compile_pattern, probe
 from .wrapper_signature import DEFAULT_SIGNATURE, SignatureError, WrapperSignature, find_definition, find_reexport, parse_signature, signature_of
 
@@ -599,21 +600,6 @@ def config_from_table(table: Mapping[str, object], source: Path) -> Config:
     return Config(root=source.parent, source=source, **values)
 
 
-#: flake8 option (as written in flake8's files) -> (key, whether flake8 splits it as a
-#: comma-separated list), as :data:`..plugin._OPTIONS` registers them (a test keeps the two
-#: equal). ``check`` reads them from flake8's own files too.
-FLAKE8_OPTIONS: dict[str, tuple[str, bool]] = {
-    "mlflow-run-name-regex": ("run-name-regex", False),
-    "mlflow-run-name-max-length": ("run-name-max-length", False),
-    "mlflow-run-wrapper": ("run-wrapper", False),
-    "mlflow-wrapper-exempt": ("wrapper-exempt", True),
-    "mlflow-tracked-artifact-roots": ("tracked-artifact-roots", True),
-    "mlflow-run-name-template": ("run-name-template", False),
-    "mlflow-version": ("mlflow-version", False),
-    "mlflow-aliases": ("mlflow-aliases", True),
-    "mlflow-run-wrapper-signature": ("run-wrapper-signature", False),
-    "mlflow-wrapper-source": ("wrapper-source", False),
-}
 #: flake8's configuration files, in the order flake8 tries them.
 FLAKE8_FILES = ("setup.cfg", "tox.ini", ".flake8")
 
@@ -641,8 +627,8 @@ def _read_flake8_options(folder: Path) -> tuple[Path, dict[str, object]] | None:
             known = FLAKE8_OPTIONS.get(option.replace("_", "-"))  # flake8 accepts either spelling
             if known is None:
                 continue
-            key, is_list = known
-            if is_list:  # flake8's comma_separated_list
+            key, kind = known
+            if kind == LIST:  # flake8's comma_separated_list
                 values[key] = [item for item in re.split(r"[,\s]", text) if item]
             elif _KEYS[key][1] is _positive_int:
                 values[key] = int(text) if text.strip().isdigit() else text.strip()

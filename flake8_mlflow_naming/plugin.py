@@ -16,27 +16,17 @@ from typing import TYPE_CHECKING, Any, ClassVar, Iterator, Sequence
 
 from . import __version__
 from .codes import CONFIG_ERROR_CODE  # a leaf that imports nothing
+from .flake8_options import FLAKE8_OPTIONS, INTEGER, LIST  # a leaf too
 
 if TYPE_CHECKING:
     import ast
 
     from .config import ConfigSource
 
-#: flake8 option → pyproject key. The key's own validation applies to both spellings.
+#: ``--flag`` -> (pyproject key, flake8 ``add_option`` extras), from the one table in :mod:`.flake8_options`.
 _OPTIONS: dict[str, tuple[str, dict[str, Any]]] = {
-    "--mlflow-run-name-regex": ("run-name-regex", {}),
-    "--mlflow-run-name-max-length": ("run-name-max-length", {"type": int}),
-    "--mlflow-run-wrapper": ("run-wrapper", {}),
-    "--mlflow-wrapper-exempt": ("wrapper-exempt", {"comma_separated_list": True}),
-    "--mlflow-tracked-artifact-roots": ("tracked-artifact-roots", {"comma_separated_list": True}),
-    "--mlflow-run-name-template": ("run-name-template", {}),
-    "--mlflow-version": ("mlflow-version", {}),
-    "--mlflow-aliases": ("mlflow-aliases", {"comma_separated_list": True}),
-    "--mlflow-run-wrapper-signature": ("run-wrapper-signature", {}),
-    "--mlflow-wrapper-source": ("wrapper-source", {}),
-    "--mlflow-experiment-name-regex": ("experiment-name-regex", {}),
-    "--mlflow-registered-model-name-regex": ("registered-model-name-regex", {}),
-    "--mlflow-required-tags": ("required-tags", {"comma_separated_list": True}),
+    f"--{name}": (key, {"comma_separated_list": True} if kind == LIST else {"type": int} if kind == INTEGER else {})
+    for name, (key, kind) in FLAKE8_OPTIONS.items()
 }
 
 

@@ -196,7 +196,7 @@ def test_the_flake8_entry_module_imports_nothing_of_the_engine():
         "print(' '.join(sorted(m for m in sys.modules if m.startswith('flake8_mlflow_naming'))))\n"
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
-    assert set(done.stdout.split()) == {"flake8_mlflow_naming", "flake8_mlflow_naming.plugin", "flake8_mlflow_naming.codes"}
+    assert set(done.stdout.split()) == {"flake8_mlflow_naming", "flake8_mlflow_naming.plugin", "flake8_mlflow_naming.codes", "flake8_mlflow_naming.flake8_options"}
 
 
 # --- the findings cache ---------------------------------------------------------------------
@@ -255,9 +255,11 @@ def test_concurrent_runs_share_the_cache_safely(tmp_path):
 
 def test_the_parser_knows_every_output_format_and_flake8_every_shared_key():
     from flake8_mlflow_naming.cli import options, output
-    from flake8_mlflow_naming.config import FLAKE8_OPTIONS
+    from flake8_mlflow_naming.config import _KEYS
+    from flake8_mlflow_naming.flake8_options import FLAKE8_OPTIONS
     from flake8_mlflow_naming.plugin import _OPTIONS
 
     assert options.OUTPUT_FORMATS == tuple(output.FORMATS)
     assert set(options.STATISTICS_FORMATS) <= set(output.FORMATS)
-    assert FLAKE8_OPTIONS == {flag[2:]: (key, bool(extra.get("comma_separated_list"))) for flag, (key, extra) in _OPTIONS.items()}
+    assert {flag[2:] for flag in _OPTIONS} == set(FLAKE8_OPTIONS)
+    assert all(key in _KEYS for key, _ in FLAKE8_OPTIONS.values())  # every option is a real pyproject key
