@@ -464,14 +464,16 @@ def _dotted_name(key: str, value: object) -> str:
 
 
 def _template(key: str, value: object) -> str:
+    from .naming import check_name_template
+
     text = _string(key, value)
     try:
-        text.format(module="m", function="f", package="p", path="d/m", **{"class": "c"})
-    except (KeyError, IndexError, ValueError) as error:
+        # The package's one template grammar: fallback chains ({class|module}) are allowed.
+        return check_name_template(text, ("module", "function", "class", "package", "path"))
+    except ValueError as error:
         raise ValueError(
             f"is not a valid template; fields are {{module}}, {{function}}, {{class}}, {{package}}, {{path}} ({error})"
         ) from None
-    return text
 
 
 def _wrapper_names(key: str, value: object) -> str | tuple[str, ...]:

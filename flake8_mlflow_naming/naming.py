@@ -12,7 +12,7 @@ import string
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Container, Mapping, Sequence
+from typing import Collection, Container, Mapping, Sequence
 
 from .patterns import PatternTimeout, fullmatch
 from .template_match import HOLE, could_fullmatch
@@ -325,8 +325,11 @@ def _format_value(value: object, part: _Field) -> str:
         raise ValueError(f"cannot format {part.written} ({error})") from None
 
 
-def fill_name_template(template: str, fields: Mapping[str, object]) -> str:
+def fill_name_template(template: str, fields: Mapping[str, object], optional: Collection[str] = ()) -> str:
     """``template`` filled from ``fields``, each ``{a|b|c}`` taking its first present alternative.
+
+    A chain made only of ``optional`` fields fills as empty text when all are missing (the
+    MLN001 fix's ``{class}`` outside a class), instead of raising.
 
     A field is missing when it is absent, None or empty, and also when its text has no letter
     or digit (``"日本"``, ``"---"``): normalising it would leave only words the synthesizer
@@ -350,6 +353,8 @@ def fill_name_template(template: str, fields: Mapping[str, object]) -> str:
                     break
                 nameless = nameless or (alternative, value)
         else:
+            if all(a in optional for a in part.alternatives if _literal(a) is None):
+                continue
             if nameless is not None:
                 raise TemplateFieldError(f"{{{nameless[0]}}} is {nameless[1]!r}, which has no letters or digits for a name")
             raise TemplateFieldError(part.describe_missing())

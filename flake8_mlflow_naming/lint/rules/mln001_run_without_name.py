@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from ..context import ModuleContext, literal_string
-from ...naming import module_fields, shorten, snake_case
+from ...naming import TemplateFieldError, fill_name_template, module_fields, shorten, snake_case
 from ..findings import Applicability, EnumerateLoop, Finding, Fix, PositionalToKeyword, SetKeyword, Span
 from ..resolve import CallSite
 from ..mlflow_api import MISSING, PROJECTS_RUN_FUNCTIONS, UNKNOWN, BoundCall, bind, is_none_or_empty
@@ -65,7 +65,8 @@ class RunWithoutName(Rule):
         could only fail before).
 
         A missing name is filled from `run-name-template` (default `{module}_{function}`; also
-        `{class}`, `{package}`, `{path}`), normalised to the schema, shortened to
+        `{class}`, `{package}`, `{path}`, and fallback chains such as `{class|module}`, the same
+        template grammar as `rename-template` and the runtime gate), normalised to the schema, shortened to
         `run-name-max-length` (a cut and a 6-digit SHA-1 suffix) and unique within the file:
         **unsafe**, because it changes what is stored in MLflow. Inside `for` loops each loop
         adds a field whose every value fits the schema: a non-negative `range` variable or a
@@ -104,6 +105,12 @@ class RunWithoutName(Rule):
         Valid("import subprocess\nsubprocess.run(['ls'])\n"),
     ]
     INVALID = [
+        Invalid(
+            "import mlflow\ndef train():\n    with mlflow.start_run():\n        pass\n",
+            fixed='import mlflow\ndef train():\n    with mlflow.start_run(run_name="example_train"):\n        pass\n',
+            config={"run-name-template": "{class|module}_{function}"},
+            unsafe=True,
+        ),
         Invalid(
             'import mlflow\nwith mlflow.start_run():\n    with mlflow.start_run(nested=True, run_name="c_d"):\n'
             '        mlflow.set_tag("mlflow.runName", "a_b")\n',
@@ -384,9 +391,13 @@ class _RunNamer:
         """(Python source of a new name, extra edits) for ``site``, or why no name can be invented."""
         config = self.ctx.config
         schema = config.schema
-        raw = config.run_name_template.format(
-            **self.file_fields, function=site.function or "main", **{"class": site.class_name or ""}
-        )
+        # The one template grammar of the package (naming.fill_name_template): fallback chains
+        # such as ``{class|module}`` work here as in ``rename-template`` and the gate.
+        fields = {**self.file_fields, "function": site.function or "main", "class": site.class_name}
+        try:
+            raw = fill_name_template(config.run_name_template, fields, optional=("class",))
+        except TemplateFieldError as error:
+            return f"run-name-template {config.run_name_template!r} cannot be filled here: {error}"
         base = snake_case(raw)
         if base is None:
             return f"run-name-template {config.run_name_template!r} gives no words here"
