@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Callable, Container, Mapping
 
 from ..config import Config
+from ..lint.mlflow_api import LOGGED_MODEL_NAME_FORBIDDEN
 from ..naming import DEFAULT_RENAME_TEMPLATES, UnnamableError, looks_generated, run_fields, synthesize_name
 from ..uris import mask_credentials
 
@@ -76,6 +77,50 @@ class GatePolicy:
             new = synthesize_name(self.templates, values, self.schema, taken())
         except UnnamableError as error:
             raise GateRefusal(f"{problem}, and no valid name can be built: {error}{self._where}") from None
+        return NameDecision(new, problem, renamed=True)
+
+    def decide_experiment_name(self, name: str) -> NameDecision:
+        """Keep a name that fits ``experiment-name-regex``; else its normalised form, a refusal, or the name.
+
+        An experiment is never given an invented name: rename mode only normalises
+        (``Churn Model`` -> ``churn_model``), and refuses a name whose normalised form
+        still breaks the schema.
+        """
+        schema = self.config.experiment_schema
+        reason = schema.problem(name) if name else "is empty"
+        if reason is None:
+            return NameDecision(name)
+        problem = f"MLN007: experiment name {name!r} {reason}"
+        if self.mode == WARN:
+            return NameDecision(name, problem)
+        if self.mode == REJECT:
+            raise GateRefusal(f"{problem}{self._where}")
+        new = schema.normalise(name) if name else None
+        if new is None:
+            raise GateRefusal(
+                f"{problem}, and its normalised form does not fit either "
+                f"(the gate never invents an experiment name){self._where}"
+            )
+        return NameDecision(new, problem, renamed=True)
+
+    def decide_logged_model_name(self, name: str | None) -> NameDecision:
+        """Keep a LoggedModel name MLflow 3 can store; else ``_`` for each forbidden character, a refusal, or the name.
+
+        No name is left alone: MLflow gives the model a generated one.
+        """
+        bad = [character for character in LOGGED_MODEL_NAME_FORBIDDEN if name and character in name]
+        if not name or not bad:
+            return NameDecision(name)
+        listed = ", ".join(repr(character) for character in bad)
+        shown = " ".join(LOGGED_MODEL_NAME_FORBIDDEN)
+        problem = f"MLN009: LoggedModel name {name!r} contains {listed}: MLflow 3 rejects any of {shown}"
+        if self.mode == WARN:
+            return NameDecision(name, problem)
+        if self.mode == REJECT:
+            raise GateRefusal(f"{problem}{self._where}")
+        new = name
+        for character in LOGGED_MODEL_NAME_FORBIDDEN:
+            new = new.replace(character, "_")
         return NameDecision(new, problem, renamed=True)
 
     def missing_tags(self, tags: Mapping[str, str]) -> str | None:

@@ -8,7 +8,9 @@ object a subclass of its own class that checks names first:
 
 - ``create_run`` (the name, an ``mlflow.runName`` tag, required tags),
 - ``update_run_info`` with a run name, ``set_tag`` and ``log_batch`` tags that set
-  ``mlflow.runName``.
+  ``mlflow.runName``,
+- ``create_experiment`` and ``rename_experiment`` (``experiment-name-regex``, MLN007),
+- ``create_logged_model`` (the characters MLflow 3 cannot store in a LoggedModel name, MLN009).
 
 Subclassing the store's real class, instead of wrapping it, keeps every other method the
 store's own at full speed, and keeps ``isinstance(store, SqlAlchemyStore)`` true, which
@@ -292,9 +294,40 @@ class _GatedStore:
                 return None
         return names[key]
 
+    def create_experiment(self, name, artifact_location=None, tags=None):  # noqa: D102
+        name = self._checked_experiment_name(name, "")
+        return super().create_experiment(name, artifact_location, tags)
+
     def rename_experiment(self, experiment_id, new_name):  # noqa: D102
+        new_name = self._checked_experiment_name(new_name, f" (experiment {experiment_id})")
         self._naming_gate.experiment_names.pop(str(experiment_id), None)
         return super().rename_experiment(experiment_id, new_name)
+
+    def _checked_experiment_name(self, name: Any, where: str) -> Any:
+        """The experiment name to store for ``name`` (MLN007), or a refusal; MLflow validates the rest."""
+        if not isinstance(name, str):
+            return name  # MLflow's own validation answers a non-string with its message
+        gate = self._naming_gate
+        try:
+            decision = gate.policy.decide_experiment_name(name)
+        except GateRefusal as refusal:
+            raise gate.refuse(refusal) from None
+        if decision.problem:
+            gate.warn(decision.problem, f"; stored as {decision.name!r}{where}" if decision.renamed else where)
+        return decision.name
+
+    def create_logged_model(  # noqa: D102
+        self, experiment_id, name=None, source_run_id=None, tags=None, params=None, model_type=None
+    ):
+        gate = self._naming_gate
+        try:
+            decision = gate.policy.decide_logged_model_name(name)
+        except GateRefusal as refusal:
+            raise gate.refuse(refusal) from None
+        if decision.problem:
+            stored = f"; stored as {decision.name!r}" if decision.renamed else ""
+            gate.warn(decision.problem, f"{stored} in experiment {experiment_id}")
+        return super().create_logged_model(experiment_id, decision.name, source_run_id, tags, params, model_type)
 
 
 class _Except:

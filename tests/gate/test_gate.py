@@ -452,3 +452,66 @@ def test_a_broken_configuration_is_one_mlflow_error_line(sqlite_tracking_uri, tm
     with pytest.raises(MlflowException, match=r"^mlflow-naming gate: .*pyproject.toml: \[tool.mlflow-naming\] gate-mode must be one of") as caught:
         build_tracking_store(SCHEME_PREFIX + sqlite_tracking_uri)
     assert "\n" not in caught.value.message
+
+
+# --- experiment names (MLN007) and LoggedModel names (MLN009) -----------------------------
+
+
+def _gated_client():
+    return import_mlflow().MlflowClient()
+
+
+def test_experiment_names_rename_mode_stores_the_normalised_form_or_refuses(store):
+    plain, experiment_id, _ = store("rename")
+    suffix = uuid.uuid4().hex[:6]
+    created = _gated_client().create_experiment(f"Churn Model {suffix}")
+    assert plain.get_experiment(created).name == f"churn_model_{suffix}"
+    _gated_client().rename_experiment(created, f"Fraud/Daily Scores {suffix}")
+    assert plain.get_experiment(created).name == f"fraud/daily_scores_{suffix}"
+    before = len(plain.search_experiments())
+    with pytest.raises(Exception, match=r"^MLN007:.*never invents"):
+        _gated_client().create_experiment("___")
+    assert len(plain.search_experiments()) == before
+
+
+def test_experiment_names_reject_mode_raises_mln007_and_stores_nothing(store):
+    plain, experiment_id, name = store("reject")
+    mlflow = import_mlflow()
+    before = len(plain.search_experiments())
+    with pytest.raises(mlflow.exceptions.MlflowException, match=r"^MLN007:") as caught:
+        _gated_client().create_experiment(f"Bad Name {uuid.uuid4().hex[:6]}")
+    assert caught.value.error_code == "INVALID_PARAMETER_VALUE"
+    assert len(plain.search_experiments()) == before
+    with pytest.raises(mlflow.exceptions.MlflowException, match=r"^MLN007:"):
+        _gated_client().rename_experiment(experiment_id, "Still Bad")
+    assert plain.get_experiment(experiment_id).name == name
+    good = f"good_{uuid.uuid4().hex[:6]}"
+    assert plain.get_experiment(_gated_client().create_experiment(good)).name == good
+
+
+def test_experiment_names_warn_mode_logs_one_line_and_stores_unchanged(store, caplog):
+    plain, _, _ = store("warn")
+    bad = f"Warn Me {uuid.uuid4().hex[:6]}"
+    with caplog.at_level(logging.WARNING, logger="flake8_mlflow_naming.gate"):
+        created = _gated_client().create_experiment(bad)
+    lines = [r.getMessage() for r in caplog.records if r.name == "flake8_mlflow_naming.gate"]
+    assert len(lines) == 1 and "MLN007" in lines[0]
+    assert plain.get_experiment(created).name == bad
+
+
+def test_logged_model_names_by_mode(store, caplog):
+    mlflow = import_mlflow()
+    plain, experiment_id, _ = store("rename")
+    model = _gated_client().create_logged_model(experiment_id, name="v1.2/final:best")
+    assert plain.get_logged_model(model.model_id).name == "v1_2_final_best"
+    plain, experiment_id, _ = store("reject")
+    with pytest.raises(mlflow.exceptions.MlflowException, match=r"^MLN009:"):
+        _gated_client().create_logged_model(experiment_id, name="model.v2")
+    assert plain.search_logged_models([experiment_id]) == []
+    plain, experiment_id, _ = store("warn")
+    with caplog.at_level(logging.WARNING, logger="flake8_mlflow_naming.gate"):
+        with pytest.raises(mlflow.exceptions.MlflowException):
+            _gated_client().create_logged_model(experiment_id, name="model.v2")  # MLflow 3 itself refuses
+    assert any("MLN009" in r.getMessage() for r in caplog.records)
+    fine = _gated_client().create_logged_model(experiment_id, name="model_v2")
+    assert plain.get_logged_model(fine.model_id).name == "model_v2"
