@@ -19,10 +19,18 @@ def main() -> int:
     import difflib  # noqa: F401
     import multiprocessing.synchronize  # noqa: F401
 
+    import configparser  # noqa: F401
+    import hashlib  # noqa: F401
+    import tomllib  # noqa: F401
+
     import libcst  # noqa: F401
     import libcst.codemod  # noqa: F401
+    import pathspec  # noqa: F401 - imported lazily by the tool, so before dropping privileges
+    import regex  # noqa: F401 - likewise (the venv may sit where the user cannot read)
 
+    import flake8_mlflow_naming.cache  # noqa: F401
     import flake8_mlflow_naming.cli.check  # noqa: F401
+    import flake8_mlflow_naming.lint.engine  # noqa: F401
     import flake8_mlflow_naming.cli.fix  # noqa: F401
     import flake8_mlflow_naming.fix.apply  # noqa: F401
     from flake8_mlflow_naming.cli.main import main as tool
