@@ -124,27 +124,24 @@ class _Report:
             self._csv.writerow(CSV_COLUMNS)
 
     def finding(self, record: RunRecord, experiment_name: str, finding: RunProblem) -> None:
-        self._progress.clear()
+        """One run's problem: a row, or ``experiment: run_id kind: reason``."""
         row = (record.experiment_id, experiment_name, record.run_id, record.name, finding.kind, finding.reason)
-        if self._format == "json":
-            self._out.write(("\n  " if self._first else ",\n  ") + json.dumps(dict(zip(CSV_COLUMNS, row))))
-            self._first = False
-        elif self._format == "csv":
-            self._csv.writerow(row)
-        else:
-            self._out.write(f"{experiment_name}: {record.run_id} {finding.kind}: {finding.reason}\n")
+        self._write(row, f"{experiment_name}: {record.run_id} {finding.kind}: {finding.reason}\n")
 
     def experiment_finding(self, experiment_id: str, experiment_name: str, finding: RunProblem) -> None:
         """An experiment's own problem: a row with no run, or ``experiment 'x' (id) kind: reason``."""
-        self._progress.clear()
         row = (experiment_id, experiment_name, "", "", finding.kind, finding.reason)
+        self._write(row, f"experiment {experiment_name!r} ({experiment_id}) {finding.kind}: {finding.reason}\n")
+
+    def _write(self, row: tuple[str, ...], text_line: str) -> None:
+        self._progress.clear()
         if self._format == "json":
             self._out.write(("\n  " if self._first else ",\n  ") + json.dumps(dict(zip(CSV_COLUMNS, row))))
             self._first = False
         elif self._format == "csv":
             self._csv.writerow(row)
         else:
-            self._out.write(f"experiment {experiment_name!r} ({experiment_id}) {finding.kind}: {finding.reason}\n")
+            self._out.write(text_line)
 
     def end(self, summaries: list[Summary], total: Summary, plan: dict[str, Any] | None) -> None:
         if self._format == "json":
