@@ -13,7 +13,7 @@ from pathlib import PurePath
 from typing import Iterable, Iterator
 
 from ..config import Config
-from .findings import Finding, Fix, Span
+from .findings import Finding, Fix, NoFix, Span
 from .mlflow_api import CLIENT_PREFIX, START_RUN, BoundCall, VersionWindow, bind_api
 from .resolve import CallSite, ModuleIndex, iter_scope_nodes
 
@@ -106,6 +106,23 @@ class ModuleContext:
         name = self.index.qualified_name(expr.func, scope)
         return name == START_RUN or (name is not None and name in self.config.wrapper_names)
 
+    def enters_run(self, expr: ast.expr, scope, depth: int = 0) -> bool:
+        """True when a ``with`` item ``expr`` enters a run: a run start, the walrus
+        ``(run := mlflow.start_run())``, either branch of ``a if c else b`` / ``a or b``, or a
+        name that holds a run start where the ``with`` uses it (``run = start_run()`` … ``with run:``)."""
+        if depth > 4:
+            return False
+        if isinstance(expr, ast.NamedExpr):
+            return self.enters_run(expr.value, scope, depth + 1)
+        if isinstance(expr, ast.IfExp):
+            return self.enters_run(expr.body, scope, depth + 1) or self.enters_run(expr.orelse, scope, depth + 1)
+        if isinstance(expr, ast.BoolOp):
+            return any(self.enters_run(value, scope, depth + 1) for value in expr.values)
+        if isinstance(expr, ast.Name):
+            binding = self.index.lookup(expr.id, scope, (expr.lineno, expr.col_offset))
+            return binding is not None and binding.value is not None and self.enters_run(binding.value, scope, depth + 1)
+        return self.is_run_start(expr, scope)
+
     @cached_property
     def identifiers(self) -> frozenset[str]:
         """Every name the module binds or uses anywhere (a name not in it is free to introduce)."""
@@ -186,9 +203,12 @@ class ModuleContext:
         stem = PurePath(self.path).stem
         return "stdin" if stem in ("", "-") else stem
 
-    def report(self, code: str, node: ast.AST, message: str, fix: Fix | None = None) -> Finding:
-        """A finding at ``node``'s first line and column."""
+    def report(self, code: str, node: ast.AST, message: str, fix: Fix | NoFix | None = None) -> Finding:
+        """A finding at ``node``'s first line and column; a :class:`NoFix` ends the message
+        with why there is no fix (every rule says it the same way)."""
         span = Span.of(node)
+        if isinstance(fix, NoFix):
+            message, fix = f"{message} (no fix: {fix.text})", None
         return Finding(span.line, span.col, code, message, span.end_line, span.end_col, fix)
 
 

@@ -10,12 +10,13 @@ from typing import Iterator
 
 from ..context import ModuleContext, literal_string
 from ...naming import TemplateFieldError, fill_name_template, module_fields, shorten, snake_case
-from ..findings import Applicability, EnumerateLoop, Finding, Fix, PositionalToKeyword, SetKeyword, Span
+from ..findings import Applicability, EnumerateLoop, Finding, Fix, NoFix, PositionalToKeyword, SetKeyword, Span
 from ..resolve import CallSite
 from ..mlflow_api import MISSING, PROJECTS_RUN_FUNCTIONS, UNKNOWN, BoundCall, bind, is_none_or_empty
-from .base import Invalid, Rule, Valid
+from .base import VERSION_DEPENDENT_SLOT, WRAPPER_TAKES_NO, Invalid, Rule, Valid
 
 _RUN_ID = re.compile(r"[0-9a-f]{32}")
+NAME_NOT_INVENTED = NoFix("no name is invented: {reason}")
 
 
 class RunWithoutName(Rule):
@@ -81,6 +82,7 @@ class RunWithoutName(Rule):
           like `start_run`, its arguments bound with its learnt or declared signature.
         - `run-name-template`, `run-name-regex`, `run-name-max-length`: shape the fixed name.
     """
+    no_fix = (NAME_NOT_INVENTED, WRAPPER_TAKES_NO, VERSION_DEPENDENT_SLOT)
     VALID = [
         Valid('import mlflow\nwith mlflow.start_run(run_name="resnet50_baseline"):\n    pass\n'),
         Valid("import mlflow\nwith mlflow.start_run(None, None, name_variable):\n    pass\n"),
@@ -219,10 +221,7 @@ class RunWithoutName(Rule):
             f"{function} creates a run without a name; MLflow will call it something like 'clumsy-fish-158'. "
             "Pass run_name= following the naming schema"
         )
-        fix = self._name_fix(ctx, site, bound, namer)
-        if isinstance(fix, str):
-            return ctx.report(self.code, site.node, f"{message} (no name is invented: {fix})")
-        return ctx.report(self.code, site.node, message, fix)
+        return ctx.report(self.code, site.node, message, self._name_fix(ctx, site, bound, namer))
 
     def _check_start(
         self, ctx: ModuleContext, site: CallSite, bound: BoundCall, namer: "_RunNamer", wrapper: bool
@@ -276,27 +275,24 @@ class RunWithoutName(Rule):
         else:
             problem = f"run_name={ast.literal_eval(run_name)!r} counts as no name: run {what} without one"  # type: ignore[arg-type]
         message = f"{problem}; MLflow will call it something like 'clumsy-fish-158'. Pass run_name= following the naming schema"
-        fix = self._name_fix(ctx, site, bound, namer)
-        if isinstance(fix, str):
-            return ctx.report(self.code, site.node, f"{message} (no name is invented: {fix})")
-        return ctx.report(self.code, site.node, message, fix)
+        return ctx.report(self.code, site.node, message, self._name_fix(ctx, site, bound, namer))
 
-    def _name_fix(self, ctx: ModuleContext, site: CallSite, bound: BoundCall, namer: "_RunNamer") -> Fix | str:
+    def _name_fix(self, ctx: ModuleContext, site: CallSite, bound: BoundCall, namer: "_RunNamer") -> Fix | NoFix:
         """The fix that names the run, or why none can be made."""
         if ctx.is_wrapper(site):
             signature = ctx.config.wrapper_signature
             if not signature.accepts_keyword("run_name"):
-                return f"the wrapper {signature.describe()} takes no run_name="
+                return WRAPPER_TAKES_NO.because(signature=signature.describe(), parameter="run_name")
         invented = namer.name_for(site)
         if isinstance(invented, str):
-            return invented
+            return NAME_NOT_INVENTED.because(reason=invented)
         value, loop_edits = invented
         edits: list = [*loop_edits]
         position = bound.position_of("run_name")
         if position is not None:
             names = bound.keywords_from(position)
             if names is None:
-                return "which parameter a later positional argument is depends on the MLflow version"
+                return VERSION_DEPENDENT_SLOT
             edits.append(PositionalToKeyword(_span(site), names, position))
         edits.append(SetKeyword(_span(site), "run_name", value))
         return Fix(f"Name the run {value}", Applicability.UNSAFE, tuple(edits))

@@ -7,7 +7,7 @@ import json
 from typing import Iterator
 
 from ..context import ModuleContext, literal_string
-from ..findings import AddDictEntries, Applicability, Finding, Fix, SetKeyword, Span
+from ..findings import AddDictEntries, Applicability, Finding, Fix, NoFix, SetKeyword, Span
 from ..mlflow_api import MISSING, UNKNOWN, BoundCall, bind, is_none_or_empty
 from ..resolve import CallSite
 from .base import Invalid, Rule, Valid
@@ -16,6 +16,7 @@ _REQUIRED = {"required-tags": ["team", "project"]}
 _DEFAULTS = {**_REQUIRED, "required-tags-defaults": {"team": '"recommendations"', "project": 'os.environ["PROJECT"]'}}
 #: The wrapper's contract takes start_run's keywords; only ``tags`` matters here.
 _WRAPPER_TAGS_PARAMETERS = ("run_name",)
+NO_DEFAULT = NoFix("required-tags-defaults has no value for {tags}; set [tool.mlflow-naming.required-tags-defaults] {example}")
 
 
 class MissingRequiredTags(Rule):
@@ -61,6 +62,7 @@ class MissingRequiredTags(Rule):
         - `required-tags-defaults` (table of tag → Python expression source, default empty):
           the values the fix writes, e.g. `{ team = '"recommendations"', project = 'os.environ["PROJECT"]' }`.
     """
+    no_fix = (NO_DEFAULT,)
     VALID = [
         Valid('import mlflow\nwith mlflow.start_run(run_name="a_b"):\n    pass\n'),
         Valid(
@@ -161,10 +163,14 @@ def _key_text(ctx: ModuleContext, site: CallSite, key: ast.expr | None) -> str |
     return text
 
 
-def _fix(ctx: ModuleContext, site: CallSite, tags, missing: list[str]) -> Fix | None:
+def _fix(ctx: ModuleContext, site: CallSite, tags, missing: list[str]) -> Fix | NoFix:
     defaults = dict(ctx.config.required_tags_defaults)
-    if not all(tag in defaults for tag in missing):
-        return None
+    undefined = [tag for tag in missing if tag not in defaults]
+    if undefined:
+        return NO_DEFAULT.because(
+            tags=", ".join(repr(tag) for tag in undefined),
+            example=" ".join(f"{tag} = '\"...\"'" for tag in undefined[:1]),
+        )
     entries = tuple((json.dumps(tag), defaults[tag]) for tag in missing)
     description = "Add required tag(s) " + ", ".join(missing)
     if isinstance(tags, ast.Dict):
