@@ -18,6 +18,8 @@ from .mlflow_api import CLIENT_PREFIX, START_RUN, BoundCall, VersionWindow, bind
 from .resolve import CallSite, ModuleIndex, iter_scope_nodes
 
 _BUILTINS = frozenset(dir(builtins))
+#: ``dict`` methods that add or remove keys.
+_MUTATING_METHODS = frozenset({"update", "setdefault", "pop", "popitem", "clear", "__setitem__", "__delitem__", "__ior__"})
 
 
 class ModuleContext:
@@ -122,6 +124,63 @@ class ModuleContext:
             binding = self.index.lookup(expr.id, scope, (expr.lineno, expr.col_offset))
             return binding is not None and binding.value is not None and self.enters_run(binding.value, scope, depth + 1)
         return self.is_run_start(expr, scope)
+
+    def known_dict(self, expr: object, scope) -> ast.Dict | None:
+        """The dict literal ``expr`` holds, or None when its keys cannot be known.
+
+        A dict literal itself, or a name assigned one exactly once (a module constant or a
+        function local, :meth:`ModuleIndex.constant_value`) that nothing in the module changes
+        in place: no ``name[key] = …``, ``del name[key]``, mutating method
+        (``name.update(…)``) or use as an argument of a call outside MLflow, which could add
+        keys. MLN001 (does it set ``mlflow.runName``?) and MLN012 (does it hold the
+        required tags?) read tags through this one judgement.
+        """
+        if isinstance(expr, ast.Dict):
+            return expr
+        if not isinstance(expr, ast.Name) or expr.id in self._dicts_changed_in_place:
+            return None
+        resolved = self.index.constant_value(expr, scope)
+        if resolved is None or not isinstance(resolved[0], ast.Dict):
+            return None
+        return resolved[0]
+
+    def dict_sets_run_name(self, tags: ast.Dict, scope) -> bool:
+        """True when a tags dict literal sets ``mlflow.runName`` (or may, through a ``**`` spread)."""
+        return any(key is None or self.index.is_run_name_tag(key, scope) for key in tags.keys)
+
+    def sets_run_name(self, site: CallSite) -> bool:
+        """True for ``mlflow.set_tag(MLFLOW_RUN_NAME, …)``, ``MlflowClient.set_tag(run_id,
+        "mlflow.runName", …)`` and ``mlflow.set_tags(tags)`` whose known dict sets it: calls
+        that name the active (or given) run after it started (MLN001, MLN010)."""
+        name = self.index.call_name(site)
+        if name in ("mlflow.set_tag", CLIENT_PREFIX + "set_tag"):
+            key = self.bind(site, name).get("key")  # type: ignore[arg-type]
+            return isinstance(key, ast.expr) and self.index.is_run_name_tag(key, site.scope)
+        if name == "mlflow.set_tags":
+            tags = self.bind(site, name).get("tags")
+            known = self.known_dict(tags, site.scope) if isinstance(tags, ast.expr) else None
+            return known is not None and self.dict_sets_run_name(known, site.scope)
+        return False
+
+    @cached_property
+    def _dicts_changed_in_place(self) -> frozenset[str]:
+        """Names some code may add keys to (see :meth:`known_dict`), anywhere in the module."""
+        changed: set[str] = set()
+        for node in ast.walk(self.tree):
+            if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and not isinstance(node.ctx, ast.Load):
+                changed.add(node.value.id)
+        for site in self.index.calls:
+            func = site.node.func
+            if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.attr in _MUTATING_METHODS:
+                changed.add(func.value.id)
+            name = self.index.call_name(site) if isinstance(func, (ast.Name, ast.Attribute)) else None
+            if name is not None and (name.startswith("mlflow.") or name.startswith(CLIENT_PREFIX)):
+                continue  # MLflow's functions read the dicts they are given, never change them
+            for argument in [*site.node.args, *(k.value for k in site.node.keywords)]:
+                inner = argument.value if isinstance(argument, ast.Starred) else argument
+                if isinstance(inner, ast.Name):
+                    changed.add(inner.id)
+        return frozenset(changed)
 
     @cached_property
     def identifiers(self) -> frozenset[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from typing import Iterator
 
-from ..mlflow_api import END_RUN, START_RUN
+from ..mlflow_api import END_RUN, MISSING, START_RUN, is_none_or_empty
 from ..context import ModuleContext, is_managed_run
 from ..findings import Applicability, Finding, Fix, NoFix, Span, WrapInWith
 from ..resolve import CallSite, iter_scope_nodes
@@ -15,6 +15,9 @@ from .base import Invalid, Rule, Valid
 NOT_ENDED_IN_CLASS = NoFix("the run is started in {method}() and no method of {owner} ends it")
 NOT_A_STATEMENT = NoFix("the run is started inside an expression, not as a statement of its own")
 NOT_A_NAME = NoFix("the run is held in {target}, not a local name a `with` can bind")
+END_IN_ANOTHER_BLOCK = NoFix(
+    "the mlflow.end_run() on line {line} is in another block, so no `with` can replace the pair; end the run in a `finally:`"
+)
 NO_END_RUN = NoFix("no plain mlflow.end_run() follows it in the same block of {where}, so where the run ends is not known")
 END_WITH_STATUS = NoFix("the mlflow.end_run() on line {line} is given a status, which a `with` block would decide instead")
 LEAVES_BLOCK = NoFix("line {line} can leave the block before mlflow.end_run() on line {end} (return, yield, break or continue)")
@@ -44,7 +47,8 @@ class RunOutsideWith(Rule):
         `MlflowClient.set_terminated`, `….__exit__(…)` in `close()`, `on_train_end`, an error
         hook) is not reported: framework callbacks and trackers (kedro hooks, accelerate,
         ignite, composer loggers) cannot hold a `with` across the calls their framework makes.
-        A method that starts a run no method of its class ends is reported, and says so.
+        A method that starts a run no method of its class ends is reported, and says so,
+        unless it resumes one (`run_id=`): it restores a run whose owner ends it.
     """
     why_bad = """
         A run started without `with` is ended only by an explicit `end_run()`. When the code
@@ -74,7 +78,7 @@ class RunOutsideWith(Rule):
         statements; the message then says which line stands in the way. Under a
         `run-wrapper`, MLN002 then rewrites the `with` onto the wrapper.
     """
-    no_fix = (NOT_ENDED_IN_CLASS, NOT_A_STATEMENT, NOT_A_NAME, NO_END_RUN, END_WITH_STATUS, LEAVES_BLOCK, ANOTHER_END, SHARES_A_LINE)
+    no_fix = (NOT_ENDED_IN_CLASS, NOT_A_STATEMENT, NOT_A_NAME, END_IN_ANOTHER_BLOCK, NO_END_RUN, END_WITH_STATUS, LEAVES_BLOCK, ANOTHER_END, SHARES_A_LINE)
     VALID = [
         Valid('import mlflow\nwith mlflow.start_run(run_name="a_b"):\n    pass\n'),
         Valid('import mlflow\nwith open("f") as f, mlflow.start_run(run_name="a_b"):\n    pass\n'),
@@ -109,6 +113,7 @@ class RunOutsideWith(Rule):
             '        mlflow.start_run(run_name=run_params["name"])\n'
             "    def on_pipeline_error(self, error):\n        mlflow.end_run(mlflow.entities.RunStatus.to_string(mlflow.entities.RunStatus.FAILED))\n"
         ),
+        Valid("import mlflow\nclass AutoML:\n    def fit(self):\n        mlflow.start_run(run_id=self.parent_run_id)\n"),
         Valid(
             "import mlflow\nclass Tracker:\n    def __init__(self, name):\n        self.active = mlflow.start_run(run_name=name)\n"
             "    def close(self):\n        self.active.__exit__(None, None, None)\n"
@@ -147,6 +152,10 @@ class RunOutsideWith(Rule):
             'import mlflow\ndef job():\n    mlflow.start_run(run_name="a_b")\n    train()\n',
             message="FINISHED instead of FAILED",
         ),
+        Invalid(
+            'import mlflow\ndef job(flag):\n    if flag:\n        mlflow.start_run(run_name="a_b")\n    train()\n    mlflow.end_run()\n',
+            message="the mlflow.end_run() on line 6 is in another block",
+        ),
         Invalid('import mlflow\nrun = mlflow.start_run(run_name="a_b")\nprint(run.info.run_id)\n'),
         Invalid('import mlflow\nrun = mlflow.start_run(run_name="a_b") if tracking else None\nprint(run)\n'),
     ]
@@ -157,8 +166,10 @@ class RunOutsideWith(Rule):
                 continue
             method = _method_scope(site)
             ended_here = method is None or any(_ends_a_run(ctx, node, site.scope) for node in iter_scope_nodes(method.node))
-            if not ended_here and _ended_by_another_method(ctx, site):
-                continue  # hooks or close() own the run: no ``with`` can span methods
+            if not ended_here and (_ended_by_another_method(ctx, site) or _resumes(ctx, site)):
+                # Hooks or close() own the run: no ``with`` can span methods. A method that
+                # resumes a run (``run_id=``) and leaves it active restores its owner's run.
+                continue
             message = (
                 "run started outside a with block: if the code raises before end_run(), MLflow's exit hook "
                 "marks the run FINISHED instead of FAILED; use `with mlflow.start_run(...):`"
@@ -168,6 +179,12 @@ class RunOutsideWith(Rule):
             else:
                 message += f", or end it with mlflow.end_run() in a method of {site.class_name} that always runs"
                 yield ctx.report(self.code, site.node, message, NOT_ENDED_IN_CLASS.because(method=site.function, owner=site.class_name))
+
+
+def _resumes(ctx: ModuleContext, site: CallSite) -> bool:
+    """True when the call resumes an existing run (``run_id=`` given, not None)."""
+    run_id = ctx.bind(site, START_RUN).get("run_id")
+    return run_id is not MISSING and not is_none_or_empty(run_id)
 
 
 def _method_scope(site: CallSite):
@@ -233,6 +250,13 @@ def _with_block_fix(ctx: ModuleContext, site: CallSite) -> Fix | NoFix:
     start = block.index(statement)
     end = next((j for j in range(start + 1, len(block)) if _is_end_run(ctx, block[j], site, any_status=True)), None)
     if end is None:
+        later = [
+            node.lineno
+            for node in iter_scope_nodes(site.scope.node)
+            if isinstance(node, ast.Call) and node.lineno > statement.lineno and _ends_a_run(ctx, node, site.scope)
+        ]
+        if later:
+            return END_IN_ANOTHER_BLOCK.because(line=min(later))
         return NO_END_RUN.because(where=where)
     end_line = block[end].lineno
     if not _is_end_run(ctx, block[end], site):

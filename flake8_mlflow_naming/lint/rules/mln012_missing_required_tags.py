@@ -30,9 +30,11 @@ class MissingRequiredTags(Rule):
     what_it_does = """
         Only when `required-tags` is configured: reports `mlflow.start_run`,
         `MlflowClient.create_run` and the team wrapper when their `tags=` is absent or is a
-        dict literal lacking a required key. A `tags` variable, a `**` spread in the dict, a
-        key that is not a literal, or `**kwargs` passed to the call are unknown and not
-        reported; nor is resuming a run (`run_id=`), which keeps the tags it has. A wrapper
+        dict lacking a required key: a literal, or a name assigned a dict literal once (in the
+        module or the function) that no code changes in place. Any other `tags` value (a
+        parameter, a call, a dict some code adds keys to), a `**` spread in the dict, a key
+        that is not a literal, or `**kwargs` passed to the call are unknown and not reported
+        (MLN001 reads a tags variable the same way); nor is resuming a run (`run_id=`), which keeps the tags it has. A wrapper
         defined in the same module without a `tags` parameter (or `**kwargs`) is not checked.
         `mlflow.run` / `mlflow.projects.run` are not checked.
     """
@@ -70,6 +72,16 @@ class MissingRequiredTags(Rule):
             config=_REQUIRED,
         ),
         Valid('import mlflow\nwith mlflow.start_run(run_name="a_b", tags=run_tags):\n    pass\n', config=_REQUIRED),
+        Valid(
+            'import mlflow\ndef go():\n    tags = {"team": "rec"}\n    tags["project"] = "ctr"\n'
+            '    with mlflow.start_run(run_name="a_b", tags=tags):\n        pass\n',
+            config=_REQUIRED,
+        ),
+        Valid(
+            'import mlflow\ndef go():\n    tags = {"team": "rec"}\n    add_defaults(tags)\n'
+            '    with mlflow.start_run(run_name="a_b", tags=tags):\n        pass\n',
+            config=_REQUIRED,
+        ),
         Valid('import mlflow\nwith mlflow.start_run(run_name="a_b", tags={**base, "team": "rec"}):\n    pass\n', config=_REQUIRED),
         Valid('import mlflow\ndef go(**kw):\n    with mlflow.start_run(**kw):\n        pass\n', config=_REQUIRED),
         Valid("import mlflow\nwith mlflow.start_run(run_id=previous):\n    pass\n", config=_REQUIRED),
@@ -80,6 +92,15 @@ class MissingRequiredTags(Rule):
             'import mlflow\nwith mlflow.start_run(run_name="a_b", tags={"team": "rec"}):\n    pass\n',
             config=_REQUIRED,
             message="'project'",
+        ),
+        Invalid(
+            'import mlflow\ndef go():\n    tags = {"team": "rec"}\n    mlflow.log_params(tags)\n'
+            '    with mlflow.start_run(run_name="a_b", tags=tags):\n        pass\n',
+            fixed='import mlflow\ndef go():\n    tags = {"team": "rec", "project": os.environ["PROJECT"]}\n    mlflow.log_params(tags)\n'
+            '    with mlflow.start_run(run_name="a_b", tags=tags):\n        pass\n',
+            config=_DEFAULTS,
+            unsafe=True,
+            line=5,
         ),
         Invalid(
             'import mlflow\nwith mlflow.start_run(run_name="a_b", tags={"team": "rec"}):\n    pass\n',
@@ -137,15 +158,17 @@ class MissingRequiredTags(Rule):
         tags = bound.get("tags")
         if tags is UNKNOWN:
             return  # the configured versions disagree on which positional argument is tags
+        known = ctx.known_dict(tags, site.scope) if isinstance(tags, ast.expr) else None
         if tags is MISSING or (isinstance(tags, ast.Constant) and tags.value is None):
             present: set[str] = set()
-        elif isinstance(tags, ast.Dict):
-            keys = [_key_text(ctx, site, key) for key in tags.keys]
+        elif known is not None:
+            keys = [_key_text(ctx, site, key) for key in known.keys]
             if any(key is None for key in keys):
                 return  # a ``**`` spread or a computed key may hold the missing tag
             present = set(keys)  # type: ignore[arg-type]
+            tags = known
         else:
-            return  # a variable or an expression: its keys are unknown
+            return  # a parameter, a call, a dict changed in place: its keys are unknown
         missing = [tag for tag in required if tag not in present]
         if not missing:
             return
