@@ -16,13 +16,13 @@ NOT_ENDED_IN_CLASS = NoFix("the run is started in {method}() and no method of {o
 NOT_A_STATEMENT = NoFix("the run is started inside an expression, not as a statement of its own")
 NOT_A_NAME = NoFix("the run is held in {target}, not a local name a `with` can bind")
 END_IN_ANOTHER_BLOCK = NoFix(
-    "the mlflow.end_run() on line {line} is in another block, so no `with` can replace the pair; end the run in a `finally:`"
+    "the mlflow.end_run() {at} is in another block, so no `with` can replace the pair; end the run in a `finally:`"
 )
 NO_END_RUN = NoFix("no plain mlflow.end_run() follows it in the same block of {where}, so where the run ends is not known")
-END_WITH_STATUS = NoFix("the mlflow.end_run() on line {line} is given a status, which a `with` block would decide instead")
-LEAVES_BLOCK = NoFix("line {line} can leave the block before mlflow.end_run() on line {end} (return, yield, break or continue)")
-ANOTHER_END = NoFix("another mlflow.end_run() on line {line} comes before the one on line {end}")
-SHARES_A_LINE = NoFix("the start or the mlflow.end_run() on line {line} shares its line with another statement")
+END_WITH_STATUS = NoFix("the mlflow.end_run() {at} is given a status, which a `with` block would decide instead")
+LEAVES_BLOCK = NoFix("the statement {at} can leave the block before mlflow.end_run() (return, yield, break or continue)")
+ANOTHER_END = NoFix("another mlflow.end_run() {at} comes before the last one")
+SHARES_A_LINE = NoFix("the start or the mlflow.end_run() {at} shares its line with another statement")
 
 
 class RunOutsideWith(Rule):
@@ -138,7 +138,7 @@ class RunOutsideWith(Rule):
         ),
         Invalid(
             'import mlflow\ndef job(flag):\n    mlflow.start_run(run_name="a_b")\n    if flag:\n        return\n    mlflow.end_run()\n',
-            message="no fix: line 4 can leave the block before mlflow.end_run() on line 6",
+            message="no fix: the statement on line 4 can leave the block before mlflow.end_run()",
         ),
         Invalid(
             'import mlflow\nclass Job:\n    def begin(self):\n        self.run = mlflow.start_run(run_name="a_b")\n',
@@ -147,6 +147,11 @@ class RunOutsideWith(Rule):
         Invalid(
             'import mlflow\ndef job():\n    mlflow.start_run(run_name="a_b")\n    train()\n    mlflow.end_run("KILLED")\n',
             message="the mlflow.end_run() on line 5 is given a status",
+        ),
+        Invalid(
+            'import mlflow\nmlflow.start_run(run_name="a_b")\nif flag:\n    mlflow.end_run()\n',
+            path="explore.ipynb",
+            message="the mlflow.end_run() further down in the notebook is in another block",
         ),
         Invalid(
             'import mlflow\ndef job():\n    mlflow.start_run(run_name="a_b")\n    train()\n',
@@ -170,10 +175,18 @@ class RunOutsideWith(Rule):
                 # Hooks or close() own the run: no ``with`` can span methods. A method that
                 # resumes a run (``run_id=``) and leaves it active restores its owner's run.
                 continue
-            message = (
-                "run started outside a with block: if the code raises before end_run(), MLflow's exit hook "
-                "marks the run FINISHED instead of FAILED; use `with mlflow.start_run(...):`"
-            )
+            if ctx.path.endswith(".ipynb"):
+                # The kernel outlives a failing cell: the run stays active until it stops.
+                message = (
+                    "run started outside a with block: if a cell raises before end_run(), the run stays active "
+                    "(the next start_run() raises 'already active') and ends FINISHED with the kernel; "
+                    "use `with mlflow.start_run(...):` in one cell"
+                )
+            else:
+                message = (
+                    "run started outside a with block: if the code raises before end_run(), MLflow's exit hook "
+                    "marks the run FINISHED instead of FAILED; use `with mlflow.start_run(...):`"
+                )
             if ended_here:
                 yield ctx.report(self.code, site.node, message, _with_block_fix(ctx, site))
             else:
@@ -185,6 +198,12 @@ def _resumes(ctx: ModuleContext, site: CallSite) -> bool:
     """True when the call resumes an existing run (``run_id=`` given, not None)."""
     run_id = ctx.bind(site, START_RUN).get("run_id")
     return run_id is not MISSING and not is_none_or_empty(run_id)
+
+
+def _at(ctx: ModuleContext, line: int) -> str:
+    """Where ``line`` is, as a message says it: a notebook's module lines are not the lines
+    its reader sees in a cell, so there only the direction is given."""
+    return "further down in the notebook" if ctx.path.endswith(".ipynb") else f"on line {line}"
 
 
 def _method_scope(site: CallSite):
@@ -256,20 +275,19 @@ def _with_block_fix(ctx: ModuleContext, site: CallSite) -> Fix | NoFix:
             if isinstance(node, ast.Call) and node.lineno > statement.lineno and _ends_a_run(ctx, node, site.scope)
         ]
         if later:
-            return END_IN_ANOTHER_BLOCK.because(line=min(later))
+            return END_IN_ANOTHER_BLOCK.because(at=_at(ctx, min(later)))
         return NO_END_RUN.because(where=where)
-    end_line = block[end].lineno
     if not _is_end_run(ctx, block[end], site):
-        return END_WITH_STATUS.because(line=end_line)
+        return END_WITH_STATUS.because(at=_at(ctx, block[end].lineno))
     between = block[start + 1 : end]
     for other in between:
         if _calls_end_run(ctx, other, site):
-            return ANOTHER_END.because(line=other.lineno, end=end_line)
+            return ANOTHER_END.because(at=_at(ctx, other.lineno))
         if _can_leave(other):
-            return LEAVES_BLOCK.because(line=other.lineno, end=end_line)
+            return LEAVES_BLOCK.because(at=_at(ctx, other.lineno))
     for index in (start, end):
         if not _alone_on_its_lines(block, index):
-            return SHARES_A_LINE.because(line=block[index].lineno)
+            return SHARES_A_LINE.because(at=_at(ctx, block[index].lineno))
     return Fix(
         "Manage the run with a with block",
         Applicability.UNSAFE,
