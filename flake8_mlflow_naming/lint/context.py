@@ -257,6 +257,12 @@ class ModuleContext:
         return False
 
     @cached_property
+    def is_project_entry_point(self) -> bool:
+        """True when an ``MLproject`` next to (or above) the file runs it: under ``mlflow run`` a
+        run is active from its first line (``MLFLOW_RUN_ID``), named by whoever launched it."""
+        return PurePath(self.path).name in self.config.project_entry_points
+
+    @cached_property
     def module_stem(self) -> str:
         """The file's stem (``train`` for ``jobs/train.py``; ``stdin`` for ``-``)."""
         stem = PurePath(self.path).stem

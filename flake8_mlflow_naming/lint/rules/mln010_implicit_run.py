@@ -49,7 +49,9 @@ class ImplicitRun(Rule):
         `mlflow.run` / `mlflow.projects.run` do not count: the run they create is never
         active in the calling process. Every such call is reported, not only the first.
 
-        Precision comes first, so these stay silent: code inside functions (a caller may hold
+        Precision comes first, so these stay silent: a script an `MLproject` file (in its
+        folder or the two above) runs as an entry point (`command: python train.py`), which
+        logs into the run `mlflow run` started for it; code inside functions (a caller may hold
         the run), a `with` whose context manager's name mentions a run
         (`with tracking.run_scope(...)`), code under `if mlflow.active_run(...)`, calls given
         `run_id=` or `**kwargs`, `autolog(disable=True)`, autolog whose `extra_tags` set
@@ -117,8 +119,8 @@ class ImplicitRun(Rule):
         autologs = [(name, site) for name, site in ctx.calls_matching(_is_autolog)]
         if not candidates and not autologs:
             return
-        if _starts_or_names_a_run(ctx):
-            return
+        if ctx.is_project_entry_point or _starts_or_names_a_run(ctx):
+            return  # an MLflow Project's entry point logs into the run `mlflow run` started
         exposed = _ExposedCalls(ctx).find()
         advice = f"`with mlflow.start_run(run_name=...)` (or {ctx.wrapper})" if ctx.wrapper else "`with mlflow.start_run(run_name=...)`"
         findings = []
