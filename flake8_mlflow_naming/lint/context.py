@@ -149,18 +149,35 @@ class ModuleContext:
         return any(key is None or self.index.is_run_name_tag(key, scope) for key in tags.keys)
 
     def sets_run_name(self, site: CallSite) -> bool:
-        """True for ``mlflow.set_tag(MLFLOW_RUN_NAME, …)``, ``MlflowClient.set_tag(run_id,
-        "mlflow.runName", …)`` and ``mlflow.set_tags(tags)`` whose known dict sets it: calls
-        that name the active (or given) run after it started (MLN001, MLN010)."""
+        """True for a call that names (or may name) the active or given run after it started
+        (MLN001, MLN010): ``mlflow.set_tag`` / ``MlflowClient.set_tag`` whose key is
+        ``mlflow.runName`` or not a known text, and ``mlflow.set_tags(tags)`` whose tags set it
+        or cannot be known (read as :meth:`known_dict` reads ``start_run(tags=…)``)."""
         name = self.index.call_name(site)
         if name in ("mlflow.set_tag", CLIENT_PREFIX + "set_tag"):
             key = self.bind(site, name).get("key")  # type: ignore[arg-type]
-            return isinstance(key, ast.expr) and self.index.is_run_name_tag(key, site.scope)
+            if not isinstance(key, ast.expr):
+                return False
+            known_key = self._known_key(key, site)
+            return known_key is None or self.index.is_run_name_tag(known_key, site.scope)
         if name == "mlflow.set_tags":
             tags = self.bind(site, name).get("tags")
-            known = self.known_dict(tags, site.scope) if isinstance(tags, ast.expr) else None
-            return known is not None and self.dict_sets_run_name(known, site.scope)
+            if not isinstance(tags, ast.expr):
+                return False
+            known = self.known_dict(tags, site.scope)
+            return known is None or self.dict_sets_run_name(known, site.scope)
         return False
+
+    def _known_key(self, key: ast.expr, site: CallSite) -> ast.expr | None:
+        """The expression a tag key is known to be, or None: a literal, an imported constant
+        (``MLFLOW_RUN_NAME``, ``mlflow_tags.MLFLOW_USER``), or a name assigned one once."""
+        if isinstance(key, ast.Constant) or self.index.qualified_name(key, site.scope) is not None:
+            return key
+        if isinstance(key, ast.Name):
+            resolved = self.index.constant_value(key, site.scope)
+            if resolved is not None and isinstance(resolved[0], ast.Constant):
+                return resolved[0]
+        return None
 
     @cached_property
     def _dicts_changed_in_place(self) -> frozenset[str]:

@@ -36,7 +36,9 @@ class RunWithoutName(Rule):
         parameter, a call, a dict some code adds keys to), as MLN012 reads it; nor one that forwards `**kwargs`, nor
         a `with start_run():` whose body (same function, before any other run starts) sets the
         `mlflow.runName` tag with `mlflow.set_tag`, `mlflow.set_tags` or
-        `MlflowClient.set_tag`: MLN003 judges the name it sets.
+        `MlflowClient.set_tag` (or may: a key or tags dict whose keys are not known): MLN003
+        judges the name it sets. In a script an `MLproject` runs, the message says that under
+        `mlflow run` the run keeps the launcher's name.
 
         A string literal passed as start_run's first positional argument, or as create_run's
         second, is also reported: those slots are `run_id` and `start_time`, so
@@ -106,6 +108,8 @@ class RunWithoutName(Rule):
         Valid('from mlflow import MlflowClient\nMlflowClient().create_run("0", run_name="etl_daily")\n'),
         Valid("from hydraflow import start_run\nwith start_run():\n    pass\n"),
         Valid('import mlflow\nwith mlflow.start_run():\n    mlflow.set_tag("mlflow.runName", "resnet50_baseline")\n'),
+        # Tags read from a configuration may hold the name, as start_run(tags=...) may.
+        Valid('import mlflow\ndef go(config):\n    with mlflow.start_run():\n        mlflow.set_tags(config["tags"])\n'),
         Valid(
             "import mlflow\nfrom mlflow.utils.mlflow_tags import MLFLOW_RUN_NAME\n"
             'with mlflow.start_run() as run:\n    mlflow.set_tags({MLFLOW_RUN_NAME: "resnet50_baseline"})\n'
@@ -295,7 +299,13 @@ class RunWithoutName(Rule):
             problem = f"run {what} without a name"
         else:
             problem = f"run_name={ast.literal_eval(run_name)!r} counts as no name: run {what} without one"  # type: ignore[arg-type]
-        message = f"{problem}; MLflow will call it something like 'clumsy-fish-158'. Pass run_name= following the naming schema"
+        if ctx.is_project_entry_point:
+            # ``mlflow run`` starts the run and this call resumes it (MLFLOW_RUN_ID): its name
+            # is whatever the launcher gave, and a run_name= here renames it.
+            fallback = "under `mlflow run` it keeps the name the launcher gave (--run-name), otherwise MLflow calls it"
+        else:
+            fallback = "MLflow will call it"
+        message = f"{problem}; {fallback} something like 'clumsy-fish-158'. Pass run_name= following the naming schema"
         return ctx.report(self.code, site.node, message, self._name_fix(ctx, site, bound, namer))
 
     def _name_fix(self, ctx: ModuleContext, site: CallSite, bound: BoundCall, namer: "_RunNamer") -> Fix | NoFix:

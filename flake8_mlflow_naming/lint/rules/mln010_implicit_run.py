@@ -55,7 +55,8 @@ class ImplicitRun(Rule):
         the run), a `with` whose context manager's name mentions a run
         (`with tracking.run_scope(...)`), code under `if mlflow.active_run(...)`, calls given
         `run_id=` or `**kwargs`, `autolog(disable=True)`, autolog whose `extra_tags` set
-        `mlflow.runName`, and modules that name the run with `set_tag("mlflow.runName", …)`.
+        `mlflow.runName`, and modules that name the run with `set_tag("mlflow.runName", …)`
+        (or may: a `set_tag` key or `set_tags` dict whose keys are not known).
     """
     why_bad = """
         The first such logging call starts a run called something like `clumsy-fish-158`; the
@@ -92,6 +93,8 @@ class ImplicitRun(Rule):
         Valid('import mlflow\nmlflow.openai.autolog()\nclient.chat.completions.create(model="gpt-4o", messages=m)\n'),
         Valid('import mlflow\nmlflow.run(".", "main", run_name="a_b")\n'),
         Valid('import mlflow\nmlflow.set_tag("mlflow.runName", "ctr_ranker")\nmlflow.log_metric("auc", 0.9)\n'),
+        # Tags whose keys are unknown may name the run, as start_run(tags=...) may (MLN001).
+        Valid('import mlflow\nmlflow.set_tags(load_tags())\nmlflow.log_metric("auc", 0.9)\n'),
         Valid(
             'from ml_platform.tracking import production_run\nimport mlflow\nmlflow.log_metric("auc", 0.9)\n'
             'with production_run(run_name="a_b"):\n    pass\n',
@@ -111,7 +114,7 @@ class ImplicitRun(Rule):
             line=2,
             message="and ends it when it returns",
         ),
-        Invalid('import mlflow\nmlflow.set_tags(TAGS)\n', line=2, message="later calls log into it"),
+        Invalid('import mlflow\nmlflow.set_tags({"team": "rec"})\n', line=2, message="later calls log into it"),
     ]
 
     def check(self, ctx: ModuleContext) -> Iterator[Finding]:
