@@ -14,7 +14,7 @@ from typing import Iterable, Iterator
 
 from ..config import Config
 from .findings import Finding, Fix, NoFix, Span
-from .mlflow_api import CLIENT_PREFIX, START_RUN, BoundCall, VersionWindow, bind_api
+from .mlflow_api import CLIENT_PREFIX, RUN_NAME_TAG, START_RUN, BoundCall, VersionWindow, bind_api
 from .resolve import CallSite, ModuleIndex, iter_scope_nodes
 
 _BUILTINS = frozenset(dir(builtins))
@@ -147,6 +147,48 @@ class ModuleContext:
     def dict_sets_run_name(self, tags: ast.Dict, scope) -> bool:
         """True when a tags dict literal sets ``mlflow.runName`` (or may, through a ``**`` spread)."""
         return any(key is None or self.index.is_run_name_tag(key, scope) for key in tags.keys)
+
+    def tags_set_in_body(self, site: CallSite) -> frozenset[str] | None:
+        """The tag keys the ``with`` block that ``site`` starts sets on its run (same function,
+        before any other run starts) with ``mlflow.set_tag``, ``mlflow.set_tags`` or
+        ``MlflowClient.set_tag``; None when some key cannot be known (it may be any tag).
+        Empty when ``site`` is not a ``with`` item. MLN001 and MLN012 read the body so."""
+        if site.with_item is None:
+            return frozenset()
+        statement = site.with_item[0]
+        inside = [other for other in self.index.calls if other.scope is site.scope and statement in other.enclosing_withs]
+        inside.sort(key=lambda other: (other.node.lineno, other.node.col_offset))
+        keys: set[str] = set()
+        for other in inside:
+            if self.is_run_start(other.node, other.scope):
+                break
+            name = self.index.call_name(other)
+            if name in ("mlflow.set_tag", CLIENT_PREFIX + "set_tag"):
+                key = self.bind(other, name).get("key")  # type: ignore[arg-type]
+                text = self.key_text(key, other) if isinstance(key, ast.expr) else None
+                if text is None:
+                    return None
+                keys.add(text)
+            elif name == "mlflow.set_tags":
+                tags = self.bind(other, name).get("tags")
+                known = self.known_dict(tags, other.scope) if isinstance(tags, ast.expr) else None
+                if known is None:
+                    return None
+                for dict_key in known.keys:
+                    text = self.key_text(dict_key, other) if dict_key is not None else None
+                    if text is None:
+                        return None
+                    keys.add(text)
+        return frozenset(keys)
+
+    def key_text(self, key: ast.expr, site: CallSite) -> str | None:
+        """The text of a tag key: a literal, ``MLFLOW_RUN_NAME``, or a name assigned a string once."""
+        known = self._known_key(key, site)
+        if known is not None and self.index.is_run_name_tag(known, site.scope):
+            return RUN_NAME_TAG
+        if isinstance(known, ast.Constant) and isinstance(known.value, str):
+            return known.value
+        return None
 
     def sets_run_name(self, site: CallSite) -> bool:
         """True for a call that names (or may name) the active or given run after it started

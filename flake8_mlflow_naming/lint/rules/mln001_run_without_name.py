@@ -12,7 +12,7 @@ from ..context import ModuleContext, literal_string
 from ...naming import TemplateFieldError, fill_name_template, module_fields, shorten, snake_case
 from ..findings import Applicability, EnumerateLoop, Finding, Fix, NoFix, PositionalToKeyword, SetKeyword, Span
 from ..resolve import CallSite
-from ..mlflow_api import MISSING, PROJECTS_RUN_FUNCTIONS, UNKNOWN, BoundCall, bind, is_none_or_empty
+from ..mlflow_api import MISSING, PROJECTS_RUN_FUNCTIONS, RUN_NAME_TAG, UNKNOWN, BoundCall, bind, is_none_or_empty
 from .base import VERSION_DEPENDENT_SLOT, WRAPPER_TAKES_NO, Invalid, Rule, Valid
 
 _RUN_ID = re.compile(r"[0-9a-f]{32}")
@@ -379,19 +379,12 @@ def _tags_name_the_run(ctx: ModuleContext, site: CallSite, tags) -> bool:
 
 def _named_in_body(ctx: ModuleContext, site: CallSite) -> bool:
     """True when the ``with`` that ``site`` starts sets ``mlflow.runName`` in its body (same
-    function) before any other run starts: ``mlflow.set_tag(MLFLOW_RUN_NAME, …)``,
-    ``mlflow.set_tags({...})`` or ``MlflowClient.set_tag(run_id, "mlflow.runName", …)``."""
-    if site.with_item is None:
-        return False
-    statement = site.with_item[0]
-    inside = [other for other in ctx.index.calls if other.scope is site.scope and statement in other.enclosing_withs]
-    inside.sort(key=lambda other: (other.node.lineno, other.node.col_offset))
-    for other in inside:
-        if ctx.is_run_start(other.node, other.scope):
-            return False
-        if ctx.sets_run_name(other):
-            return True
-    return False
+    function) before any other run starts, or sets a tag whose key is not known
+    (``ctx.tags_set_in_body``, as MLN012 reads the body for its required tags)."""
+    keys = ctx.tags_set_in_body(site)
+    return keys is None or RUN_NAME_TAG in keys
+
+
 #: A counter or ``range`` value is assumed to have at most this many digits (ten billion runs).
 COUNTER_DIGITS = 10
 #: Names for a new loop counter, tried in order (the first one free in the module is used).

@@ -6,7 +6,7 @@ import ast
 import json
 from typing import Iterator
 
-from ..context import ModuleContext, literal_string
+from ..context import ModuleContext
 from ..findings import AddDictEntries, Applicability, Finding, Fix, NoFix, SetKeyword, Span
 from ..mlflow_api import MISSING, UNKNOWN, BoundCall, bind, is_none_or_empty
 from ..resolve import CallSite
@@ -34,7 +34,9 @@ class MissingRequiredTags(Rule):
         module or the function) that no code changes in place. Any other `tags` value (a
         parameter, a call, a dict some code adds keys to), a `**` spread in the dict, a key
         that is not a literal, or `**kwargs` passed to the call are unknown and not reported
-        (MLN001 reads a tags variable the same way); nor is resuming a run (`run_id=`), which keeps the tags it has. A wrapper
+        (MLN001 reads a tags variable the same way); a tag the `with` block sets on its run
+        (`mlflow.set_tag`, `mlflow.set_tags`, before another run starts) counts as given, and
+        one whose key is unknown may be any required tag; nor is resuming a run (`run_id=`), which keeps the tags it has. A wrapper
         defined in the same module without a `tags` parameter (or `**kwargs`) is not checked.
         `mlflow.run` / `mlflow.projects.run` are not checked.
     """
@@ -85,6 +87,11 @@ class MissingRequiredTags(Rule):
         Valid('import mlflow\nwith mlflow.start_run(run_name="a_b", tags={**base, "team": "rec"}):\n    pass\n', config=_REQUIRED),
         Valid('import mlflow\ndef go(**kw):\n    with mlflow.start_run(**kw):\n        pass\n', config=_REQUIRED),
         Valid("import mlflow\nwith mlflow.start_run(run_id=previous):\n    pass\n", config=_REQUIRED),
+        Valid(
+            'import mlflow\nwith mlflow.start_run(run_name="a_b", tags={"team": "rec"}):\n    mlflow.set_tag("project", "ctr")\n',
+            config=_REQUIRED,
+        ),
+        Valid('import mlflow\ndef go(config):\n    with mlflow.start_run(run_name="a_b"):\n        mlflow.set_tags(config["tags"])\n', config=_REQUIRED),
         Valid('import mlflow\nmlflow.run(".", "main", run_name="a_b")\n', config=_REQUIRED),
     ]
     INVALID = [
@@ -113,6 +120,11 @@ class MissingRequiredTags(Rule):
             fixed='import mlflow\nwith mlflow.start_run(run_name="a_b", tags={"team": "recommendations", "project": os.environ["PROJECT"]}):\n    pass\n',
             config=_DEFAULTS,
             unsafe=True,
+        ),
+        Invalid(
+            'import mlflow\nwith mlflow.start_run(run_name="a_b"):\n    mlflow.set_tag("team", "rec")\n',
+            config=_REQUIRED,
+            message="without required tag(s) 'project'",
         ),
         Invalid(
             "from mlflow import MlflowClient\nMlflowClient().create_run('0', tags={'team': 'rec'}, run_name='a_b')\n",
@@ -162,28 +174,22 @@ class MissingRequiredTags(Rule):
         if tags is MISSING or (isinstance(tags, ast.Constant) and tags.value is None):
             present: set[str] = set()
         elif known is not None:
-            keys = [_key_text(ctx, site, key) for key in known.keys]
+            keys = [ctx.key_text(key, site) if key is not None else None for key in known.keys]
             if any(key is None for key in keys):
                 return  # a ``**`` spread or a computed key may hold the missing tag
             present = set(keys)  # type: ignore[arg-type]
             tags = known
         else:
             return  # a parameter, a call, a dict changed in place: its keys are unknown
-        missing = [tag for tag in required if tag not in present]
+        in_body = ctx.tags_set_in_body(site)
+        if in_body is None:
+            return  # the with block sets a tag whose key is unknown: it may be a required one
+        missing = [tag for tag in required if tag not in present and tag not in in_body]
         if not missing:
             return
         listed = ", ".join(repr(tag) for tag in missing)
         message = f"run started by {what} without required tag(s) {listed} (required-tags); add them to tags="
         yield ctx.report(self.code, call, message, _fix(ctx, site, tags, missing))
-
-
-def _key_text(ctx: ModuleContext, site: CallSite, key: ast.expr | None) -> str | None:
-    if key is None:
-        return None
-    text = literal_string(key)
-    if text is None and isinstance(key, ast.Name):
-        text = literal_string(ctx.index.module_constant(key, site.scope))  # type: ignore[arg-type]
-    return text
 
 
 def _fix(ctx: ModuleContext, site: CallSite, tags, missing: list[str]) -> Fix | NoFix:
