@@ -233,7 +233,7 @@ class ModuleContext:
             if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.attr in _MUTATING_METHODS:
                 changed.add(func.value.id)
             name = self.index.call_name(site) if isinstance(func, (ast.Name, ast.Attribute)) else None
-            if name is not None and (name.startswith("mlflow.") or name.startswith(CLIENT_PREFIX)):
+            if name is not None and name.startswith(("mlflow.", CLIENT_PREFIX)):
                 continue  # MLflow's functions read the dicts they are given, never change them
             for argument in [*site.node.args, *(k.value for k in site.node.keywords)]:
                 inner = argument.value if isinstance(argument, ast.Starred) else argument

@@ -176,7 +176,7 @@ class NoFix:
     template: str
     fields: tuple[tuple[str, str], ...] = ()
 
-    def because(self, **fields: object) -> "NoFix":
+    def because(self, **fields: object) -> NoFix:
         """This reason with its ``{field}`` holes filled for one finding."""
         return NoFix(self.template, tuple((name, str(value)) for name, value in fields.items()))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -91,10 +92,8 @@ def test_invalid_example_fixes_to_expected_code(tmp_path, rule, example):
 
 
 
-def _reason_pattern(template: str) -> "re.Pattern[str]":
+def _reason_pattern(template: str) -> re.Pattern[str]:
     """A declared reason's template as a regex: each ``{field}`` may hold any text."""
-    import re
-
     return re.compile("".join(".+?" if part.startswith("{") else re.escape(part) for part in re.split(r"(\{\w+\})", template)))
 
 
@@ -102,8 +101,6 @@ def _reason_pattern(template: str) -> "re.Pattern[str]":
 def test_a_finding_without_fix_says_a_declared_reason(tmp_path, rule, example):
     """Where an example's finding says why it has no fix, the reason is one its rule declares
     (``Rule.no_fix``), so the rule's page lists it."""
-    import re
-
     for finding in lint_example(tmp_path, example):
         if finding.code != rule.code:
             continue
