@@ -116,6 +116,10 @@ class Config:
     wrapper_source: str | None = None
     #: Arguments the wrapper needs that start_run lacks: (parameter, module, expression).
     wrapper_arguments: tuple[tuple[str, str, str], ...] = ()
+    #: Paths of the scripts an ``MLproject`` file runs (``python train.py``), relative to the
+    #: checked file's folder, found when the folder's configuration is built: MLflow Projects
+    #: run them inside the run ``mlflow run`` created (MLN010).
+    project_entry_points: frozenset[str] = field(default=frozenset(), compare=False)
     #: The wrapper's signature, learnt from its source (or declared); set when the config is built.
     wrapper_signature: WrapperSignature = field(default=DEFAULT_SIGNATURE, init=False, compare=False, repr=False)
     #: Other dotted names of the wrapper found in its package's ``__init__`` re-exports.
@@ -666,9 +670,23 @@ class ConfigFinder:
         self._by_folder: dict[Path, Config] = {}
         self._by_raw_folder: dict[str | None, Config] = {}
         self._by_file: dict[Path, Config] = {}
+        self._with_projects: dict[str | None, Config] = {}
 
     def for_path(self, path: str | Path | None) -> Config:
-        """The configuration governing ``path`` (a file that may not exist, or None for stdin)."""
+        """The configuration governing ``path`` (a file that may not exist, or None for stdin),
+        with the folder's MLflow Project entry points (:func:`project_entry_points`)."""
+        raw = os.path.dirname(os.path.abspath(path)) if path is not None else None
+        cached = self._with_projects.get(raw)
+        if cached is not None:
+            return cached
+        config = self._for_path(path)
+        scripts = project_entry_points(Path(raw)) if raw is not None else frozenset()
+        if scripts:
+            config = replace(config, project_entry_points=scripts)
+        self._with_projects[raw] = config
+        return config
+
+    def _for_path(self, path: str | Path | None) -> Config:
         if self._explicit is not None:
             return self._load_file(self._explicit, required=True)
         # Files of one folder share its configuration: look the folder up as written first,
@@ -719,6 +737,37 @@ class ConfigFinder:
         config = config_from_table(table, pyproject)
         self._by_file[pyproject] = config
         return config
+
+
+#: ``python[3] [-u] script.py`` or ``python -m package.module`` in an ``MLproject`` command.
+_PROJECT_COMMAND = re.compile(r"\bpython[\d.]*\s+(?:-u\s+)?(?:-m\s+(?P<module>[\w.]+)|(?P<script>[\w./-]+\.py)\b)")
+#: An ``MLproject`` larger than this is not a project file anyone wrote by hand: not read.
+_MAX_MLPROJECT_BYTES = 256 * 1024
+
+
+def project_entry_points(folder: Path) -> frozenset[str]:
+    """The scripts the ``MLproject`` files of ``folder`` and its two parents run, relative to ``folder``.
+
+    The file is read as text and only its ``python …`` commands are looked for (a repository's
+    files are untrusted: no YAML is loaded, nothing is executed, an unreadable or huge file
+    counts as none). ``python -m pkg.train`` runs ``pkg/train.py``.
+    """
+    found: set[str] = set()
+    for depth, base in enumerate([folder, *list(folder.parents)[:2]]):
+        try:
+            candidate = base / "MLproject"
+            if not candidate.is_file() or candidate.stat().st_size > _MAX_MLPROJECT_BYTES:
+                continue
+            text = candidate.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        below = folder.parts[len(folder.parts) - depth :] if depth else ()
+        for match in _PROJECT_COMMAND.finditer(text):
+            script = match.group("script") or match.group("module").replace(".", "/") + ".py"
+            parts = Path(script.removeprefix("./")).parts
+            if tuple(parts[: len(below)]) == tuple(below):
+                found.add("/".join(parts[len(below) :]))
+    return frozenset(found)
 
 
 _SHARED_FINDERS: dict[Path | None, ConfigFinder] = {}

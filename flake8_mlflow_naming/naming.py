@@ -65,13 +65,21 @@ class NameSchema:
         if len(name) > self.max_length:
             return f"is {len(name)} characters long, more than {self.length_key} ({self.max_length})"
         if not fullmatch(self.regex, name, self.regex_key):
-            if looks_generated(name):
-                return (
-                    "looks like a name MLflow generates for unnamed runs and does not match "
-                    f"{self.regex_key} {self.regex!r}"
-                )
-            return f"does not match {self.regex_key} {self.regex!r}"
+            if self.names_runs and looks_generated(name):
+                return f"looks like a name MLflow generates for unnamed runs and does not match {self.regex_key} {self.shown_regex}"
+            return f"does not match {self.regex_key} {self.shown_regex}"
         return None
+
+    @property
+    def names_runs(self) -> bool:
+        """True for the run-name schema: MLflow generates names for runs only, never for
+        experiments or registered models, so only run names can look generated."""
+        return self.regex_key == "run-name-regex"
+
+    @property
+    def shown_regex(self) -> str:
+        """The regex as messages print it: in backticks, each backslash once (``repr`` doubles them)."""
+        return f"`{self.regex}`"
 
     def template_problem(self, parts: Sequence[str | None]) -> str | None:
         """Why no filling of a template (literal text and ``HOLE`` parts) can be acceptable."""
@@ -79,7 +87,7 @@ class NameSchema:
         if shortest > self.max_length:
             return f"is at least {shortest} characters long, more than {self.length_key} ({self.max_length})"
         if not could_fullmatch(self.regex, parts, self.regex_key):
-            return f"cannot match {self.regex_key} {self.regex!r} whatever its fields hold"
+            return f"cannot match {self.regex_key} {self.shown_regex} whatever its fields hold"
         return None
 
     def normalise(self, text: str) -> str | None:

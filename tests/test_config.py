@@ -118,3 +118,23 @@ def test_new_name_schemas_and_tag_defaults_are_read(tmp_path):
     assert "experiment-name-regex" in config.experiment_schema.problem("churn")
     assert "registered-model-name-regex" in config.registered_model_schema.problem("churn_model")
     assert config.required_tags_defaults == (("team", '"vision"'),)
+
+
+def test_mlproject_entry_points_are_read_as_text_and_bounded(tmp_path):
+    """The scripts an MLproject runs, found without loading its YAML; a huge or unreadable
+    MLproject counts as none (a repository's files are untrusted)."""
+    from flake8_mlflow_naming.config import project_entry_points
+
+    project = tmp_path / "proj"
+    (project / "jobs").mkdir(parents=True)
+    (project / "MLproject").write_text(
+        "entry_points:\n  main:\n    command: 'python ./train.py --x {x}'\n  score:\n    command: python3 -m jobs.score\n"
+    )
+    assert project_entry_points(project) == {"train.py", "jobs/score.py"}
+    assert project_entry_points(project / "jobs") == {"score.py"}
+    (tmp_path / "big").mkdir()
+    (tmp_path / "big" / "MLproject").write_text("command: python train.py\n" + "#" * 300_000)
+    assert project_entry_points(tmp_path / "big") == frozenset()
+    (tmp_path / "dir").mkdir()
+    (tmp_path / "dir" / "MLproject").mkdir()  # not a file
+    assert project_entry_points(tmp_path / "dir") == frozenset()

@@ -13,6 +13,7 @@ from datetime import datetime, timezone
 from typing import Any, Mapping
 
 from ..config import Config
+from ..lint.mlflow_api import DEFAULT_EXPERIMENT_ID, DEFAULT_EXPERIMENT_NAME
 from ..naming import looks_generated
 from ..uris import mask_credentials
 
@@ -117,7 +118,7 @@ def run_findings(record: RunRecord, config: Config, stale_after_ms: int | None, 
 
 
 #: The experiment MLflow creates in every store; nobody on the team named it.
-DEFAULT_EXPERIMENT = ("0", "Default")
+DEFAULT_EXPERIMENT = (DEFAULT_EXPERIMENT_ID, DEFAULT_EXPERIMENT_NAME)
 
 
 def experiment_findings(experiment_id: str, name: str, config: Config) -> list[RunProblem]:

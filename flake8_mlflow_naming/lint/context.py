@@ -13,11 +13,13 @@ from pathlib import PurePath
 from typing import Iterable, Iterator
 
 from ..config import Config
-from .findings import Finding, Fix, Span
-from .mlflow_api import CLIENT_PREFIX, START_RUN, BoundCall, VersionWindow, bind_api
+from .findings import Finding, Fix, NoFix, Span
+from .mlflow_api import CLIENT_PREFIX, RUN_NAME_TAG, START_RUN, BoundCall, VersionWindow, bind_api
 from .resolve import CallSite, ModuleIndex, iter_scope_nodes
 
 _BUILTINS = frozenset(dir(builtins))
+#: ``dict`` methods that add or remove keys.
+_MUTATING_METHODS = frozenset({"update", "setdefault", "pop", "popitem", "clear", "__setitem__", "__delitem__", "__ior__"})
 
 
 class ModuleContext:
@@ -106,6 +108,139 @@ class ModuleContext:
         name = self.index.qualified_name(expr.func, scope)
         return name == START_RUN or (name is not None and name in self.config.wrapper_names)
 
+    def enters_run(self, expr: ast.expr, scope, depth: int = 0) -> bool:
+        """True when a ``with`` item ``expr`` enters a run: a run start, the walrus
+        ``(run := mlflow.start_run())``, either branch of ``a if c else b`` / ``a or b``, or a
+        name that holds a run start where the ``with`` uses it (``run = start_run()`` … ``with run:``)."""
+        if depth > 4:
+            return False
+        if isinstance(expr, ast.NamedExpr):
+            return self.enters_run(expr.value, scope, depth + 1)
+        if isinstance(expr, ast.IfExp):
+            return self.enters_run(expr.body, scope, depth + 1) or self.enters_run(expr.orelse, scope, depth + 1)
+        if isinstance(expr, ast.BoolOp):
+            return any(self.enters_run(value, scope, depth + 1) for value in expr.values)
+        if isinstance(expr, ast.Name):
+            binding = self.index.lookup(expr.id, scope, (expr.lineno, expr.col_offset))
+            return binding is not None and binding.value is not None and self.enters_run(binding.value, scope, depth + 1)
+        return self.is_run_start(expr, scope)
+
+    def known_dict(self, expr: object, scope) -> ast.Dict | None:
+        """The dict literal ``expr`` holds, or None when its keys cannot be known.
+
+        A dict literal itself, or a name assigned one exactly once (a module constant or a
+        function local, :meth:`ModuleIndex.constant_value`) that nothing in the module changes
+        in place: no ``name[key] = …``, ``del name[key]``, mutating method
+        (``name.update(…)``) or use as an argument of a call outside MLflow, which could add
+        keys. MLN001 (does it set ``mlflow.runName``?) and MLN012 (does it hold the
+        required tags?) read tags through this one judgement.
+        """
+        if isinstance(expr, ast.Dict):
+            return expr
+        if not isinstance(expr, ast.Name) or expr.id in self._dicts_changed_in_place:
+            return None
+        resolved = self.index.constant_value(expr, scope)
+        if resolved is None or not isinstance(resolved[0], ast.Dict):
+            return None
+        return resolved[0]
+
+    def dict_sets_run_name(self, tags: ast.Dict, scope) -> bool:
+        """True when a tags dict literal sets ``mlflow.runName`` (or may, through a ``**`` spread)."""
+        return any(key is None or self.index.is_run_name_tag(key, scope) for key in tags.keys)
+
+    def tags_set_in_body(self, site: CallSite) -> frozenset[str] | None:
+        """The tag keys the ``with`` block that ``site`` starts sets on its run (same function,
+        before any other run starts) with ``mlflow.set_tag``, ``mlflow.set_tags`` or
+        ``MlflowClient.set_tag``; None when some key cannot be known (it may be any tag).
+        Empty when ``site`` is not a ``with`` item. MLN001 and MLN012 read the body so."""
+        if site.with_item is None:
+            return frozenset()
+        statement = site.with_item[0]
+        inside = [other for other in self.index.calls if other.scope is site.scope and statement in other.enclosing_withs]
+        inside.sort(key=lambda other: (other.node.lineno, other.node.col_offset))
+        keys: set[str] = set()
+        for other in inside:
+            if self.is_run_start(other.node, other.scope):
+                break
+            name = self.index.call_name(other)
+            if name in ("mlflow.set_tag", CLIENT_PREFIX + "set_tag"):
+                key = self.bind(other, name).get("key")  # type: ignore[arg-type]
+                text = self.key_text(key, other) if isinstance(key, ast.expr) else None
+                if text is None:
+                    return None
+                keys.add(text)
+            elif name == "mlflow.set_tags":
+                tags = self.bind(other, name).get("tags")
+                known = self.known_dict(tags, other.scope) if isinstance(tags, ast.expr) else None
+                if known is None:
+                    return None
+                for dict_key in known.keys:
+                    text = self.key_text(dict_key, other) if dict_key is not None else None
+                    if text is None:
+                        return None
+                    keys.add(text)
+        return frozenset(keys)
+
+    def key_text(self, key: ast.expr, site: CallSite) -> str | None:
+        """The text of a tag key: a literal, ``MLFLOW_RUN_NAME``, or a name assigned a string once."""
+        known = self._known_key(key, site)
+        if known is not None and self.index.is_run_name_tag(known, site.scope):
+            return RUN_NAME_TAG
+        if isinstance(known, ast.Constant) and isinstance(known.value, str):
+            return known.value
+        return None
+
+    def sets_run_name(self, site: CallSite) -> bool:
+        """True for a call that names (or may name) the active or given run after it started
+        (MLN001, MLN010): ``mlflow.set_tag`` / ``MlflowClient.set_tag`` whose key is
+        ``mlflow.runName`` or not a known text, and ``mlflow.set_tags(tags)`` whose tags set it
+        or cannot be known (read as :meth:`known_dict` reads ``start_run(tags=…)``)."""
+        name = self.index.call_name(site)
+        if name in ("mlflow.set_tag", CLIENT_PREFIX + "set_tag"):
+            key = self.bind(site, name).get("key")  # type: ignore[arg-type]
+            if not isinstance(key, ast.expr):
+                return False
+            known_key = self._known_key(key, site)
+            return known_key is None or self.index.is_run_name_tag(known_key, site.scope)
+        if name == "mlflow.set_tags":
+            tags = self.bind(site, name).get("tags")
+            if not isinstance(tags, ast.expr):
+                return False
+            known = self.known_dict(tags, site.scope)
+            return known is None or self.dict_sets_run_name(known, site.scope)
+        return False
+
+    def _known_key(self, key: ast.expr, site: CallSite) -> ast.expr | None:
+        """The expression a tag key is known to be, or None: a literal, an imported constant
+        (``MLFLOW_RUN_NAME``, ``mlflow_tags.MLFLOW_USER``), or a name assigned one once."""
+        if isinstance(key, ast.Constant) or self.index.qualified_name(key, site.scope) is not None:
+            return key
+        if isinstance(key, ast.Name):
+            resolved = self.index.constant_value(key, site.scope)
+            if resolved is not None and isinstance(resolved[0], ast.Constant):
+                return resolved[0]
+        return None
+
+    @cached_property
+    def _dicts_changed_in_place(self) -> frozenset[str]:
+        """Names some code may add keys to (see :meth:`known_dict`), anywhere in the module."""
+        changed: set[str] = set()
+        for node in ast.walk(self.tree):
+            if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and not isinstance(node.ctx, ast.Load):
+                changed.add(node.value.id)
+        for site in self.index.calls:
+            func = site.node.func
+            if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.attr in _MUTATING_METHODS:
+                changed.add(func.value.id)
+            name = self.index.call_name(site) if isinstance(func, (ast.Name, ast.Attribute)) else None
+            if name is not None and name.startswith(("mlflow.", CLIENT_PREFIX)):
+                continue  # MLflow's functions read the dicts they are given, never change them
+            for argument in [*site.node.args, *(k.value for k in site.node.keywords)]:
+                inner = argument.value if isinstance(argument, ast.Starred) else argument
+                if isinstance(inner, ast.Name):
+                    changed.add(inner.id)
+        return frozenset(changed)
+
     @cached_property
     def identifiers(self) -> frozenset[str]:
         """Every name the module binds or uses anywhere (a name not in it is free to introduce)."""
@@ -181,14 +316,23 @@ class ModuleContext:
         return False
 
     @cached_property
+    def is_project_entry_point(self) -> bool:
+        """True when an ``MLproject`` next to (or above) the file runs it: under ``mlflow run`` a
+        run is active from its first line (``MLFLOW_RUN_ID``), named by whoever launched it."""
+        return PurePath(self.path).name in self.config.project_entry_points
+
+    @cached_property
     def module_stem(self) -> str:
         """The file's stem (``train`` for ``jobs/train.py``; ``stdin`` for ``-``)."""
         stem = PurePath(self.path).stem
         return "stdin" if stem in ("", "-") else stem
 
-    def report(self, code: str, node: ast.AST, message: str, fix: Fix | None = None) -> Finding:
-        """A finding at ``node``'s first line and column."""
+    def report(self, code: str, node: ast.AST, message: str, fix: Fix | NoFix | None = None) -> Finding:
+        """A finding at ``node``'s first line and column; a :class:`NoFix` ends the message
+        with why there is no fix (every rule says it the same way)."""
         span = Span.of(node)
+        if isinstance(fix, NoFix):
+            message, fix = f"{message} (no fix: {fix.text})", None
         return Finding(span.line, span.col, code, message, span.end_line, span.end_col, fix)
 
 

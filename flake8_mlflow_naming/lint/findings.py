@@ -9,6 +9,7 @@ keeps the lint path pure ``ast`` while every fix goes through LibCST.
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Union
@@ -160,6 +161,33 @@ class Fix:
     description: str
     applicability: Applicability
     edits: tuple[Edit, ...]
+
+
+@dataclass(frozen=True)
+class NoFix:
+    """Why a finding comes without a fix, as data every rule shares.
+
+    A rule declares the reasons it can give (``Rule.no_fix``); a finding's message ends with
+    ``(no fix: …)`` (:meth:`ModuleContext.report`) and the rule's page lists the reasons, so
+    a person reading either learns what to do by hand. ``template`` is a clause with
+    ``{field}`` holes that :meth:`because` fills for one finding.
+    """
+
+    template: str
+    fields: tuple[tuple[str, str], ...] = ()
+
+    def because(self, **fields: object) -> NoFix:
+        """This reason with its ``{field}`` holes filled for one finding."""
+        return NoFix(self.template, tuple((name, str(value)) for name, value in fields.items()))
+
+    @property
+    def text(self) -> str:
+        """The reason as the message says it (unfilled holes shown as ``<field>``)."""
+        filled = dict(self.fields)
+        return _HOLE.sub(lambda m: filled.get(m.group(1), f"<{m.group(1)}>"), self.template)
+
+
+_HOLE = re.compile(r"\{(\w+)\}")
 
 
 @dataclass(frozen=True, order=True)

@@ -53,7 +53,8 @@ class CallSite:
     scope: Scope
     #: ``with`` statements (same function) whose body contains the call, outermost first.
     enclosing_withs: tuple[ast.With | ast.AsyncWith, ...]
-    #: The ``with`` statement and item index when the call is an item's context expression.
+    #: The ``with`` statement and item index when the call is an item's context expression
+    #: (or the value of one's walrus, ``with (run := mlflow.start_run()):``).
     with_item: tuple[ast.With | ast.AsyncWith, int] | None
     #: ``for`` loops (same function) whose body contains the call, outermost first.
     loops: tuple[ast.For | ast.AsyncFor, ...]
@@ -585,6 +586,10 @@ class _Walker:
     def visit_with_context(self, expr: ast.expr, item: ast.withitem) -> None:
         if isinstance(expr, ast.Call):
             self.record_call(expr, item, with_item=self.with_item)
+        elif isinstance(expr, ast.NamedExpr) and isinstance(expr.value, ast.Call):
+            # ``with (run := mlflow.start_run()):`` enters the call's value, as ``as run`` would.
+            self.record_call(expr.value, expr, with_item=self.with_item)
+            self.bind(expr.target.id, expr, value=expr.value, walrus=True)
         else:
             saved, self.with_item = self.with_item, None
             self.visit(expr, item)

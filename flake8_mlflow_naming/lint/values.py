@@ -20,11 +20,11 @@ import re
 import string
 from dataclasses import dataclass
 from itertools import product
-from typing import Callable, Iterable, Iterator, Sequence
+from typing import Callable, Collection, Iterable, Iterator, Sequence
 
 from ..naming import NameSchema
 from .context import ModuleContext
-from .findings import Applicability, Finding, Fix, ReplaceString, Span
+from .findings import Applicability, Finding, Fix, NoFix, ReplaceString, Span
 from .resolve import CallSite, Scope
 
 #: Schemes of storage MLflow does not track as a run's artifacts (MLN004, and loading models).
@@ -279,6 +279,9 @@ def _scopes_of(ctx: ModuleContext) -> dict[int, Scope]:
     return vars(ctx).setdefault("_name_source_scopes", {})
 
 
+#: Why a name literal that breaks its schema gets no fix (MLN003, MLN007, MLN008 declare it).
+NOT_NORMALISABLE = NoFix("no snake_case form of the name matches {key}; choose one by hand")
+
 #: Adds a sentence about a name's known text (MLN008: MLflow itself refuses '/' and ':'), or None.
 Hint = Callable[[str], "str | None"]
 
@@ -290,12 +293,14 @@ def name_findings(
     schema: NameSchema,
     noun: str,
     hint: Hint | None = None,
+    accepted: Collection[str] = (),
 ) -> Iterator[Finding]:
-    """One finding per distinct expression among ``values`` whose text breaks ``schema``."""
+    """One finding per distinct expression among ``values`` whose text breaks ``schema``;
+    a literal whose text is in ``accepted`` (MLflow's own ``Default`` experiment) is never one."""
     reported: set[int] = set()
     for site, value in values:
         for node, scope in _name_sources(ctx, site.scope, value, 0):
-            if id(node) in reported:
+            if id(node) in reported or (isinstance(node, ast.Constant) and node.value in accepted):
                 continue
             finding = _judge(ctx, code, node, scope, schema, noun, hint)
             if finding is not None:
@@ -325,7 +330,7 @@ def _judge(
         if problem is None:
             return None
         better = schema.normalise(text)
-        fix = None
+        fix: Fix | NoFix = NOT_NORMALISABLE.because(key=schema.regex_key)
         message = _hinted(f"{noun} {text!r} {problem}", hint, text)
         if better is not None and better != text:
             message += f"; use {better!r}"

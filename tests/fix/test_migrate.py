@@ -80,3 +80,24 @@ def test_libcst_codemod_command_does_the_same(migrated, tmp_path):
     assert result.returncode == 0, result.stderr
     for script in LEGACY:
         assert (folder / script.name).read_bytes() == (migrated / script.name).read_bytes(), script.name
+
+
+def test_migrate_nests_a_run_inside_a_walrus_managed_run(tmp_path):
+    """``with (parent := mlflow.start_run(...)):`` is a managed run (no MLN005), and a run started
+    inside it is nested, so the wrapper call migrate writes carries ``nested=True`` (MLflow
+    raises 'Run ... is already active' without it)."""
+    script = tmp_path / "sweep.py"
+    script.write_text(
+        "import mlflow\n"
+        'with (parent := mlflow.start_run(run_name="sweep_parent")):\n'
+        "    for lr in (1, 2):\n"
+        '        with mlflow.start_run(run_name=f"sweep_lr_{lr}"):\n'
+        "            mlflow.log_param('parent', parent.info.run_id)\n"
+    )
+    result = run_tool("mlflow-naming", "migrate", "--wrapper", WRAPPER, str(script))
+    assert result.returncode in (0, 1), result.stdout + result.stderr
+    migrated = script.read_text()
+    assert 'with (parent := tracked_run(run_name="sweep_parent")):' in migrated, migrated
+    assert 'with tracked_run(run_name=f"sweep_lr_{lr}", nested=True):' in migrated, migrated
+    left = lint_source(migrated.encode(), str(script), Config().with_overrides(run_wrapper=WRAPPER))
+    assert [f.code for f in left if f.code in ("MLN005", "MLN006")] == []

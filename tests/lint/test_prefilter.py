@@ -37,7 +37,7 @@ _FRAGMENTS = [
     "start_run()\n", "x = 1\n", "ｍｌｆｌｏｗ.start_run()\n", "mlflow.log_artifact('s3://b/x')\n",
     "mlflow.set_experiment('Bad Exp')\n", "mlflow.log_metric('auc', 1)\n", "mlflow.sklearn.autolog()\n",
     "mlflow.register_model('runs:/x/m', 'Bad/Name')\n", "mlflow.sklearn.log_model(m, 'a/b')\n",
-    "mlflow.run('.', 'main')\n", "mlflow.pyfunc.load_model('s3://b/m')\n",
+    "mlflow.run('.', 'main')\n", "mlflow.run('https://github.com/o/p')\n", "mlflow.pyfunc.load_model('s3://b/m')\n",
 ]
 
 
@@ -87,7 +87,8 @@ def test_lint_path_imports_neither_libcst_nor_mlflow():
         (b"from mlflow import MlflowClient\nMlflowClient().rename_registered_model('a', 'B/C')\n", "MLN008"),
         (b"import mlflow\nmlflow.set_active_model(name='a:b')\n", "MLN009"),
         (b"import mlflow\nmlflow.log_text('x', 'x.txt')\n", "MLN010"),
-        (b"import mlflow\nmlflow.projects.run('.')\n", "MLN001"),
+        (b"import mlflow\nmlflow.projects.run('https://github.com/mlflow/mlflow-example')\n", "MLN001"),
+        (b"from mlflow import MlflowClient\nMlflowClient().copy_model_version('models:/a/1', 'B/C')\n", "MLN008"),
     ],
 )
 def test_a_file_using_only_a_new_rules_api_passes_the_prefilter(source, code):

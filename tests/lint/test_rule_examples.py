@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -89,3 +90,21 @@ def test_invalid_example_fixes_to_expected_code(tmp_path, rule, example):
         untouched = fix_source(example.code.encode(), str(target), config, FixOptions(codes=frozenset({rule.code})), FixResult(""))
         assert untouched == example.code.encode()
 
+
+
+def _reason_pattern(template: str) -> re.Pattern[str]:
+    """A declared reason's template as a regex: each ``{field}`` may hold any text."""
+    return re.compile("".join(".+?" if part.startswith("{") else re.escape(part) for part in re.split(r"(\{\w+\})", template)))
+
+
+@pytest.mark.parametrize(("rule", "example"), [p for p in _cases("INVALID") if p.values[1].fixed is None])
+def test_a_finding_without_fix_says_a_declared_reason(tmp_path, rule, example):
+    """Where an example's finding says why it has no fix, the reason is one its rule declares
+    (``Rule.no_fix``), so the rule's page lists it."""
+    for finding in lint_example(tmp_path, example):
+        if finding.code != rule.code:
+            continue
+        said = re.search(r"\(no fix: (.*)\)$", finding.message)
+        if said is None:
+            continue
+        assert any(_reason_pattern(reason.template).fullmatch(said.group(1)) for reason in rule.no_fix), finding.message

@@ -12,7 +12,14 @@ from dataclasses import dataclass, field
 from typing import ClassVar, Iterator, Mapping
 
 from ..context import ModuleContext
-from ..findings import Finding
+from ..findings import Finding, NoFix
+
+
+#: Reasons several rules give for a finding without a fix.
+VERSION_DEPENDENT_SLOT = NoFix(
+    "which parameter a positional argument is depends on the MLflow version (mlflow-version); pass it by keyword"
+)
+WRAPPER_TAKES_NO = NoFix("the wrapper {signature} takes no {parameter}=")
 
 
 @dataclass(frozen=True)
@@ -60,6 +67,9 @@ class Rule:
     #: model): ``migrate`` then leaves it out unless ``--select`` names the rule, since moving a
     #: script's runs into a new experiment is not part of moving it onto the wrapper.
     migrates: ClassVar[bool] = True
+    #: Every reason a finding of the rule can come without a fix; its page lists them and a
+    #: test holds each message's ``(no fix: …)`` to one of them.
+    no_fix: ClassVar[tuple[NoFix, ...]] = ()
     VALID: ClassVar[list[Valid]] = []
     INVALID: ClassVar[list[Invalid]] = []
 
@@ -77,10 +87,17 @@ class Rule:
             "## Why is this bad?\n" + _clean(cls.why_bad),
             "## Example\n```python\n" + _clean(cls.example) + "\n```",
             "## Use instead\n```python\n" + _clean(cls.use_instead) + "\n```",
-            "## Fix safety\n" + _clean(cls.fix_safety),
+            "## Fix safety\n" + _clean(cls.fix_safety) + _no_fix_list(cls.no_fix),
             "## Options\n" + _clean(cls.options),
         ]
         return "\n\n".join(sections) + "\n"
+
+
+def _no_fix_list(reasons: tuple[NoFix, ...]) -> str:
+    """The "no fix" reasons as a Markdown list (empty when the rule declares none)."""
+    if not reasons:
+        return ""
+    return "\n\nNo fix, and the message says why, when:\n\n" + "\n".join(f"- {reason.text}" for reason in reasons)
 
 
 def _clean(text: str) -> str:

@@ -10,12 +10,13 @@ from typing import Iterator
 
 from ..context import ModuleContext, literal_string
 from ...naming import TemplateFieldError, fill_name_template, module_fields, shorten, snake_case
-from ..findings import Applicability, EnumerateLoop, Finding, Fix, PositionalToKeyword, SetKeyword, Span
+from ..findings import Applicability, EnumerateLoop, Finding, Fix, NoFix, PositionalToKeyword, SetKeyword, Span
 from ..resolve import CallSite
-from ..mlflow_api import MISSING, PROJECTS_RUN_FUNCTIONS, UNKNOWN, BoundCall, bind, is_none_or_empty
-from .base import Invalid, Rule, Valid
+from ..mlflow_api import MISSING, PROJECTS_RUN_FUNCTIONS, RUN_NAME_TAG, UNKNOWN, BoundCall, bind, is_none_or_empty
+from .base import VERSION_DEPENDENT_SLOT, WRAPPER_TAKES_NO, Invalid, Rule, Valid
 
 _RUN_ID = re.compile(r"[0-9a-f]{32}")
+NAME_NOT_INVENTED = NoFix("no name is invented: {reason}")
 
 
 class RunWithoutName(Rule):
@@ -30,18 +31,26 @@ class RunWithoutName(Rule):
         Checks `mlflow.start_run`, `MlflowClient.create_run` and the configured team wrapper for
         a missing `run_name`. `run_name=None` and `run_name=""` count as missing: MLflow treats
         both as no name. Resuming a run (`run_id=` given) does not need a name, nor does a call
-        whose `tags` dict literal sets `"mlflow.runName"`, nor one that forwards `**kwargs`, nor
+        whose `tags` may set `"mlflow.runName"`: a dict that does (a literal, or a name assigned
+        one once that no code changes in place), or a value whose keys cannot be known (a
+        parameter, a call, a dict some code adds keys to), as MLN012 reads it; nor one that forwards `**kwargs`, nor
         a `with start_run():` whose body (same function, before any other run starts) sets the
         `mlflow.runName` tag with `mlflow.set_tag`, `mlflow.set_tags` or
-        `MlflowClient.set_tag`: MLN003 judges the name it sets.
+        `MlflowClient.set_tag` (or may: a key or tags dict whose keys are not known): MLN003
+        judges the name it sets. In a script an `MLproject` runs, the message says that under
+        `mlflow run` the run keeps the launcher's name.
 
         A string literal passed as start_run's first positional argument, or as create_run's
         second, is also reported: those slots are `run_id` and `start_time`, so
         `mlflow.start_run("baseline_run")` tries to resume a run called "baseline_run" instead
         of naming a new one.
 
-        `mlflow.run(...)` / `mlflow.projects.run(...)` (MLflow Projects) create a run too, and
-        are reported without `run_name` unless they are given `run_id`.
+        `mlflow.run(...)` / `mlflow.projects.run(...)` (MLflow Projects) create a run too, which
+        the project's entry point resumes and may name (`start_run(run_name=...)` renames it).
+        So they are reported without `run_name` only when nothing else can name the run: not
+        given `run_id`, the project is remote (a literal URL or git URI; a local project's
+        entry point is checked here where it starts its run), and its `parameters` are absent
+        or a known dict without a run-name key (`run_name`, `name`).
     """
     why_bad = """
         MLflow names an unnamed run with a random adjective-animal-number such as
@@ -81,16 +90,26 @@ class RunWithoutName(Rule):
           like `start_run`, its arguments bound with its learnt or declared signature.
         - `run-name-template`, `run-name-regex`, `run-name-max-length`: shape the fixed name.
     """
+    no_fix = (NAME_NOT_INVENTED, WRAPPER_TAKES_NO, VERSION_DEPENDENT_SLOT)
     VALID = [
         Valid('import mlflow\nwith mlflow.start_run(run_name="resnet50_baseline"):\n    pass\n'),
         Valid("import mlflow\nwith mlflow.start_run(None, None, name_variable):\n    pass\n"),
         Valid("import mlflow\nwith mlflow.start_run(run_id=previous_run_id):\n    pass\n"),
         Valid('import mlflow\nwith mlflow.start_run("0123456789abcdef0123456789abcdef"):\n    pass\n'),
         Valid('import mlflow\nwith mlflow.start_run(tags={"mlflow.runName": "a_b"}):\n    pass\n'),
+        Valid('import mlflow\ndef go(name):\n    tags = {"mlflow.runName": name, "team": "rec"}\n    with mlflow.start_run(tags=tags):\n        pass\n'),
+        Valid(
+            "import mlflow\nfrom mlflow.utils.mlflow_tags import MLFLOW_RUN_NAME\nTAGS = {MLFLOW_RUN_NAME: 'nightly_etl'}\n"
+            "mlflow.start_run(tags=TAGS)\n"
+        ),
+        Valid('import mlflow\ndef go(name):\n    tags = {}\n    tags["mlflow.runName"] = name\n    mlflow.start_run(tags=tags)\n'),
+        Valid("import mlflow\ndef go(run_tags):\n    mlflow.start_run(tags=run_tags)\n"),
         Valid("import mlflow\ndef go(**kwargs):\n    with mlflow.start_run(**kwargs):\n        pass\n"),
         Valid('from mlflow import MlflowClient\nMlflowClient().create_run("0", run_name="etl_daily")\n'),
         Valid("from hydraflow import start_run\nwith start_run():\n    pass\n"),
         Valid('import mlflow\nwith mlflow.start_run():\n    mlflow.set_tag("mlflow.runName", "resnet50_baseline")\n'),
+        # Tags read from a configuration may hold the name, as start_run(tags=...) may.
+        Valid('import mlflow\ndef go(config):\n    with mlflow.start_run():\n        mlflow.set_tags(config["tags"])\n'),
         Valid(
             "import mlflow\nfrom mlflow.utils.mlflow_tags import MLFLOW_RUN_NAME\n"
             'with mlflow.start_run() as run:\n    mlflow.set_tags({MLFLOW_RUN_NAME: "resnet50_baseline"})\n'
@@ -102,6 +121,11 @@ class RunWithoutName(Rule):
         Valid('import importlib\nmlflow = importlib.import_module("mlflow")\nwith mlflow.start_run(run_name="a_b"):\n    pass\n'),
         Valid('import mlflow\nmlflow.run(".", "train", run_name="ctr_ranker_weekly")\n'),
         Valid('import mlflow\nmlflow.projects.run(".", run_id=existing_run_id)\n'),
+        # A local project's entry point is checked where it starts the run; it may name it.
+        Valid('import mlflow\nmlflow.run(".", "train", parameters={"alpha": 0.5})\n'),
+        # The entry point is handed its name, or may be (parameters not known).
+        Valid('import mlflow\nmlflow.run("https://github.com/org/p", parameters={"run_name": "ctr_weekly"})\n'),
+        Valid('import mlflow\ndef again(uri, params):\n    mlflow.run(uri, parameters=params)\n'),
         Valid("import subprocess\nsubprocess.run(['ls'])\n"),
     ]
     INVALID = [
@@ -177,14 +201,14 @@ class RunWithoutName(Rule):
             unsafe=True,
         ),
         Invalid(
-            'import mlflow\nmlflow.run(".", "train", parameters={"alpha": 0.5})\n',
-            fixed='import mlflow\nmlflow.run(".", "train", parameters={"alpha": 0.5}, run_name="example_main")\n',
+            'import mlflow\nURI = "https://github.com/mlflow/mlflow-example"\nmlflow.run(URI, "train", parameters={"alpha": 0.5})\n',
+            fixed='import mlflow\nURI = "https://github.com/mlflow/mlflow-example"\nmlflow.run(URI, "train", parameters={"alpha": 0.5}, run_name="example_main")\n',
             unsafe=True,
             message="mlflow.run",
         ),
         Invalid(
-            "import mlflow.projects\ndef weekly():\n    mlflow.projects.run(uri, backend='databricks')\n",
-            fixed="import mlflow.projects\ndef weekly():\n    mlflow.projects.run(uri, backend='databricks', run_name=\"example_weekly\")\n",
+            "import mlflow.projects\ndef weekly():\n    mlflow.projects.run('git@github.com:team/ranker.git', backend='databricks')\n",
+            fixed="import mlflow.projects\ndef weekly():\n    mlflow.projects.run('git@github.com:team/ranker.git', backend='databricks', run_name=\"example_weekly\")\n",
             unsafe=True,
         ),
     ]
@@ -214,15 +238,15 @@ class RunWithoutName(Rule):
             return None  # the project runs inside an existing run, which has its name
         if run_name is UNKNOWN or (run_name is not MISSING and not is_none_or_empty(run_name)):
             return None
+        if not _only_run_name_can_name(ctx, site, bound):
+            return None
         function = ctx.index.call_name(site)
         message = (
-            f"{function} creates a run without a name; MLflow will call it something like 'clumsy-fish-158'. "
+            f"{function} creates a run without a name for a project whose code is not in this repository; "
+            "MLflow will call it something like 'clumsy-fish-158' unless its entry point names the run. "
             "Pass run_name= following the naming schema"
         )
-        fix = self._name_fix(ctx, site, bound, namer)
-        if isinstance(fix, str):
-            return ctx.report(self.code, site.node, f"{message} (no name is invented: {fix})")
-        return ctx.report(self.code, site.node, message, fix)
+        return ctx.report(self.code, site.node, message, self._name_fix(ctx, site, bound, namer))
 
     def _check_start(
         self, ctx: ModuleContext, site: CallSite, bound: BoundCall, namer: "_RunNamer", wrapper: bool
@@ -275,31 +299,67 @@ class RunWithoutName(Rule):
             problem = f"run {what} without a name"
         else:
             problem = f"run_name={ast.literal_eval(run_name)!r} counts as no name: run {what} without one"  # type: ignore[arg-type]
-        message = f"{problem}; MLflow will call it something like 'clumsy-fish-158'. Pass run_name= following the naming schema"
-        fix = self._name_fix(ctx, site, bound, namer)
-        if isinstance(fix, str):
-            return ctx.report(self.code, site.node, f"{message} (no name is invented: {fix})")
-        return ctx.report(self.code, site.node, message, fix)
+        if ctx.is_project_entry_point:
+            # ``mlflow run`` starts the run and this call resumes it (MLFLOW_RUN_ID): its name
+            # is whatever the launcher gave, and a run_name= here renames it.
+            fallback = "under `mlflow run` it keeps the name the launcher gave (--run-name), otherwise MLflow calls it"
+        else:
+            fallback = "MLflow will call it"
+        message = f"{problem}; {fallback} something like 'clumsy-fish-158'. Pass run_name= following the naming schema"
+        return ctx.report(self.code, site.node, message, self._name_fix(ctx, site, bound, namer))
 
-    def _name_fix(self, ctx: ModuleContext, site: CallSite, bound: BoundCall, namer: "_RunNamer") -> Fix | str:
+    def _name_fix(self, ctx: ModuleContext, site: CallSite, bound: BoundCall, namer: "_RunNamer") -> Fix | NoFix:
         """The fix that names the run, or why none can be made."""
         if ctx.is_wrapper(site):
             signature = ctx.config.wrapper_signature
             if not signature.accepts_keyword("run_name"):
-                return f"the wrapper {signature.describe()} takes no run_name="
+                return WRAPPER_TAKES_NO.because(signature=signature.describe(), parameter="run_name")
         invented = namer.name_for(site)
         if isinstance(invented, str):
-            return invented
+            return NAME_NOT_INVENTED.because(reason=invented)
         value, loop_edits = invented
         edits: list = [*loop_edits]
         position = bound.position_of("run_name")
         if position is not None:
             names = bound.keywords_from(position)
             if names is None:
-                return "which parameter a later positional argument is depends on the MLflow version"
+                return VERSION_DEPENDENT_SLOT
             edits.append(PositionalToKeyword(_span(site), names, position))
         edits.append(SetKeyword(_span(site), "run_name", value))
         return Fix(f"Name the run {value}", Applicability.UNSAFE, tuple(edits))
+
+
+#: ``parameters`` keys that hand the entry point a run name (compared lowercased, without ``_``/``-``).
+_RUN_NAME_PARAMETERS = frozenset({"runname", "name", "mlflowrunname"})
+#: A project URI with a scheme (``https://``, ``git+ssh://``) or git's ``user@host:`` form.
+_REMOTE_PROJECT = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*://|[\w.-]+@[\w.-]+:)")
+
+
+def _only_run_name_can_name(ctx: ModuleContext, site: CallSite, bound: BoundCall) -> bool:
+    """True when nothing but ``run_name=`` of this ``mlflow.run`` call can name the run it creates.
+
+    The project's entry point resumes that run (``MLFLOW_RUN_ID``) and names it when it calls
+    ``start_run(run_name=...)``, which this linter cannot see across files. So the call is
+    judged only when the project is remote (a literal URL or git URI: its code is not in this
+    repository, and MLN001 reports an unnamed start in a local entry point where it is) and
+    the ``parameters`` it passes are a known dict with no run-name key (``run_name``,
+    ``name``): a dict whose keys are unknown may hand the entry point its name.
+    """
+    value = bound.get("uri")
+    if isinstance(value, ast.Name):
+        resolved = ctx.index.constant_value(value, site.scope)
+        value = resolved[0] if resolved is not None else value
+    uri = literal_string(value)  # type: ignore[arg-type]
+    if uri is None or not _REMOTE_PROJECT.match(uri) or uri.startswith("file:"):
+        return False
+    parameters = bound.get("parameters")
+    if parameters is MISSING or (isinstance(parameters, ast.Constant) and parameters.value is None):
+        return True
+    known = ctx.known_dict(parameters, site.scope) if isinstance(parameters, ast.expr) else None
+    if known is None:
+        return False
+    keys = [literal_string(key) if key is not None else None for key in known.keys]
+    return all(key is not None and re.sub(r"[_\-\s]", "", key.lower()) not in _RUN_NAME_PARAMETERS for key in keys)
 
 
 def _span(site: CallSite) -> Span:
@@ -307,32 +367,24 @@ def _span(site: CallSite) -> Span:
 
 
 def _tags_name_the_run(ctx: ModuleContext, site: CallSite, tags) -> bool:
-    """True when ``tags`` is a dict literal that sets ``mlflow.runName`` (or may, via ``**``)."""
-    if not isinstance(tags, ast.Dict):
+    """True when ``tags`` may set ``mlflow.runName``: a dict that does (or may, via ``**``),
+    or a value whose keys cannot be known. A literal, or a local or module dict assigned once
+    and never changed, is known (``ctx.known_dict``, the judgement MLN012 makes of the same
+    variable); ``None`` holds no tags."""
+    if not isinstance(tags, ast.expr) or (isinstance(tags, ast.Constant) and tags.value is None):
         return False
-    return any(key is None or ctx.index.is_run_name_tag(key, site.scope) for key in tags.keys)
+    known = ctx.known_dict(tags, site.scope)
+    return known is None or ctx.dict_sets_run_name(known, site.scope)
 
 
 def _named_in_body(ctx: ModuleContext, site: CallSite) -> bool:
     """True when the ``with`` that ``site`` starts sets ``mlflow.runName`` in its body (same
-    function) before any other run starts: ``mlflow.set_tag(MLFLOW_RUN_NAME, …)``,
-    ``mlflow.set_tags({...})`` or ``MlflowClient.set_tag(run_id, "mlflow.runName", …)``."""
-    if site.with_item is None:
-        return False
-    statement = site.with_item[0]
-    inside = [other for other in ctx.index.calls if other.scope is site.scope and statement in other.enclosing_withs]
-    inside.sort(key=lambda other: (other.node.lineno, other.node.col_offset))
-    for other in inside:
-        if ctx.is_run_start(other.node, other.scope):
-            return False
-        name = ctx.index.call_name(other)
-        if name == "mlflow.set_tag" or name == "MlflowClient.set_tag":
-            key = ctx.bind(other, name).get("key")
-            if isinstance(key, ast.expr) and ctx.index.is_run_name_tag(key, other.scope):
-                return True
-        elif name == "mlflow.set_tags" and _tags_name_the_run(ctx, other, ctx.bind(other, name).get("tags")):
-            return True
-    return False
+    function) before any other run starts, or sets a tag whose key is not known
+    (``ctx.tags_set_in_body``, as MLN012 reads the body for its required tags)."""
+    keys = ctx.tags_set_in_body(site)
+    return keys is None or RUN_NAME_TAG in keys
+
+
 #: A counter or ``range`` value is assumed to have at most this many digits (ten billion runs).
 COUNTER_DIGITS = 10
 #: Names for a new loop counter, tried in order (the first one free in the module is used).

@@ -14,6 +14,7 @@ from ..findings import (
     Applicability,
     Finding,
     Fix,
+    NoFix,
     PositionalToKeyword,
     PrependArguments,
     RemoveImportIfUnused,
@@ -22,9 +23,18 @@ from ..findings import (
     Span,
 )
 from ..resolve import CallSite
-from .base import Invalid, Rule, Valid
+from .base import VERSION_DEPENDENT_SLOT, WRAPPER_TAKES_NO, Invalid, Rule, Valid
 
 _WRAPPER = {"run-wrapper": "ml_platform.tracking.production_run"}
+STARRED_ARGUMENTS = NoFix("start_run(*args) cannot be matched to the wrapper's parameters")
+NOT_MANAGED = NoFix("the run is not managed by a `with` block, and the wrapper starts a run only when entered (MLN005 first)")
+WRAPPER_NO_KWARGS = NoFix("the wrapper {signature} takes no **kwargs")
+NAME_FIRST = NoFix("the wrapper requires run_name: name the run first (MLN001)")
+WRAPPER_NEEDS = NoFix(
+    'the wrapper {signature} requires {parameter}, which start_run does not have: set '
+    '[tool.mlflow-naming.wrapper-arguments] {parameter} = "module:expression"'
+)
+NO_FREE_NAME = NoFix("no free name to import the wrapper under")
 
 
 class RawStartRun(Rule):
@@ -78,6 +88,7 @@ class RawStartRun(Rule):
           that `start_run` does not have.
         - `wrapper-exempt` (globs, relative to the pyproject.toml): files where raw calls are allowed.
     """
+    no_fix = (STARRED_ARGUMENTS, NOT_MANAGED, VERSION_DEPENDENT_SLOT, WRAPPER_NO_KWARGS, WRAPPER_TAKES_NO, NAME_FIRST, WRAPPER_NEEDS, NO_FREE_NAME)
     VALID = [
         Valid('import mlflow\nwith mlflow.start_run(run_name="a_b"):\n    pass\n'),
         Valid(
@@ -120,17 +131,17 @@ class RawStartRun(Rule):
             return
         for site in ctx.calls(START_RUN):
             message = f"mlflow.start_run called directly; use the team wrapper {wrapper} so the run gets its standard tags"
-            if any(isinstance(arg, ast.Starred) for arg in site.node.args) or not is_managed_run(site):
-                # The wrapper cannot take start_run's *args, and as a context manager it
-                # starts nothing unless a ``with`` enters it: leave those to a person (MLN005 first).
-                yield ctx.report(self.code, site.node, message)
-                continue
-            fix, reason = _wrapper_fix(ctx, site)
-            yield ctx.report(self.code, site.node, message + (f" ({reason})" if reason else ""), fix)
+            if any(isinstance(arg, ast.Starred) for arg in site.node.args):
+                yield ctx.report(self.code, site.node, message, STARRED_ARGUMENTS)
+            elif not is_managed_run(site):
+                # As a context manager the wrapper starts nothing unless a ``with`` enters it.
+                yield ctx.report(self.code, site.node, message, NOT_MANAGED)
+            else:
+                yield ctx.report(self.code, site.node, message, _wrapper_fix(ctx, site))
 
 
-def _wrapper_fix(ctx: ModuleContext, site: CallSite) -> tuple[Fix | None, str | None]:
-    """The rewrite onto the wrapper, or (None, why not) when its signature would reject the call."""
+def _wrapper_fix(ctx: ModuleContext, site: CallSite) -> Fix | NoFix:
+    """The rewrite onto the wrapper, or why not when its signature would reject the call."""
     config = ctx.config
     signature = config.wrapper_signature
     wrapper = config.run_wrapper
@@ -140,28 +151,25 @@ def _wrapper_fix(ctx: ModuleContext, site: CallSite) -> tuple[Fix | None, str | 
     if names is None:
         # The configured MLflow version leaves some positional slot ambiguous
         # (parent_run_id arrived at index 4 in 2.15): do not guess its keyword.
-        return None, "which parameter a positional argument is depends on the MLflow version; pass it by keyword"
+        return VERSION_DEPENDENT_SLOT
     passed = list(names[: len(site.node.args)])
     passed += [k.arg for k in site.node.keywords if k.arg is not None]
     spreads = any(k.arg is None for k in site.node.keywords)
     if spreads and not signature.var_keyword:
-        return None, f"the wrapper {shown} takes no **kwargs"
+        return WRAPPER_NO_KWARGS.because(signature=shown)
     for name in passed:
         if not signature.accepts_keyword(name):
-            return None, f"the wrapper {shown} takes no {name}="
+            return WRAPPER_TAKES_NO.because(signature=shown, parameter=name)
     arguments = {parameter: (module, expression) for parameter, module, expression in config.wrapper_arguments}
     for parameter in sorted(signature.required - set(passed) - set(arguments)):
         if spreads and parameter not in signature.positional_only:
             continue  # ``**kwargs`` may carry it
         if parameter == "run_name":
-            return None, "the wrapper requires run_name: name the run first (MLN001)"
-        return None, (
-            f"the wrapper {shown} requires {parameter}, which start_run does not have: set "
-            f'[tool.mlflow-naming.wrapper-arguments] {parameter} = "module:expression"'
-        )
+            return NAME_FIRST
+        return WRAPPER_NEEDS.because(signature=shown, parameter=parameter)
     callee = ctx.wrapper_import_name()
     if callee is None:
-        return None, "no free name to import the wrapper under"
+        return NO_FREE_NAME
     module, _, function = wrapper.rpartition(".")
     local, needs_import = callee
     span = Span.of(site.node)
@@ -193,7 +201,7 @@ def _wrapper_fix(ctx: ModuleContext, site: CallSite) -> tuple[Fix | None, str | 
             root = root.value
         assert isinstance(root, ast.Name)
         edits.append(RemoveImportIfUnused(*import_form, uses=ctx.uses_of_import(root.id)))
-    return Fix(f"Call {local} instead", Applicability.UNSAFE, tuple(edits)), None
+    return Fix(f"Call {local} instead", Applicability.UNSAFE, tuple(edits))
 
 
 def _argument_import(ctx: ModuleContext, module: str, expression: str, taken: set[str]) -> tuple[str, AddImport | None]:

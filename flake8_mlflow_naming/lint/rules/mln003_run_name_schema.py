@@ -9,7 +9,7 @@ from ..context import ModuleContext
 from ..findings import Finding
 from ..resolve import CallSite
 from ..mlflow_api import RUN_TAG_CLASSES, RUN_TAG_PARAMETERS, bind, is_none_or_empty
-from ..values import name_findings
+from ..values import NOT_NORMALISABLE, name_findings
 from .base import Invalid, Rule, Valid
 
 
@@ -65,6 +65,7 @@ class RunNameSchema(Rule):
           at least two parts).
         - `run-name-max-length` (default 80).
     """
+    no_fix = (NOT_NORMALISABLE,)
     VALID = [
         Valid('import mlflow\nwith mlflow.start_run(run_name="resnet50_baseline"):\n    pass\n'),
         Valid('import mlflow\nfor i in range(3):\n    with mlflow.start_run(run_name=f"trial_{i:04d}"):\n        pass\n'),

@@ -5,11 +5,24 @@ from __future__ import annotations
 import ast
 from typing import Iterator
 
-from ..mlflow_api import END_RUN, START_RUN
+from ..mlflow_api import END_RUN, MISSING, START_RUN, is_none_or_empty
 from ..context import ModuleContext, is_managed_run
-from ..findings import Applicability, Finding, Fix, Span, WrapInWith
+from ..findings import Applicability, Finding, Fix, NoFix, Span, WrapInWith
 from ..resolve import CallSite, iter_scope_nodes
 from .base import Invalid, Rule, Valid
+
+
+NOT_ENDED_IN_CLASS = NoFix("the run is started in {method}() and no method of {owner} ends it")
+NOT_A_STATEMENT = NoFix("the run is started inside an expression, not as a statement of its own")
+NOT_A_NAME = NoFix("the run is held in {target}, not a local name a `with` can bind")
+END_IN_ANOTHER_BLOCK = NoFix(
+    "the mlflow.end_run() {at} is in another block, so no `with` can replace the pair; end the run in a `finally:`"
+)
+NO_END_RUN = NoFix("no plain mlflow.end_run() follows it in the same block of {where}, so where the run ends is not known")
+END_WITH_STATUS = NoFix("the mlflow.end_run() {at} is given a status, which a `with` block would decide instead")
+LEAVES_BLOCK = NoFix("the statement {at} can leave the block before mlflow.end_run() (return, yield, break or continue)")
+ANOTHER_END = NoFix("another mlflow.end_run() {at} comes before the last one")
+SHARES_A_LINE = NoFix("the start or the mlflow.end_run() {at} shares its line with another statement")
 
 
 class RunOutsideWith(Rule):
@@ -20,19 +33,28 @@ class RunOutsideWith(Rule):
     summary = "A run is started outside a `with` block."
     what_it_does = """
         Reports `mlflow.start_run(...)` whose result is not managed by a `with` statement: not
-        a `with` item (multi-item `with` blocks count), not returned or yielded (directly or
-        through a local name), not passed straight into another call
+        a `with` item (multi-item `with` blocks count, and so does the walrus
+        `with (run := mlflow.start_run()):`), not returned or yielded (directly or through a
+        local name), not passed straight into another call
         (`stack.enter_context(mlflow.start_run())`), and not assigned to a local name that a
         later `with` in the same scope uses. A branch of `x if c else y` or `a or b` counts as
         whatever uses the whole expression. `self.run = mlflow.start_run()` is reported, unless
         the same method returns `self.run` (the caller gets the run, as with a returned local)
         or the class manages it itself: started in its own `__enter__`
         (`self.run = mlflow.start_run().__enter__()`) and exited in its `__exit__`.
+
+        A run started in one method of a class and ended in another (`mlflow.end_run()`,
+        `MlflowClient.set_terminated`, `….__exit__(…)` in `close()`, `on_train_end`, an error
+        hook) is not reported: framework callbacks and trackers (kedro hooks, accelerate,
+        ignite, composer loggers) cannot hold a `with` across the calls their framework makes.
+        A method that starts a run no method of its class ends is reported, and says so,
+        unless it resumes one (`run_id=`): it restores a run whose owner ends it.
     """
     why_bad = """
-        A run started without `with` is ended only by an explicit `end_run()`. When the process
-        is killed the run stays RUNNING forever, and when the code raises, MLflow's exit hook
-        marks the run FINISHED, so failed runs look successful.
+        A run started without `with` is ended only by an explicit `end_run()`. When the code
+        raises before it, MLflow's exit hook ends the run as FINISHED, so failed runs look
+        successful; a `with` block ends it FAILED. (A killed process leaves the run RUNNING
+        either way.)
     """
     example = """
         run = mlflow.start_run(run_name="resnet50_baseline")
@@ -47,14 +69,16 @@ class RunOutsideWith(Rule):
         **Unsafe**: `x = mlflow.start_run(...)` (or a bare `mlflow.start_run(...)` statement)
         followed later in the same block of the same scope by a plain `mlflow.end_run()`
         becomes `with mlflow.start_run(...) as x:` over the statements between, and the
-        `end_run()` goes. An exception between them now ends the run FAILED instead of leaving
-        it RUNNING, which is the point, but changes behaviour. Names assigned inside the block
+        `end_run()` goes. An exception between them now ends the run FAILED instead of letting
+        the exit hook mark it FINISHED, which is the point, but changes behaviour. Names assigned inside the block
         stay visible after it, so only control flow matters: the fix declines when a statement
         between can leave the block (`return`, `yield`, or `break`/`continue` of an enclosing
         loop), when another `end_run()` sits between, when `end_run()` is given a status, when
         the two are in different notebook cells, or when they share a line with other
-        statements. Under a `run-wrapper`, MLN002 then rewrites the `with` onto the wrapper.
+        statements; the message then says which line stands in the way. Under a
+        `run-wrapper`, MLN002 then rewrites the `with` onto the wrapper.
     """
+    no_fix = (NOT_ENDED_IN_CLASS, NOT_A_STATEMENT, NOT_A_NAME, END_IN_ANOTHER_BLOCK, NO_END_RUN, END_WITH_STATUS, LEAVES_BLOCK, ANOTHER_END, SHARES_A_LINE)
     VALID = [
         Valid('import mlflow\nwith mlflow.start_run(run_name="a_b"):\n    pass\n'),
         Valid('import mlflow\nwith open("f") as f, mlflow.start_run(run_name="a_b"):\n    pass\n'),
@@ -80,6 +104,21 @@ class RunOutsideWith(Rule):
             '        self._run = mlflow.start_run(run_name="a_b")\n        return self._run\n'
         ),
     ]
+    VALID += [
+        Valid('import mlflow\nwith (run := mlflow.start_run(run_name="a_b")):\n    print(run.info.run_id)\n'),
+        Valid('import contextlib, mlflow\nwith contextlib.nullcontext() as n, (run := mlflow.start_run(run_name="a_b")):\n    pass\n'),
+        # A callback class: the framework calls the hook that starts the run and the one that ends it.
+        Valid(
+            "import mlflow\nclass MlflowHook:\n    def before_pipeline_run(self, run_params):\n"
+            '        mlflow.start_run(run_name=run_params["name"])\n'
+            "    def on_pipeline_error(self, error):\n        mlflow.end_run(mlflow.entities.RunStatus.to_string(mlflow.entities.RunStatus.FAILED))\n"
+        ),
+        Valid("import mlflow\nclass AutoML:\n    def fit(self):\n        mlflow.start_run(run_id=self.parent_run_id)\n"),
+        Valid(
+            "import mlflow\nclass Tracker:\n    def __init__(self, name):\n        self.active = mlflow.start_run(run_name=name)\n"
+            "    def close(self):\n        self.active.__exit__(None, None, None)\n"
+        ),
+    ]
     INVALID = [
         Invalid(
             "import mlflow\nclass Tracked:\n    def __enter__(self):\n"
@@ -97,45 +136,158 @@ class RunOutsideWith(Rule):
             '        for x in range(3):\n            if x:\n                break\n        # done\n    print(run.info.run_id)\n',
             unsafe=True,
         ),
-        Invalid('import mlflow\ndef job(flag):\n    mlflow.start_run(run_name="a_b")\n    if flag:\n        return\n    mlflow.end_run()\n'),
-        Invalid('import mlflow\nclass Job:\n    def begin(self):\n        self.run = mlflow.start_run(run_name="a_b")\n'),
+        Invalid(
+            'import mlflow\ndef job(flag):\n    mlflow.start_run(run_name="a_b")\n    if flag:\n        return\n    mlflow.end_run()\n',
+            message="no fix: the statement on line 4 can leave the block before mlflow.end_run()",
+        ),
+        Invalid(
+            'import mlflow\nclass Job:\n    def begin(self):\n        self.run = mlflow.start_run(run_name="a_b")\n',
+            message="no fix: the run is started in begin() and no method of Job ends it",
+        ),
+        Invalid(
+            'import mlflow\ndef job():\n    mlflow.start_run(run_name="a_b")\n    train()\n    mlflow.end_run("KILLED")\n',
+            message="the mlflow.end_run() on line 5 is given a status",
+        ),
+        Invalid(
+            'import mlflow\nmlflow.start_run(run_name="a_b")\nif flag:\n    mlflow.end_run()\n',
+            path="explore.ipynb",
+            message="the mlflow.end_run() further down in the notebook is in another block",
+        ),
+        Invalid(
+            'import mlflow\ndef job():\n    mlflow.start_run(run_name="a_b")\n    train()\n',
+            message="FINISHED instead of FAILED",
+        ),
+        Invalid(
+            'import mlflow\ndef job(flag):\n    if flag:\n        mlflow.start_run(run_name="a_b")\n    train()\n    mlflow.end_run()\n',
+            message="the mlflow.end_run() on line 6 is in another block",
+        ),
         Invalid('import mlflow\nrun = mlflow.start_run(run_name="a_b")\nprint(run.info.run_id)\n'),
         Invalid('import mlflow\nrun = mlflow.start_run(run_name="a_b") if tracking else None\nprint(run)\n'),
     ]
 
     def check(self, ctx: ModuleContext) -> Iterator[Finding]:
         for site in ctx.calls(START_RUN):
-            if not is_managed_run(site):
-                yield ctx.report(
-                    self.code,
-                    site.node,
-                    "run started outside a with block: it stays RUNNING if the process dies and is marked "
-                    "FINISHED after an exception; use `with mlflow.start_run(...):`",
-                    _with_block_fix(ctx, site),
+            if is_managed_run(site):
+                continue
+            method = _method_scope(site)
+            ended_here = method is None or any(_ends_a_run(ctx, node, site.scope) for node in iter_scope_nodes(method.node))
+            if not ended_here and (_ended_by_another_method(ctx, site) or _resumes(ctx, site)):
+                # Hooks or close() own the run: no ``with`` can span methods. A method that
+                # resumes a run (``run_id=``) and leaves it active restores its owner's run.
+                continue
+            if ctx.path.endswith(".ipynb"):
+                # The kernel outlives a failing cell: the run stays active until it stops.
+                message = (
+                    "run started outside a with block: if a cell raises before end_run(), the run stays active "
+                    "(the next start_run() raises 'already active') and ends FINISHED with the kernel; "
+                    "use `with mlflow.start_run(...):` in one cell"
                 )
+            else:
+                message = (
+                    "run started outside a with block: if the code raises before end_run(), MLflow's exit hook "
+                    "marks the run FINISHED instead of FAILED; use `with mlflow.start_run(...):`"
+                )
+            if ended_here:
+                yield ctx.report(self.code, site.node, message, _with_block_fix(ctx, site))
+            else:
+                message += f", or end it with mlflow.end_run() in a method of {site.class_name} that always runs"
+                yield ctx.report(self.code, site.node, message, NOT_ENDED_IN_CLASS.because(method=site.function, owner=site.class_name))
 
 
-def _with_block_fix(ctx: ModuleContext, site: CallSite) -> Fix | None:
-    """The fix that turns the start and its later ``end_run()`` into a ``with`` block, if safe."""
+def _resumes(ctx: ModuleContext, site: CallSite) -> bool:
+    """True when the call resumes an existing run (``run_id=`` given, not None)."""
+    run_id = ctx.bind(site, START_RUN).get("run_id")
+    return run_id is not MISSING and not is_none_or_empty(run_id)
+
+
+def _at(ctx: ModuleContext, line: int) -> str:
+    """Where ``line`` is, as a message says it: a notebook's module lines are not the lines
+    its reader sees in a cell, so there only the direction is given."""
+    return "further down in the notebook" if ctx.path.endswith(".ipynb") else f"on line {line}"
+
+
+def _method_scope(site: CallSite):
+    """The scope of the method ``site`` is in (a function directly in a class), or None."""
+    owner = site.scope.parent
+    if site.scope.kind == "function" and owner is not None and owner.kind == "class":
+        return site.scope
+    return None
+
+
+def _ended_by_another_method(ctx: ModuleContext, site: CallSite) -> bool:
+    """True when another method of the class that starts the run at ``site`` ends a run.
+
+    Callback classes (framework hooks, trackers, loggers) start a run in one method and end
+    it in another (``on_train_end``, ``close``, ``__exit__``, an error hook): no ``with`` can
+    span them, and the framework's protocol decides when each runs, so the run is theirs to
+    manage and is not reported. A run no method of its class ends is reported with that reason.
+    """
+    owner = site.scope.parent
+    for statement in owner.node.body:  # type: ignore[union-attr]
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)) and statement is not site.scope.node:
+            scope = _scope_of(ctx, statement) or site.scope
+            if any(_ends_a_run(ctx, node, scope) for node in ast.walk(statement)):
+                return True
+    return False
+
+
+#: Calls that end a run: MLflow's fluent ``end_run``, the client's ``set_terminated``, and a
+#: context manager's ``__exit__`` (``self._run.__exit__(...)``).
+_RUN_ENDERS = frozenset({END_RUN, "MlflowClient.set_terminated"})
+
+
+def _ends_a_run(ctx: ModuleContext, node: ast.AST, scope) -> bool:
+    """True for a call that ends a run (see ``_RUN_ENDERS``), resolved in ``scope``."""
+    if not isinstance(node, ast.Call) or not isinstance(node.func, (ast.Name, ast.Attribute)):
+        return False
+    if isinstance(node.func, ast.Attribute) and node.func.attr in ("__exit__", "__aexit__", "set_terminated"):
+        return True
+    return ctx.index.qualified_name(node.func, scope) in _RUN_ENDERS
+
+
+def _scope_of(ctx: ModuleContext, function: ast.AST):
+    """The resolver's scope of ``function`` (one of its calls knows it), or None."""
+    return next((other.scope for other in ctx.index.calls if other.scope.node is function), None)
+
+
+def _with_block_fix(ctx: ModuleContext, site: CallSite) -> Fix | NoFix:
+    """The fix that turns the start and its later ``end_run()`` into a ``with`` block, or why not."""
     statement, target = site.consumer, None
     if site.consumer_child is not site.node:
-        return None
+        return NOT_A_STATEMENT
     if isinstance(statement, ast.Assign) and len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name):
         target = statement.targets[0].id
+    elif isinstance(statement, (ast.Assign, ast.AnnAssign)):
+        targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+        return NOT_A_NAME.because(target=", ".join(ast.unparse(t) for t in targets))
     elif not isinstance(statement, ast.Expr):
-        return None
+        return NOT_A_STATEMENT
     block = _block_of(site.scope.node, statement)
     if block is None:
-        return None
+        return NOT_A_STATEMENT
+    where = f"{site.function}()" if site.function else "the module"
     start = block.index(statement)
-    end = next((j for j in range(start + 1, len(block)) if _is_end_run(ctx, block[j], site)), None)
+    end = next((j for j in range(start + 1, len(block)) if _is_end_run(ctx, block[j], site, any_status=True)), None)
     if end is None:
-        return None
+        later = [
+            node.lineno
+            for node in iter_scope_nodes(site.scope.node)
+            if isinstance(node, ast.Call) and node.lineno > statement.lineno and _ends_a_run(ctx, node, site.scope)
+        ]
+        if later:
+            return END_IN_ANOTHER_BLOCK.because(at=_at(ctx, min(later)))
+        return NO_END_RUN.because(where=where)
+    if not _is_end_run(ctx, block[end], site):
+        return END_WITH_STATUS.because(at=_at(ctx, block[end].lineno))
     between = block[start + 1 : end]
-    if any(_can_leave(s) or _calls_end_run(ctx, s, site) for s in between):
-        return None
-    if not (_alone_on_its_lines(block, start) and _alone_on_its_lines(block, end)):
-        return None
+    for other in between:
+        if _calls_end_run(ctx, other, site):
+            return ANOTHER_END.because(at=_at(ctx, other.lineno))
+        if _can_leave(other):
+            return LEAVES_BLOCK.because(at=_at(ctx, other.lineno))
+    for index in (start, end):
+        if not _alone_on_its_lines(block, index):
+            return SHARES_A_LINE.because(at=_at(ctx, block[index].lineno))
     return Fix(
         "Manage the run with a with block",
         Applicability.UNSAFE,
@@ -163,12 +315,13 @@ def _block_of(scope_node: ast.AST, statement: ast.stmt) -> list[ast.stmt] | None
     return None
 
 
-def _is_end_run(ctx: ModuleContext, statement: ast.stmt, site: CallSite) -> bool:
-    """True for a statement that is just ``mlflow.end_run()`` (no status)."""
+def _is_end_run(ctx: ModuleContext, statement: ast.stmt, site: CallSite, any_status: bool = False) -> bool:
+    """True for a statement that is just ``mlflow.end_run()`` (no status, unless ``any_status``)."""
     if not (isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call)):
         return False
     call = statement.value
-    return not call.args and not call.keywords and ctx.index.qualified_name(call.func, site.scope) == END_RUN
+    plain = any_status or (not call.args and not call.keywords)
+    return plain and ctx.index.qualified_name(call.func, site.scope) == END_RUN
 
 
 def _calls_end_run(ctx: ModuleContext, statement: ast.stmt, site: CallSite) -> bool:

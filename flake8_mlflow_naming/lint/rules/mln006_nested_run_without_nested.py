@@ -6,10 +6,10 @@ import ast
 from typing import Iterator
 
 from ..context import ModuleContext
-from ..findings import Applicability, Finding, Fix, PositionalToKeyword, SetKeyword, Span
+from ..findings import Applicability, Finding, Fix, NoFix, PositionalToKeyword, SetKeyword, Span
 from ..resolve import CallSite
 from ..mlflow_api import END_RUN, MISSING, bind, literal_true
-from .base import Invalid, Rule, Valid
+from .base import VERSION_DEPENDENT_SLOT, WRAPPER_TAKES_NO, Invalid, Rule, Valid
 
 
 class NestedRunWithoutNested(Rule):
@@ -21,9 +21,11 @@ class NestedRunWithoutNested(Rule):
     matches_wrapper = True
     summary = "A run is started inside another active run without `nested=True`."
     what_it_does = """
-        Reports a `start_run` (or the team wrapper) inside the body of a `with start_run(...)`
-        in the same function, or a second run start in the same multi-item `with`, unless it
-        passes `nested=True`. `run_id=` and `parent_run_id=` do not help. A non-literal
+        Reports a `start_run` (or the team wrapper) inside the body of a `with` that enters a
+        run in the same function, or a second run start in the same multi-item `with`, unless it
+        passes `nested=True`. A `with` enters a run through `start_run(...)` itself, the walrus
+        `(run := start_run(...))`, a name holding a run start (`run = start_run()` … `with run:`),
+        or an earlier `stack.enter_context(start_run(...))` in its body. `run_id=` and `parent_run_id=` do not help. A non-literal
         `nested=` value is not judged. An `mlflow.end_run()` earlier in the same block ends the
         active run, so a run started after it is not nested.
     """
@@ -50,6 +52,7 @@ class NestedRunWithoutNested(Rule):
         - `mlflow-version` (default `"3"`): where the covered releases disagree on a later
           positional slot, the finding has no fix.
     """
+    no_fix = (VERSION_DEPENDENT_SLOT, WRAPPER_TAKES_NO)
     VALID = [
         Valid(
             'import mlflow\nwith mlflow.start_run(run_name="a_b"):\n    with mlflow.start_run(run_name="c_d", nested=True):\n        pass\n'
@@ -65,6 +68,10 @@ class NestedRunWithoutNested(Rule):
         Valid(
             'import mlflow\nwith mlflow.start_run(run_name="a_b"):\n    mlflow.end_run()\n'
             '    with mlflow.start_run(run_name="c_d"):\n        pass\n'
+        ),
+        Valid(
+            'import contextlib, mlflow\nwith contextlib.ExitStack() as stack:\n    with mlflow.start_run(run_name="c_d"):\n        pass\n'
+            '    stack.enter_context(mlflow.start_run(run_name="a_b"))\n'
         ),
     ]
     INVALID = [
@@ -87,6 +94,22 @@ class NestedRunWithoutNested(Rule):
         Invalid(
             'import mlflow\nwith mlflow.start_run(run_name="a_b"):\n    with mlflow.start_run(run_id=child_id):\n        pass\n',
             fixed='import mlflow\nwith mlflow.start_run(run_name="a_b"):\n    with mlflow.start_run(run_id=child_id, nested=True):\n        pass\n',
+        ),
+        Invalid(
+            'import mlflow\nwith (parent := mlflow.start_run(run_name="a_b")):\n    with mlflow.start_run(run_name="c_d"):\n        pass\n',
+            fixed='import mlflow\nwith (parent := mlflow.start_run(run_name="a_b")):\n    with mlflow.start_run(run_name="c_d", nested=True):\n        pass\n',
+            line=3,
+        ),
+        Invalid(
+            'import mlflow\nparent = mlflow.start_run(run_name="a_b")\nwith parent:\n    mlflow.start_run(run_name="c_d")\n',
+            fixed='import mlflow\nparent = mlflow.start_run(run_name="a_b")\nwith parent:\n    mlflow.start_run(run_name="c_d", nested=True)\n',
+        ),
+        Invalid(
+            'import contextlib, mlflow\nwith contextlib.ExitStack() as stack:\n    stack.enter_context(mlflow.start_run(run_name="a_b"))\n'
+            '    with mlflow.start_run(run_name="c_d"):\n        pass\n',
+            fixed='import contextlib, mlflow\nwith contextlib.ExitStack() as stack:\n    stack.enter_context(mlflow.start_run(run_name="a_b"))\n'
+            '    with mlflow.start_run(run_name="c_d", nested=True):\n        pass\n',
+            line=4,
         ),
         # Before 2.15 index 4 is tags, from 2.15 parent_run_id: renaming it would guess.
         Invalid(
@@ -112,9 +135,10 @@ class NestedRunWithoutNested(Rule):
             edits.append(SetKeyword(Span.of(site.node), "nested", "True"))
             # When the version decides what the later positional arguments are, renaming
             # them would guess: report without a fix.
-            fix = Fix("Add nested=True", Applicability.SAFE, tuple(edits)) if names is not None else None
-            if ctx.is_wrapper(site) and not ctx.config.wrapper_signature.accepts_keyword("nested"):
-                fix = None  # the wrapper's signature has no nested=: a person must decide
+            fix: Fix | NoFix = Fix("Add nested=True", Applicability.SAFE, tuple(edits)) if names is not None else VERSION_DEPENDENT_SLOT
+            signature = ctx.config.wrapper_signature
+            if ctx.is_wrapper(site) and not signature.accepts_keyword("nested"):
+                fix = WRAPPER_TAKES_NO.because(signature=signature.describe(), parameter="nested")
             yield ctx.report(
                 self.code,
                 site.node,
@@ -125,13 +149,35 @@ class NestedRunWithoutNested(Rule):
 
 
 def _inside_active_run(ctx: ModuleContext, site: CallSite) -> bool:
-    active = [w for w in site.enclosing_withs if any(ctx.is_run_start(item.context_expr, site.scope) for item in w.items)]
+    active = [w for w in site.enclosing_withs if any(ctx.enters_run(item.context_expr, site.scope) for item in w.items)]
+    active += [w for w in _stacks_holding_a_run(ctx, site) if w not in active]
+    active.sort(key=lambda w: (w.lineno, w.col_offset))
     if active and len(active) > _runs_ended_before(ctx, site, active[-1]):
         return True
     if site.with_item is not None:
         statement, index = site.with_item
-        return any(ctx.is_run_start(item.context_expr, site.scope) for item in statement.items[:index])
+        return any(ctx.enters_run(item.context_expr, site.scope) for item in statement.items[:index])
     return False
+
+
+def _stacks_holding_a_run(ctx: ModuleContext, site: CallSite) -> list[ast.With | ast.AsyncWith]:
+    """Enclosing ``with`` blocks whose body entered a run into a stack before ``site``:
+    ``stack.enter_context(mlflow.start_run())`` keeps the run active until the block ends."""
+    start = (site.node.lineno, site.node.col_offset)
+    found = []
+    for other in ctx.run_starts():
+        consumer = other.consumer
+        entered = (
+            isinstance(consumer, ast.Call)
+            and isinstance(consumer.func, ast.Attribute)
+            and consumer.func.attr in ("enter_context", "enter_async_context")
+            and other.consumer_child in consumer.args
+        )
+        if not entered or other.scope is not site.scope or (other.node.lineno, other.node.col_offset) >= start:
+            continue
+        if other.enclosing_withs and other.enclosing_withs[-1] in site.enclosing_withs:
+            found.append(other.enclosing_withs[-1])
+    return found
 
 
 def _runs_ended_before(ctx: ModuleContext, site: CallSite, innermost: ast.With | ast.AsyncWith) -> int:

@@ -7,9 +7,9 @@ from typing import Iterator
 
 from ..context import ModuleContext
 from ..findings import Finding
-from ..mlflow_api import CLIENT_PREFIX, is_none_or_empty
+from ..mlflow_api import CLIENT_PREFIX, DEFAULT_EXPERIMENT_NAME, is_none_or_empty
 from ..resolve import CallSite
-from ..values import name_findings
+from ..values import NOT_NORMALISABLE, name_findings
 from .base import Invalid, Rule, Valid
 
 
@@ -28,7 +28,8 @@ class ExperimentNameSchema(Rule):
         `experiment-name-regex` (full match). Names are judged exactly as MLN003 judges run
         names: a literal or a module constant as it is (reported at the literal), an f-string
         only when no filling of its fields could match. `set_experiment(experiment_id=...)`
-        sets an experiment by id, which is not a name, and is not checked.
+        sets an experiment by id, which is not a name, and is not checked, nor is `"Default"`:
+        the experiment every tracking store creates, named by MLflow (`audit` exempts it too).
     """
     why_bad = """
         Experiments are the folders every run lives in. `'nyc-taxi-experiment'`,
@@ -60,8 +61,11 @@ class ExperimentNameSchema(Rule):
         experiment-name-regex = "^/(Users/[^/]+|Shared/[a-z_]+)/[a-z][a-z0-9_]*(/[a-z0-9_]+)*$"
         ```
     """
+    no_fix = (NOT_NORMALISABLE,)
     VALID = [
         Valid('import mlflow\nmlflow.set_experiment("recommendations/ctr_model/2024q4")\n'),
+        Valid('import mlflow\nmlflow.set_experiment("Default")\n'),
+        Valid('import mlflow\nEXPERIMENT = "Default"\nmlflow.set_experiment(experiment_name=EXPERIMENT)\n'),
         Valid('import mlflow\nmlflow.set_experiment("explorer_history")\n'),
         Valid("import mlflow\nmlflow.set_experiment(experiment_id='42')\n"),
         Valid('import mlflow\nmlflow.set_experiment(f"recommendations/{model}/{quarter}")\n'),
@@ -95,10 +99,28 @@ class ExperimentNameSchema(Rule):
             unsafe=True,
         ),
         Invalid('import mlflow\nmlflow.set_experiment(f"Team {team}/churn")\n'),
+        Invalid(
+            'import mlflow\nmlflow.set_experiment("DEFAULT")\n',
+            fixed='import mlflow\nmlflow.set_experiment("default")\n',
+            unsafe=True,
+        ),
+        Invalid(
+            'import mlflow\nmlflow.set_experiment("nyc-taxi-123")\n',
+            fixed='import mlflow\nmlflow.set_experiment("nyc_taxi_123")\n',
+            unsafe=True,
+            message="experiment name 'nyc-taxi-123' does not match experiment-name-regex `^",
+        ),
     ]
 
     def check(self, ctx: ModuleContext) -> Iterator[Finding]:
-        return name_findings(ctx, self.code, _experiment_names(ctx), ctx.config.experiment_schema, "experiment name")
+        return name_findings(
+            ctx,
+            self.code,
+            _experiment_names(ctx),
+            ctx.config.experiment_schema,
+            "experiment name",
+            accepted=(DEFAULT_EXPERIMENT_NAME,),
+        )
 
 
 def _experiment_names(ctx: ModuleContext) -> Iterator[tuple[CallSite, ast.expr]]:

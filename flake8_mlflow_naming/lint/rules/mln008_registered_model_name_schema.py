@@ -9,7 +9,7 @@ from ..context import ModuleContext
 from ..findings import Finding
 from ..mlflow_api import CLIENT_PREFIX, REGISTERED_MODEL_NAME_FORBIDDEN, bind, flavor_of, is_none_or_empty
 from ..resolve import CallSite
-from ..values import name_findings
+from ..values import NOT_NORMALISABLE, name_findings
 from .base import Invalid, Rule, Valid
 
 
@@ -17,15 +17,17 @@ class RegisteredModelNameSchema(Rule):
     code = "MLN008"
     name = "registered-model-name-schema"
     #: Last names of the MLflow APIs this rule matches (the prefilter and call index use them).
-    apis = ("log_model", "register_model", "create_registered_model", "rename_registered_model")
+    apis = ("log_model", "autolog", "register_model", "create_registered_model", "rename_registered_model", "copy_model_version")
     #: Renaming an experiment or registered model splits its history: not part of ``migrate``.
     migrates = False
     summary = "A registered-model name does not match the team's model naming schema."
     what_it_does = """
         Checks the names given to the model registry against `registered-model-name-regex`
-        (full match): `registered_model_name=` of any `mlflow.<flavor>.log_model`,
-        `mlflow.register_model(model_uri, name)`, `MlflowClient.create_registered_model(name)`
-        and the new name of `MlflowClient.rename_registered_model(name, new_name)`. Names are
+        (full match): `registered_model_name=` of any `mlflow.<flavor>.log_model` and of any
+        `mlflow.<flavor>.autolog` (which registers every model it logs under that name),
+        `mlflow.register_model(model_uri, name)`, `MlflowClient.create_registered_model(name)`,
+        the new name of `MlflowClient.rename_registered_model(name, new_name)` and the
+        destination of `MlflowClient.copy_model_version(src_model_uri, dst_name)`. Names are
         judged exactly as MLN003 judges run names (literals, module constants, f-strings whose
         fields are wildcards), and reported at the literal.
     """
@@ -52,12 +54,15 @@ class RegisteredModelNameSchema(Rule):
           parts, optionally under a Unity Catalog `catalog.schema.` prefix, such as
           `recommendations_ctr_ranker` or `main.recsys.recommendations_ctr_ranker`).
     """
+    no_fix = (NOT_NORMALISABLE,)
     VALID = [
         Valid('import mlflow\nmlflow.register_model("runs:/abc/model", "recommendations_ctr_ranker")\n'),
         Valid('import mlflow\nmlflow.register_model(uri, name="main.recsys.recommendations_ctr_ranker")\n'),
         Valid('import mlflow\nmlflow.sklearn.log_model(m, name="model", registered_model_name=f"{team}_ranker")\n'),
         Valid('import mlflow\nmlflow.sklearn.log_model(m, name="model", registered_model_name=None)\n'),
         Valid('from mlflow import MlflowClient\nMlflowClient().rename_registered_model("OldModel", "churn_ranker")\n'),
+        Valid('import mlflow\nmlflow.autolog(log_models=True)\n'),
+        Valid('from mlflow import MlflowClient\nMlflowClient().copy_model_version("models:/Old/1", dst_name="churn_ranker")\n'),
     ]
     INVALID = [
         Invalid(
@@ -83,6 +88,18 @@ class RegisteredModelNameSchema(Rule):
             line=2,
         ),
         Invalid('import mlflow\nmlflow.register_model(uri, f"models:{team}")\n', message="'/' or ':'"),
+        Invalid(
+            'import mlflow\nmlflow.sklearn.autolog(registered_model_name="WineModel")\n',
+            fixed='import mlflow\nmlflow.sklearn.autolog(registered_model_name="wine_model")\n',
+            unsafe=True,
+            # The regex prints as configured: one backslash before the dot, not two.
+            message="registered-model-name-regex `^([a-z][a-z0-9_]*\\.){0,2}",
+        ),
+        Invalid(
+            "from mlflow import MlflowClient\nMlflowClient().copy_model_version(f'models:/{src}/1', 'Churn-Prod')\n",
+            fixed="from mlflow import MlflowClient\nMlflowClient().copy_model_version(f'models:/{src}/1', 'churn_prod')\n",
+            unsafe=True,
+        ),
     ]
 
     def check(self, ctx: ModuleContext) -> Iterator[Finding]:
@@ -111,8 +128,13 @@ def _registered_names(ctx: ModuleContext) -> Iterator[tuple[CallSite, ast.expr]]
             value = ctx.bind(site, api).get(parameter)
             if isinstance(value, ast.expr) and not is_none_or_empty(value):
                 yield site, value
+    # ``copy_model_version(src_model_uri, dst_name)`` has had these two parameters since it came (2.8).
+    for site in ctx.calls(CLIENT_PREFIX + "copy_model_version"):
+        value = bind(site.node, ("src_model_uri", "dst_name")).get("dst_name")
+        if isinstance(value, ast.expr) and not is_none_or_empty(value):
+            yield site, value
     # ``registered_model_name`` sits deep in every flavor's list; callers pass it by keyword.
-    for _, site in ctx.calls_matching(lambda n: flavor_of(n, "log_model") is not None):
+    for _, site in ctx.calls_matching(lambda n: flavor_of(n, "log_model") is not None or flavor_of(n, "autolog") is not None):
         value = bind(site.node, ()).get("registered_model_name")
         if isinstance(value, ast.expr) and not is_none_or_empty(value):
             yield site, value

@@ -18,6 +18,7 @@ from ..resolve import CallSite
 from .base import Invalid, Rule, Valid
 
 _ACTIVE_RUN = "mlflow.active_run"
+_EVALUATE = frozenset({"mlflow.evaluate", "mlflow.models.evaluate"})
 
 
 class ImplicitRun(Rule):
@@ -48,15 +49,19 @@ class ImplicitRun(Rule):
         `mlflow.run` / `mlflow.projects.run` do not count: the run they create is never
         active in the calling process. Every such call is reported, not only the first.
 
-        Precision comes first, so these stay silent: code inside functions (a caller may hold
+        Precision comes first, so these stay silent: a script an `MLproject` file (in its
+        folder or the two above) runs as an entry point (`command: python train.py`), which
+        logs into the run `mlflow run` started for it; code inside functions (a caller may hold
         the run), a `with` whose context manager's name mentions a run
         (`with tracking.run_scope(...)`), code under `if mlflow.active_run(...)`, calls given
         `run_id=` or `**kwargs`, `autolog(disable=True)`, autolog whose `extra_tags` set
-        `mlflow.runName`, and modules that name the run with `set_tag("mlflow.runName", …)`.
+        `mlflow.runName`, and modules that name the run with `set_tag("mlflow.runName", …)`
+        (or may: a `set_tag` key or `set_tags` dict whose keys are not known).
     """
     why_bad = """
-        The first such call starts a run called something like `clumsy-fish-158`; the later
-        calls log into it. With autolog, every `fit()` becomes its own randomly named run.
+        The first such logging call starts a run called something like `clumsy-fish-158`; the
+        later calls log into it. `mlflow.evaluate` starts such a run of its own for each call
+        and ends it when it returns. With autolog, every `fit()` becomes its own randomly named run.
         Nobody can find these runs again by name.
     """
     example = """
@@ -88,6 +93,8 @@ class ImplicitRun(Rule):
         Valid('import mlflow\nmlflow.openai.autolog()\nclient.chat.completions.create(model="gpt-4o", messages=m)\n'),
         Valid('import mlflow\nmlflow.run(".", "main", run_name="a_b")\n'),
         Valid('import mlflow\nmlflow.set_tag("mlflow.runName", "ctr_ranker")\nmlflow.log_metric("auc", 0.9)\n'),
+        # Tags whose keys are unknown may name the run, as start_run(tags=...) may (MLN001).
+        Valid('import mlflow\nmlflow.set_tags(load_tags())\nmlflow.log_metric("auc", 0.9)\n'),
         Valid(
             'from ml_platform.tracking import production_run\nimport mlflow\nmlflow.log_metric("auc", 0.9)\n'
             'with production_run(run_name="a_b"):\n    pass\n',
@@ -102,7 +109,12 @@ class ImplicitRun(Rule):
         ),
         Invalid('import mlflow\nmlflow.sklearn.autolog()\nmodel.fit(X, y)\n', line=2, message="extra_tags"),
         Invalid('import mlflow\nmlflow.run(".", "main")\nmlflow.log_metric("auc", 0.9)\n', line=3),
-        Invalid('import mlflow.models\nresult = mlflow.models.evaluate(model, data, targets="y")\n', line=2),
+        Invalid(
+            'import mlflow.models\nresult = mlflow.models.evaluate(model, data, targets="y")\n',
+            line=2,
+            message="and ends it when it returns",
+        ),
+        Invalid('import mlflow\nmlflow.set_tags({"team": "rec"})\n', line=2, message="later calls log into it"),
     ]
 
     def check(self, ctx: ModuleContext) -> Iterator[Finding]:
@@ -110,20 +122,24 @@ class ImplicitRun(Rule):
         autologs = [(name, site) for name, site in ctx.calls_matching(_is_autolog)]
         if not candidates and not autologs:
             return
-        if _starts_or_names_a_run(ctx):
-            return
+        if ctx.is_project_entry_point or _starts_or_names_a_run(ctx):
+            return  # an MLflow Project's entry point logs into the run `mlflow run` started
         exposed = _ExposedCalls(ctx).find()
         advice = f"`with mlflow.start_run(run_name=...)` (or {ctx.wrapper})" if ctx.wrapper else "`with mlflow.start_run(run_name=...)`"
         findings = []
         for site in candidates:
             if id(site.node) in exposed and not _logs_to_given_run(site):
                 function = ctx.index.call_name(site)
+                # evaluate() starts its run in a ``with`` of its own and ends it on return
+                # (models/evaluation/base.py, _start_run_or_reuse_active_run); the logging
+                # functions leave theirs active, so the calls after them log into it.
+                after = "ends it when it returns" if function in _EVALUATE else "later calls log into it"
                 findings.append(
                     ctx.report(
                         self.code,
                         site.node,
                         f"{function} with no active run makes MLflow start a run with a generated name "
-                        f"(like 'clumsy-fish-158') and later calls log into it; wrap this code in {advice}",
+                        f"(like 'clumsy-fish-158') and {after}; wrap this code in {advice}",
                     )
                 )
         for function, site in autologs:
@@ -148,15 +164,7 @@ def _starts_or_names_a_run(ctx: ModuleContext) -> bool:
     """True when the module starts a run anywhere, or names the run MLflow starts for it."""
     if next(ctx.run_starts(), None) is not None or next(ctx.client_calls("create_run"), None) is not None:
         return True
-    for site in ctx.calls("mlflow.set_tag"):
-        key = ctx.bind(site, "mlflow.set_tag").get("key")
-        if isinstance(key, ast.expr) and ctx.index.is_run_name_tag(key, site.scope):
-            return True
-    for site in ctx.calls("mlflow.set_tags"):
-        tags = ctx.bind(site, "mlflow.set_tags").get("tags")
-        if isinstance(tags, ast.Dict) and any(k is not None and ctx.index.is_run_name_tag(k, site.scope) for k in tags.keys):
-            return True
-    return False
+    return any(ctx.sets_run_name(site) for site in ctx.calls("mlflow.set_tag", "mlflow.set_tags"))
 
 
 def _logs_to_given_run(site: CallSite) -> bool:
@@ -173,10 +181,9 @@ def _autolog_names_or_disables(ctx: ModuleContext, site: CallSite) -> bool:
     if "disable" in keywords and literal_true(keywords["disable"]) is not False:
         return True  # disable=True, or a value we cannot know
     tags = keywords.get("extra_tags")
-    if tags is not None and (not isinstance(tags, ast.Dict) or any(
-        k is None or ctx.index.is_run_name_tag(k, site.scope) for k in tags.keys
-    )):
-        return True
+    if tags is not None:
+        known = ctx.known_dict(tags, site.scope)
+        return known is None or ctx.dict_sets_run_name(known, site.scope)
     return False
 
 

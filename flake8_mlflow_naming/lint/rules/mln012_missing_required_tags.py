@@ -6,8 +6,8 @@ import ast
 import json
 from typing import Iterator
 
-from ..context import ModuleContext, literal_string
-from ..findings import AddDictEntries, Applicability, Finding, Fix, SetKeyword, Span
+from ..context import ModuleContext
+from ..findings import AddDictEntries, Applicability, Finding, Fix, NoFix, SetKeyword, Span
 from ..mlflow_api import MISSING, UNKNOWN, BoundCall, bind, is_none_or_empty
 from ..resolve import CallSite
 from .base import Invalid, Rule, Valid
@@ -16,6 +16,7 @@ _REQUIRED = {"required-tags": ["team", "project"]}
 _DEFAULTS = {**_REQUIRED, "required-tags-defaults": {"team": '"recommendations"', "project": 'os.environ["PROJECT"]'}}
 #: The wrapper's contract takes start_run's keywords; only ``tags`` matters here.
 _WRAPPER_TAGS_PARAMETERS = ("run_name",)
+NO_DEFAULT = NoFix("required-tags-defaults has no value for {tags}; set [tool.mlflow-naming.required-tags-defaults] {example}")
 
 
 class MissingRequiredTags(Rule):
@@ -29,9 +30,13 @@ class MissingRequiredTags(Rule):
     what_it_does = """
         Only when `required-tags` is configured: reports `mlflow.start_run`,
         `MlflowClient.create_run` and the team wrapper when their `tags=` is absent or is a
-        dict literal lacking a required key. A `tags` variable, a `**` spread in the dict, a
-        key that is not a literal, or `**kwargs` passed to the call are unknown and not
-        reported; nor is resuming a run (`run_id=`), which keeps the tags it has. A wrapper
+        dict lacking a required key: a literal, or a name assigned a dict literal once (in the
+        module or the function) that no code changes in place. Any other `tags` value (a
+        parameter, a call, a dict some code adds keys to), a `**` spread in the dict, a key
+        that is not a literal, or `**kwargs` passed to the call are unknown and not reported
+        (MLN001 reads a tags variable the same way); a tag the `with` block sets on its run
+        (`mlflow.set_tag`, `mlflow.set_tags`, before another run starts) counts as given, and
+        one whose key is unknown may be any required tag; nor is resuming a run (`run_id=`), which keeps the tags it has. A wrapper
         defined in the same module without a `tags` parameter (or `**kwargs`) is not checked.
         `mlflow.run` / `mlflow.projects.run` are not checked.
     """
@@ -61,6 +66,7 @@ class MissingRequiredTags(Rule):
         - `required-tags-defaults` (table of tag → Python expression source, default empty):
           the values the fix writes, e.g. `{ team = '"recommendations"', project = 'os.environ["PROJECT"]' }`.
     """
+    no_fix = (NO_DEFAULT,)
     VALID = [
         Valid('import mlflow\nwith mlflow.start_run(run_name="a_b"):\n    pass\n'),
         Valid(
@@ -68,9 +74,24 @@ class MissingRequiredTags(Rule):
             config=_REQUIRED,
         ),
         Valid('import mlflow\nwith mlflow.start_run(run_name="a_b", tags=run_tags):\n    pass\n', config=_REQUIRED),
+        Valid(
+            'import mlflow\ndef go():\n    tags = {"team": "rec"}\n    tags["project"] = "ctr"\n'
+            '    with mlflow.start_run(run_name="a_b", tags=tags):\n        pass\n',
+            config=_REQUIRED,
+        ),
+        Valid(
+            'import mlflow\ndef go():\n    tags = {"team": "rec"}\n    add_defaults(tags)\n'
+            '    with mlflow.start_run(run_name="a_b", tags=tags):\n        pass\n',
+            config=_REQUIRED,
+        ),
         Valid('import mlflow\nwith mlflow.start_run(run_name="a_b", tags={**base, "team": "rec"}):\n    pass\n', config=_REQUIRED),
         Valid('import mlflow\ndef go(**kw):\n    with mlflow.start_run(**kw):\n        pass\n', config=_REQUIRED),
         Valid("import mlflow\nwith mlflow.start_run(run_id=previous):\n    pass\n", config=_REQUIRED),
+        Valid(
+            'import mlflow\nwith mlflow.start_run(run_name="a_b", tags={"team": "rec"}):\n    mlflow.set_tag("project", "ctr")\n',
+            config=_REQUIRED,
+        ),
+        Valid('import mlflow\ndef go(config):\n    with mlflow.start_run(run_name="a_b"):\n        mlflow.set_tags(config["tags"])\n', config=_REQUIRED),
         Valid('import mlflow\nmlflow.run(".", "main", run_name="a_b")\n', config=_REQUIRED),
     ]
     INVALID = [
@@ -78,6 +99,15 @@ class MissingRequiredTags(Rule):
             'import mlflow\nwith mlflow.start_run(run_name="a_b", tags={"team": "rec"}):\n    pass\n',
             config=_REQUIRED,
             message="'project'",
+        ),
+        Invalid(
+            'import mlflow\ndef go():\n    tags = {"team": "rec"}\n    mlflow.log_params(tags)\n'
+            '    with mlflow.start_run(run_name="a_b", tags=tags):\n        pass\n',
+            fixed='import mlflow\ndef go():\n    tags = {"team": "rec", "project": os.environ["PROJECT"]}\n    mlflow.log_params(tags)\n'
+            '    with mlflow.start_run(run_name="a_b", tags=tags):\n        pass\n',
+            config=_DEFAULTS,
+            unsafe=True,
+            line=5,
         ),
         Invalid(
             'import mlflow\nwith mlflow.start_run(run_name="a_b", tags={"team": "rec"}):\n    pass\n',
@@ -90,6 +120,11 @@ class MissingRequiredTags(Rule):
             fixed='import mlflow\nwith mlflow.start_run(run_name="a_b", tags={"team": "recommendations", "project": os.environ["PROJECT"]}):\n    pass\n',
             config=_DEFAULTS,
             unsafe=True,
+        ),
+        Invalid(
+            'import mlflow\nwith mlflow.start_run(run_name="a_b"):\n    mlflow.set_tag("team", "rec")\n',
+            config=_REQUIRED,
+            message="without required tag(s) 'project'",
         ),
         Invalid(
             "from mlflow import MlflowClient\nMlflowClient().create_run('0', tags={'team': 'rec'}, run_name='a_b')\n",
@@ -135,16 +170,21 @@ class MissingRequiredTags(Rule):
         tags = bound.get("tags")
         if tags is UNKNOWN:
             return  # the configured versions disagree on which positional argument is tags
+        known = ctx.known_dict(tags, site.scope) if isinstance(tags, ast.expr) else None
         if tags is MISSING or (isinstance(tags, ast.Constant) and tags.value is None):
             present: set[str] = set()
-        elif isinstance(tags, ast.Dict):
-            keys = [_key_text(ctx, site, key) for key in tags.keys]
+        elif known is not None:
+            keys = [ctx.key_text(key, site) if key is not None else None for key in known.keys]
             if any(key is None for key in keys):
                 return  # a ``**`` spread or a computed key may hold the missing tag
             present = set(keys)  # type: ignore[arg-type]
+            tags = known
         else:
-            return  # a variable or an expression: its keys are unknown
-        missing = [tag for tag in required if tag not in present]
+            return  # a parameter, a call, a dict changed in place: its keys are unknown
+        in_body = ctx.tags_set_in_body(site)
+        if in_body is None:
+            return  # the with block sets a tag whose key is unknown: it may be a required one
+        missing = [tag for tag in required if tag not in present and tag not in in_body]
         if not missing:
             return
         listed = ", ".join(repr(tag) for tag in missing)
@@ -152,19 +192,14 @@ class MissingRequiredTags(Rule):
         yield ctx.report(self.code, call, message, _fix(ctx, site, tags, missing))
 
 
-def _key_text(ctx: ModuleContext, site: CallSite, key: ast.expr | None) -> str | None:
-    if key is None:
-        return None
-    text = literal_string(key)
-    if text is None and isinstance(key, ast.Name):
-        text = literal_string(ctx.index.module_constant(key, site.scope))  # type: ignore[arg-type]
-    return text
-
-
-def _fix(ctx: ModuleContext, site: CallSite, tags, missing: list[str]) -> Fix | None:
+def _fix(ctx: ModuleContext, site: CallSite, tags, missing: list[str]) -> Fix | NoFix:
     defaults = dict(ctx.config.required_tags_defaults)
-    if not all(tag in defaults for tag in missing):
-        return None
+    undefined = [tag for tag in missing if tag not in defaults]
+    if undefined:
+        return NO_DEFAULT.because(
+            tags=", ".join(repr(tag) for tag in undefined),
+            example=" ".join(f"{tag} = '\"...\"'" for tag in undefined[:1]),
+        )
     entries = tuple((json.dumps(tag), defaults[tag]) for tag in missing)
     description = "Add required tag(s) " + ", ".join(missing)
     if isinstance(tags, ast.Dict):
