@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import ast
-import json
 from typing import Iterator
 
-from ..context import ModuleContext, literal_string
-from ..findings import AddDictEntries, Applicability, Finding, Fix, SetKeyword, Span
-from ..mlflow_api import MISSING, UNKNOWN, BoundCall, bind, is_none_or_empty
+from ..context import ModuleContext
+from ..findings import Finding
+from ..mlflow_api import MISSING, BoundCall, bind, is_none_or_empty
+from ..required_tags import add_tags_fix, missing_tags
 from ..resolve import CallSite
 from .base import Invalid, Rule, Valid
 
@@ -125,52 +125,17 @@ class MissingRequiredTags(Rule):
     def _check_call(
         self, ctx: ModuleContext, site: CallSite, bound: BoundCall, what: str, required: tuple[str, ...]
     ) -> Iterator[Finding]:
-        call = site.node
-        if any(k.arg is None for k in call.keywords) or any(isinstance(a, ast.Starred) for a in call.args):
-            return
         if what == "start_run":
             run_id = bound.get("run_id")
             if run_id is not MISSING and not is_none_or_empty(run_id):
                 return  # resuming: the run keeps the tags it was created with
         tags = bound.get("tags")
-        if tags is UNKNOWN:
-            return  # the configured versions disagree on which positional argument is tags
-        if tags is MISSING or (isinstance(tags, ast.Constant) and tags.value is None):
-            present: set[str] = set()
-        elif isinstance(tags, ast.Dict):
-            keys = [_key_text(ctx, site, key) for key in tags.keys]
-            if any(key is None for key in keys):
-                return  # a ``**`` spread or a computed key may hold the missing tag
-            present = set(keys)  # type: ignore[arg-type]
-        else:
-            return  # a variable or an expression: its keys are unknown
-        missing = [tag for tag in required if tag not in present]
+        missing = missing_tags(ctx, site, tags, required)
         if not missing:
             return
         listed = ", ".join(repr(tag) for tag in missing)
         message = f"run started by {what} without required tag(s) {listed} (required-tags); add them to tags="
-        yield ctx.report(self.code, call, message, _fix(ctx, site, tags, missing))
-
-
-def _key_text(ctx: ModuleContext, site: CallSite, key: ast.expr | None) -> str | None:
-    if key is None:
-        return None
-    text = literal_string(key)
-    if text is None and isinstance(key, ast.Name):
-        text = literal_string(ctx.index.module_constant(key, site.scope))  # type: ignore[arg-type]
-    return text
-
-
-def _fix(ctx: ModuleContext, site: CallSite, tags, missing: list[str]) -> Fix | None:
-    defaults = dict(ctx.config.required_tags_defaults)
-    if not all(tag in defaults for tag in missing):
-        return None
-    entries = tuple((json.dumps(tag), defaults[tag]) for tag in missing)
-    description = "Add required tag(s) " + ", ".join(missing)
-    if isinstance(tags, ast.Dict):
-        return Fix(description, Applicability.UNSAFE, (AddDictEntries(Span.of(tags), entries),))
-    source = "{" + ", ".join(f"{key}: {value}" for key, value in entries) + "}"
-    return Fix(description, Applicability.UNSAFE, (SetKeyword(Span.of(site.node), "tags", source),))
+        yield ctx.report(self.code, site.node, message, add_tags_fix(site, tags, missing, ctx.config.required_tags_defaults))
 
 
 def _wrapper_takes_tags(ctx: ModuleContext) -> bool:
