@@ -99,7 +99,7 @@ def plan_policy(
     counts = PolicyCounts()
     referenced, versions = registered_run_ids(client, page_size)
     for experiment_id, experiment_name in experiments:
-        ranked: list[tuple[float, str, bool]] = []  # (metric value, run_id, old enough to retire)
+        ranked: list[tuple[float, str, bool]] = []  # (metric value, run_id, may be retired)
         for page in iter_runs(client, experiment_id, page_size):
             for run in page:
                 counts.runs += 1
@@ -126,32 +126,32 @@ def _run_actions(
 ) -> Iterator[tuple[str, str, str, str, str]]:
     info, tags = run.info, dict(run.data.tags)
     run_id, experiment_id, status = info.run_id, str(info.experiment_id), str(info.status)
-    if tags.get(ARCHIVE_STATUS_TAG) == ARCHIVED:
-        counts.add(counts.kept, "already archived")
-        return
-    protected = is_protected(tags, policy)
-    if protected is not None:
-        counts.add(counts.kept, "protected tag")
-        return
-    if run_id in referenced:
-        counts.add(counts.kept, "referenced by a model version")
-        return
     started = info.start_time or 0
     ended = info.end_time or started
+    days = (now_ms - ended) / _DAY_MS
+    kept = None
+    if tags.get(ARCHIVE_STATUS_TAG) == ARCHIVED:
+        kept = "already archived"
+    elif is_protected(tags, policy) is not None:
+        kept = "protected tag"
+    elif run_id in referenced:
+        kept = "referenced by a model version"
+    if status == "FINISHED" and policy.keep_top_metric is not None:
+        # Every finished run is ranked, kept ones too: archiving the bottom must not make the
+        # next audit's top 10% a smaller set of runs (and archive again, run after run).
+        value = run.data.metrics.get(policy.keep_top_metric)
+        number = float(value) if value is not None and not math.isnan(value) else None
+        ranked.append((number, run_id, kept is None and bool(ended) and days > (policy.others_after_days or 0)))
+    if kept is not None:
+        counts.add(counts.kept, kept)
+        return
     if status == "RUNNING" and policy.stale_running_after_hours is not None and started:
         hours = (now_ms - started) / _HOUR_MS
         if hours > policy.stale_running_after_hours:
             yield (run_id, experiment_id, KILL, "", f"RUNNING for {hours:.1f} hours (stale-running-after-hours = {policy.stale_running_after_hours:g})")
             return
-    days = (now_ms - ended) / _DAY_MS
     if status in ("FAILED", "KILLED") and policy.failed_after_days is not None and ended and days > policy.failed_after_days:
         yield from _retire(run_id, experiment_id, policy, f"{status} {days:.1f} days ago (failed-after-days = {policy.failed_after_days:g})")
-        return
-    if status == "FINISHED" and policy.keep_top_metric is not None:
-        value = run.data.metrics.get(policy.keep_top_metric)
-        old = bool(ended) and days > (policy.others_after_days or 0)
-        number = float(value) if value is not None and not math.isnan(value) else None
-        ranked.append((number, run_id, old))
 
 
 def _rank_actions(ranked: list, experiment_id: str, policy: LifecyclePolicy) -> Iterator[tuple[str, str, str, str, str]]:
