@@ -9,6 +9,7 @@ from typing import Iterator
 from ..context import ModuleContext, literal_string
 from ..findings import Applicability, Finding, Fix, ReplaceString, Span
 from ..mlflow_api import bind
+from ..registry_calls import registry_method_calls
 from .base import Invalid, Rule, Valid
 
 #: ``models:/<name>/<stage>[/<path>]``; MLflow reads the stage case-insensitively. A digit
@@ -28,8 +29,9 @@ class ModelRegistryStage(Rule):
     apis = ("transition_model_version_stage", "get_latest_versions", "models")
     summary = "A model-registry stage (deprecated since MLflow 2.9) is used instead of an alias."
     what_it_does = """
-        Reports `MlflowClient.transition_model_version_stage(...)`,
-        `MlflowClient.get_latest_versions(...)` (with or without `stages=`), and every string
+        Reports `transition_model_version_stage(...)` and `get_latest_versions(...)` (with or
+        without `stages=`) called on any object in a module that names MLflow (the client is
+        usually a parameter or an attribute, and no other library has these methods), and every string
         literal or f-string that is a stage model URI, `models:/<name>/<stage>[/<path>]` with
         a literal stage `Production`, `Staging`, `Archived` or `None` (any case), wherever it
         is written (`load_model`, `spark_udf`, a constant, a config dict). `models:/name/3`
@@ -98,10 +100,14 @@ class ModelRegistryStage(Rule):
             'from mlflow.tracking import MlflowClient\nclient = MlflowClient()\nlatest = client.get_latest_versions("ctr_model", stages=["Staging"])\n',
             message="get_model_version_by_alias",
         ),
+        Invalid(
+            'import mlflow\ndef archive(client, name, version):\n    client.transition_model_version_stage(name, version, "Archived")\n',
+            line=3,
+        ),
     ]
 
     def check(self, ctx: ModuleContext) -> Iterator[Finding]:
-        for site in ctx.client_calls("transition_model_version_stage"):
+        for site in registry_method_calls(ctx, "transition_model_version_stage"):
             stage = literal_string(bind(site.node, _TRANSITION_PARAMETERS).get("stage"))  # type: ignore[arg-type]
             shown = f" to {stage!r}" if stage else ""
             yield ctx.report(
@@ -110,7 +116,7 @@ class ModelRegistryStage(Rule):
                 f"transition_model_version_stage{shown} uses registry stages, deprecated since MLflow 2.9; "
                 "point an alias at the version with set_registered_model_alias(name, alias, version)",
             )
-        for site in ctx.client_calls("get_latest_versions"):
+        for site in registry_method_calls(ctx, "get_latest_versions"):
             yield ctx.report(
                 self.code,
                 site.node,

@@ -8,6 +8,7 @@ from typing import Iterator
 from ..context import ModuleContext, literal_string
 from ..findings import Finding
 from ..mlflow_api import bind
+from ..registry_calls import registry_method_calls
 from ..resolve import CallSite
 from .base import Invalid, Rule, Valid
 
@@ -15,6 +16,10 @@ _ALIAS_PARAMETERS = ("name", "alias", "version")
 _TRANSITION_PARAMETERS = ("name", "version", "stage", "archive_existing_versions")
 #: Calls that may set the promotion tag on a run; one with a computed key may be doing so.
 _TAG_SETTERS = ("mlflow.set_tag", "MlflowClient.set_tag")
+#: Aliases that name a version on its way to production, not in it: setting them promotes nothing.
+PRE_PRODUCTION_ALIASES = frozenset(
+    {"staging", "challenger", "candidate", "shadow", "canary", "dev", "development", "test", "testing", "qa", "experimental", "archived"}
+)
 
 
 class PromotionWithoutRunTag(Rule):
@@ -24,9 +29,13 @@ class PromotionWithoutRunTag(Rule):
     apis = ("set_registered_model_alias", "transition_model_version_stage", "set_tag")
     summary = "A model is promoted in a module that never tags its originating run with `promotion-tag`."
     what_it_does = """
-        Reports `MlflowClient.set_registered_model_alias(...)` and
-        `MlflowClient.transition_model_version_stage(..., stage="Production")` (a literal
-        stage, any case) in a module where the text of `promotion-tag` (default
+        Reports `set_registered_model_alias(...)` (unless its alias is a literal that is not a
+        production alias: with `stage-aliases` configured, anything but the `Production` alias;
+        otherwise one of `staging`, `challenger`, `candidate`, `shadow`, `canary`, `dev`,
+        `development`, `test`, `testing`, `qa`, `experimental`, `archived`) and
+        `transition_model_version_stage(..., stage="Production")` (a literal stage, any case),
+        called on any object (only MLflow's clients have these methods), in a module that
+        names MLflow and where the text of `promotion-tag` (default
         `production_run`) appears in no string literal, and no `set_tag` call has a
         computed key. Setting the tag through `set_tag`, `set_tags`, `log_batch`, a constant or
         a helper that takes the tag's name all count, since each writes the literal
@@ -59,6 +68,11 @@ class PromotionWithoutRunTag(Rule):
           with the `name/version` the run became.
     """
     VALID = [
+        Valid('from mlflow import MlflowClient\nMlflowClient().set_registered_model_alias("m_x", "challenger", 3)\n'),
+        Valid(
+            'from mlflow import MlflowClient\nMlflowClient().set_registered_model_alias("m_x", "champion", 3)\n',
+            config={"stage-aliases": {"Production": "prod"}},
+        ),
         Valid(
             'from mlflow import MlflowClient\nclient = MlflowClient()\nmv = client.get_model_version("m_x", 3)\n'
             'client.set_registered_model_alias("m_x", "champion", 3)\nclient.set_tag(mv.run_id, "production_run", "true")\n'
@@ -81,6 +95,7 @@ class PromotionWithoutRunTag(Rule):
             line=3,
             message="'production_run'",
         ),
+        Invalid('import mlflow\ndef promote(registry, version):\n    registry.set_registered_model_alias("m_x", "champion", version)\n'),
         Invalid(
             'import mlflow\nclient = mlflow.tracking.MlflowClient()\nclient.transition_model_version_stage(name="m_x", version=3, stage="production")\n'
         ),
@@ -107,9 +122,13 @@ class PromotionWithoutRunTag(Rule):
 
 
 def _promotions(ctx: ModuleContext) -> Iterator[tuple[CallSite, str]]:
-    for site in ctx.client_calls("set_registered_model_alias"):
-        yield site, "set_registered_model_alias"
-    for site in ctx.client_calls("transition_model_version_stage"):
+    production = {alias for stage, alias in ctx.config.stage_aliases if stage == "Production"}
+    for site in registry_method_calls(ctx, "set_registered_model_alias"):
+        alias = literal_string(bind(site.node, _ALIAS_PARAMETERS).get("alias"))  # type: ignore[arg-type]
+        if alias is not None and (alias not in production if production else alias.lower() in PRE_PRODUCTION_ALIASES):
+            continue
+        yield site, "set_registered_model_alias" + (f" to {alias!r}" if alias else "")
+    for site in registry_method_calls(ctx, "transition_model_version_stage"):
         stage = literal_string(bind(site.node, _TRANSITION_PARAMETERS).get("stage"))  # type: ignore[arg-type]
         if stage is not None and stage.lower() == "production":
             yield site, "transition_model_version_stage to Production"
