@@ -23,6 +23,9 @@ RULE_NAMES: dict[str, str] = {
     "MLN010": "implicit-run",
     "MLN011": "model-from-raw-storage",
     "MLN012": "missing-required-tags",
+    "MLN013": "missing-experiment-tags",
+    "MLN014": "model-registry-stage",
+    "MLN015": "promotion-without-run-tag",
 }
 ALL_CODES: tuple[str, ...] = tuple(RULE_NAMES)
 #: MLN000 is not a rule: it carries configuration errors under flake8, which must not print.

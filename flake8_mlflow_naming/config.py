@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
 from .codes import CodeListError, parse_code_list, selected
 from .flake8_options import FLAKE8_OPTIONS, LIST
+from .lifecycle_settings import LifecyclePolicy, parse_lifecycle
 from .patterns import PROBE_LENGTH, PROBE_TIMEOUT_SECONDS, PatternTimeout, compile_pattern, probe
 from .wrapper_signature import DEFAULT_SIGNATURE, SignatureError, WrapperSignature, find_definition, find_reexport, parse_signature, signature_of
 
@@ -102,6 +103,16 @@ class Config:
     mlflow_aliases: tuple[str, ...] = ()
     #: What the tracking-store gate does with a bad run: rename it, reject it, or warn.
     gate_mode: str = "rename"
+    #: Tags every experiment must be created with (MLN013, the gate), and the fix's expressions.
+    required_experiment_tags: tuple[str, ...] = ()
+    required_experiment_tags_defaults: tuple[tuple[str, str], ...] = ()
+    #: Model-registry stage -> the team's alias for it (MLN014's fix); empty: no fix.
+    stage_aliases: tuple[tuple[str, str], ...] = ()
+    #: The tag a promoted model's originating run carries (MLN015, audit), and the tag naming the version.
+    promotion_tag: str = "production_run"
+    promotion_version_tag: str = "production_model_version"
+    #: ``[tool.mlflow-naming.lifecycle]``: the archival policy of ``audit --policy``.
+    lifecycle: LifecyclePolicy = field(default_factory=LifecyclePolicy)
     #: Files larger than this many bytes (a notebook: its code) are reported, not fixed.
     max_fix_file_size: int = DEFAULT_MAX_FIX_FILE_SIZE
     #: Folder that relative globs are resolved against (the pyproject's folder, or cwd).
@@ -559,6 +570,21 @@ def _gate_mode(key: str, value: object) -> str:
     return text
 
 
+def _stage_aliases(key: str, value: object) -> tuple[tuple[str, str], ...]:
+    # MLflow's stages, matched case-insensitively as MLflow does; an alias is [\w-]+ (MLflow's rule).
+    stages = {"production": "Production", "staging": "Staging", "archived": "Archived"}
+    if not isinstance(value, Mapping):
+        raise ValueError('must be a table of stage = "alias", such as { Production = "champion" }')
+    pairs = []
+    for stage, alias in value.items():
+        if str(stage).lower() not in stages:
+            raise ValueError(f"has {stage!r}, which is not a stage ({', '.join(stages.values())})")
+        if not isinstance(alias, str) or not re.fullmatch(r"[\w-]+", alias) or re.fullmatch(r"[vV]\d+|latest", alias):
+            raise ValueError(f"{stage} = {alias!r} is not an alias MLflow accepts")
+        pairs.append((stages[str(stage).lower()], alias))
+    return tuple(pairs)
+
+
 _KEYS: dict[str, tuple[str, Callable[[str, object], Any]]] = {
     "run-name-regex": ("run_name_regex", _regex),
     "run-name-max-length": ("run_name_max_length", _positive_int),
@@ -585,6 +611,12 @@ _KEYS: dict[str, tuple[str, Callable[[str, object], Any]]] = {
     "required-tags-defaults": ("required_tags_defaults", _expression_table),
     "experiment-name-regex": ("experiment_name_regex", _regex),
     "registered-model-name-regex": ("registered_model_name_regex", _regex),
+    "required-experiment-tags": ("required_experiment_tags", _string_list),
+    "required-experiment-tags-defaults": ("required_experiment_tags_defaults", _expression_table),
+    "stage-aliases": ("stage_aliases", _stage_aliases),
+    "promotion-tag": ("promotion_tag", _string),
+    "promotion-version-tag": ("promotion_version_tag", _string),
+    "lifecycle": ("lifecycle", parse_lifecycle),
 }
 
 

@@ -12,7 +12,9 @@ TEXT, LIST, INTEGER = "text", "list", "integer"
 
 #: flake8 option (as written in flake8's files, without ``--``) -> (pyproject key, kind).
 #: The key's own validation applies to both spellings. ``required-tags-defaults`` and
-#: ``max-fix-file-size`` have no option: they only shape fixes, which flake8 never applies.
+#: ``max-fix-file-size`` have no option: they only shape fixes, which flake8 never applies
+#: (nor do ``required-experiment-tags-defaults`` and ``stage-aliases``'s fix; the
+#: ``lifecycle`` table is for ``audit`` alone).
 FLAKE8_OPTIONS: dict[str, tuple[str, str]] = {
     "mlflow-run-name-regex": ("run-name-regex", TEXT),
     "mlflow-run-name-max-length": ("run-name-max-length", INTEGER),
@@ -27,4 +29,6 @@ FLAKE8_OPTIONS: dict[str, tuple[str, str]] = {
     "mlflow-experiment-name-regex": ("experiment-name-regex", TEXT),
     "mlflow-registered-model-name-regex": ("registered-model-name-regex", TEXT),
     "mlflow-required-tags": ("required-tags", LIST),
+    "mlflow-required-experiment-tags": ("required-experiment-tags", LIST),
+    "mlflow-promotion-tag": ("promotion-tag", TEXT),
 }

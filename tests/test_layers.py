@@ -18,7 +18,7 @@ PACKAGE = "flake8_mlflow_naming"
 
 #: Bottom to top. A module may import from its own layer or any layer below.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("__init__", "codes", "flake8_options", "uris", "patterns", "template_match", "naming", "wrapper_signature"),
+    ("__init__", "codes", "flake8_options", "uris", "patterns", "template_match", "naming", "wrapper_signature", "lifecycle_settings"),
     ("config",),
     ("lint",),
     ("sources",),
@@ -30,7 +30,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
 #: Third-party modules only these parts of the package may import (at any depth).
 RESTRICTED_IMPORTS = {
     "libcst": ("fix",),
-    "mlflow": ("runtime", "cli.audit", "gate.store"),
+    "mlflow": ("runtime", "cli.audit", "cli.audit_policy", "gate.store"),
     "pygls": ("lsp",),
     "lsprotocol": ("lsp",),
 }

@@ -61,20 +61,20 @@ def _current_name(client: Any, run_id: str) -> str | None:
     return run.info.run_name or ""
 
 
-class _UndoLog:
-    """The undo CSV, appended and flushed to disk after every rename, so a crash loses nothing."""
+class UndoLog:
+    """An undo CSV, appended and flushed to disk after every change, so a crash loses nothing."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, columns: tuple[str, ...] = UNDO_COLUMNS) -> None:
         new = not path.is_file() or path.stat().st_size == 0
         self._handle = path.open("a", newline="", encoding="utf-8")
         self._writer = csv.writer(self._handle, lineterminator="\n")
         if new:
-            self._writer.writerow(UNDO_COLUMNS)
+            self._writer.writerow(columns)
             self._sync()
 
-    def record(self, run_id: str, experiment_id: str, old_name: str, new_name: str) -> None:
-        """Append one done rename."""
-        self._writer.writerow((run_id, experiment_id, old_name, new_name))
+    def record(self, *values: str) -> None:
+        """Append one done change (a rename: run_id, experiment_id, old_name, new_name)."""
+        self._writer.writerow(values)
         self._sync()
 
     def _sync(self) -> None:
@@ -142,7 +142,7 @@ def apply_plan(
             if outcome == "skipped" or dry_run or (outcome == "already" and run_id in done):
                 continue
             if log is None:
-                log = _UndoLog(undo_path)
+                log = UndoLog(undo_path)
             log.record(run_id, row["experiment_id"], old, new)
             done.add(run_id)
     finally:

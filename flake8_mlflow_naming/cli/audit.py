@@ -41,6 +41,8 @@ def audit_command(args: argparse.Namespace) -> int:
     uri = args.tracking_uri
     if args.dry_run and not (args.apply or args.undo):
         return _error("--dry-run works only with --apply or --undo")
+    if getattr(args, "delete_artifacts", False) and not (args.policy and args.apply):
+        return _error("--delete-artifacts works only with --policy --apply")
     if args.undo_file and not args.apply:
         return _error("--undo-file works only with --apply")
     try:
@@ -55,6 +57,10 @@ def audit_command(args: argparse.Namespace) -> int:
         return _error(f"no tracking store at {missing} (tracking URI {uri}); check the path")
     try:
         client = mlflow.MlflowClient(tracking_uri=uri)
+        if getattr(args, "policy", False):
+            from .audit_policy import policy_command
+
+            return policy_command(client, uri, config, args)
         if args.apply:
             undo_path = args.undo_file or Path(f"{args.apply}.undo.csv")
             counts = apply_plan(client, args.apply, undo_path, config.schema, dry_run=args.dry_run, say=_say)

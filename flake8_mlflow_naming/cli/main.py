@@ -201,6 +201,10 @@ def _register_audit(commands: argparse._SubParsersAction) -> None:
     action.add_argument("--undo", type=Path, metavar="FILE", help="restore the names recorded in an undo file")
     audit.add_argument("--undo-file", type=Path, metavar="FILE", help="where --apply records renames (default: FILE.undo.csv)")
     audit.add_argument("--dry-run", action="store_true", help="with --apply or --undo: print what would change, change nothing")
+    audit.add_argument(
+        "--policy", action="store_true", help="plan/apply/undo [tool.mlflow-naming.lifecycle] and promotion tags instead of renames"
+    )
+    audit.add_argument("--delete-artifacts", action="store_true", help="with --policy --apply: also do delete_artifacts rows (irreversible)")
 
     audit.set_defaults(handler=_lazy("audit", "audit_command"))
 

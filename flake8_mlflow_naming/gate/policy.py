@@ -123,13 +123,21 @@ class GatePolicy:
             new = new.replace(character, "_")
         return NameDecision(new, problem, renamed=True)
 
-    def missing_tags(self, tags: Mapping[str, str]) -> str | None:
-        """The one-line reason required tags are missing (refused in reject mode), else None."""
-        missing = [tag for tag in self.config.required_tags if tags.get(tag) in (None, "")]
+    def missing_tags(self, tags: Mapping[str, str], *, experiment: bool = False) -> str | None:
+        """The one-line reason required tags are missing (refused in reject mode), else None.
+
+        ``experiment``: the tags of a new experiment, against ``required-experiment-tags``
+        (MLN013). No mode invents tag values, so rename mode warns like warn mode.
+        """
+        required = self.config.required_experiment_tags if experiment else self.config.required_tags
+        missing = [tag for tag in required if tags.get(tag) in (None, "")]
         if not missing:
             return None
         listed = ", ".join(repr(tag) for tag in missing)
-        message = f"required-tags: run created without tag(s) {listed}{self._where}"
+        if experiment:
+            message = f"MLN013: experiment created without required tag(s) {listed} (required-experiment-tags){self._where}"
+        else:
+            message = f"required-tags: run created without tag(s) {listed}{self._where}"
         if self.mode == REJECT:
             raise GateRefusal(message)
         return message

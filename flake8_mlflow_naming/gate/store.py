@@ -9,7 +9,8 @@ object a subclass of its own class that checks names first:
 - ``create_run`` (the name, an ``mlflow.runName`` tag, required tags),
 - ``update_run_info`` with a run name, ``set_tag`` and ``log_batch`` tags that set
   ``mlflow.runName``,
-- ``create_experiment`` and ``rename_experiment`` (``experiment-name-regex``, MLN007),
+- ``create_experiment`` and ``rename_experiment`` (``experiment-name-regex``, MLN007; a new
+  experiment's ``required-experiment-tags``, MLN013),
 - ``create_logged_model`` (the characters MLflow 3 cannot store in a LoggedModel name, MLN009).
 
 Subclassing the store's real class, instead of wrapping it, keeps every other method the
@@ -296,6 +297,13 @@ class _GatedStore:
 
     def create_experiment(self, name, artifact_location=None, tags=None):  # noqa: D102
         name = self._checked_experiment_name(name, "")
+        gate = self._naming_gate
+        try:
+            missing = gate.policy.missing_tags({tag.key: tag.value for tag in tags or ()}, experiment=True)
+        except GateRefusal as refusal:
+            raise gate.refuse(refusal) from None
+        if missing:
+            gate.warn(missing, f" (experiment {name!r})")
         return super().create_experiment(name, artifact_location, tags)
 
     def rename_experiment(self, experiment_id, new_name):  # noqa: D102

@@ -92,7 +92,7 @@ def test_rule_documentation():
     assert result.returncode == 0 and text.startswith("# MLN003") and "## Fix safety" in text
     assert run_tool("mlflow-naming", "rule", "MLN999").returncode == 2
     listing = run_tool("mlflow-naming", "rule").stdout.decode().splitlines()
-    assert [line.split()[0] for line in listing] == [f"MLN{i:03d}" for i in range(1, 13)]
+    assert [line.split()[0] for line in listing] == [f"MLN{i:03d}" for i in range(1, 16)]
 
 
 def test_shipped_fixtures_have_findings():

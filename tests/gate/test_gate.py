@@ -499,6 +499,28 @@ def test_experiment_names_warn_mode_logs_one_line_and_stores_unchanged(store, ca
     assert plain.get_experiment(created).name == bad
 
 
+@pytest.mark.parametrize("mode", ["rename", "warn", "reject"])
+def test_experiments_without_required_experiment_tags_follow_gate_mode(store, caplog, mode):
+    """MLN013 at the store: reject refuses (nothing stored); rename and warn store and log one line."""
+    mlflow = import_mlflow()
+    plain, _, _ = store(mode, **{"required-experiment-tags": ["owner_team", "owner_lead"]})
+    owned = f"owned_{mode}_{uuid.uuid4().hex[:6]}"
+    created = _gated_client().create_experiment(owned, tags={"owner_team": "rec", "owner_lead": "ana"})
+    assert plain.get_experiment(created).tags["owner_lead"] == "ana"
+    unowned = f"unowned_{mode}_{uuid.uuid4().hex[:6]}"
+    with caplog.at_level(logging.WARNING, logger="flake8_mlflow_naming.gate"):
+        if mode == "reject":
+            with pytest.raises(mlflow.exceptions.MlflowException, match=r"^MLN013:.*'owner_lead'") as caught:
+                _gated_client().create_experiment(unowned, tags={"owner_team": "rec"})
+            assert caught.value.error_code == "INVALID_PARAMETER_VALUE"
+            assert plain.get_experiment_by_name(unowned) is None
+        else:
+            created = _gated_client().create_experiment(unowned, tags={"owner_team": "rec"})
+            assert plain.get_experiment(created).tags.get("owner_team") == "rec"
+    lines = [r.getMessage() for r in caplog.records if r.name == "flake8_mlflow_naming.gate"]
+    assert len(lines) == 1 and "MLN013" in lines[0] and "'owner_lead'" in lines[0] and "'owner_team'" not in lines[0]
+
+
 def test_logged_model_names_by_mode(store, caplog):
     mlflow = import_mlflow()
     plain, experiment_id, _ = store("rename")

@@ -18,6 +18,9 @@ from .mln009_invalid_logged_model_name import InvalidLoggedModelName
 from .mln010_implicit_run import ImplicitRun
 from .mln011_model_from_raw_storage import ModelFromRawStorage
 from .mln012_missing_required_tags import MissingRequiredTags
+from .mln013_missing_experiment_tags import MissingExperimentTags
+from .mln014_model_registry_stage import ModelRegistryStage
+from .mln015_promotion_without_run_tag import PromotionWithoutRunTag
 
 ALL_RULES: tuple[type[Rule], ...] = (
     RunWithoutName,
@@ -32,6 +35,9 @@ ALL_RULES: tuple[type[Rule], ...] = (
     ImplicitRun,
     ModelFromRawStorage,
     MissingRequiredTags,
+    MissingExperimentTags,
+    ModelRegistryStage,
+    PromotionWithoutRunTag,
 )
 RULES_BY_CODE: dict[str, type[Rule]] = {rule.code: rule for rule in ALL_RULES}
 #: The codes whose fixes ``migrate`` (and its LibCST codemod) applies unless told otherwise.

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import ast
-import json
 from typing import Iterator
 
 from ..context import ModuleContext
-from ..findings import AddDictEntries, Applicability, Finding, Fix, NoFix, SetKeyword, Span
-from ..mlflow_api import MISSING, UNKNOWN, BoundCall, bind, is_none_or_empty
+from ..findings import Finding, NoFix
+from ..mlflow_api import MISSING, BoundCall, bind, is_none_or_empty
+from ..required_tags import add_tags_fix, missing_tags
 from ..resolve import CallSite
 from .base import Invalid, Rule, Valid
 
@@ -160,52 +160,18 @@ class MissingRequiredTags(Rule):
     def _check_call(
         self, ctx: ModuleContext, site: CallSite, bound: BoundCall, what: str, required: tuple[str, ...]
     ) -> Iterator[Finding]:
-        call = site.node
-        if any(k.arg is None for k in call.keywords) or any(isinstance(a, ast.Starred) for a in call.args):
-            return
         if what == "start_run":
             run_id = bound.get("run_id")
             if run_id is not MISSING and not is_none_or_empty(run_id):
                 return  # resuming: the run keeps the tags it was created with
         tags = bound.get("tags")
-        if tags is UNKNOWN:
-            return  # the configured versions disagree on which positional argument is tags
-        known = ctx.known_dict(tags, site.scope) if isinstance(tags, ast.expr) else None
-        if tags is MISSING or (isinstance(tags, ast.Constant) and tags.value is None):
-            present: set[str] = set()
-        elif known is not None:
-            keys = [ctx.key_text(key, site) if key is not None else None for key in known.keys]
-            if any(key is None for key in keys):
-                return  # a ``**`` spread or a computed key may hold the missing tag
-            present = set(keys)  # type: ignore[arg-type]
-            tags = known
-        else:
-            return  # a parameter, a call, a dict changed in place: its keys are unknown
-        in_body = ctx.tags_set_in_body(site)
-        if in_body is None:
-            return  # the with block sets a tag whose key is unknown: it may be a required one
-        missing = [tag for tag in required if tag not in present and tag not in in_body]
+        missing = missing_tags(ctx, site, tags, required, read_body=True)
         if not missing:
             return
         listed = ", ".join(repr(tag) for tag in missing)
         message = f"run started by {what} without required tag(s) {listed} (required-tags); add them to tags="
-        yield ctx.report(self.code, call, message, _fix(ctx, site, tags, missing))
-
-
-def _fix(ctx: ModuleContext, site: CallSite, tags, missing: list[str]) -> Fix | NoFix:
-    defaults = dict(ctx.config.required_tags_defaults)
-    undefined = [tag for tag in missing if tag not in defaults]
-    if undefined:
-        return NO_DEFAULT.because(
-            tags=", ".join(repr(tag) for tag in undefined),
-            example=" ".join(f"{tag} = '\"...\"'" for tag in undefined[:1]),
-        )
-    entries = tuple((json.dumps(tag), defaults[tag]) for tag in missing)
-    description = "Add required tag(s) " + ", ".join(missing)
-    if isinstance(tags, ast.Dict):
-        return Fix(description, Applicability.UNSAFE, (AddDictEntries(Span.of(tags), entries),))
-    source = "{" + ", ".join(f"{key}: {value}" for key, value in entries) + "}"
-    return Fix(description, Applicability.UNSAFE, (SetKeyword(Span.of(site.node), "tags", source),))
+        fix = add_tags_fix(ctx, site, tags, missing, ctx.config.required_tags_defaults, NO_DEFAULT)
+        yield ctx.report(self.code, site.node, message, fix)
 
 
 def _wrapper_takes_tags(ctx: ModuleContext) -> bool:
