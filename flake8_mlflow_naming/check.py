@@ -7,13 +7,14 @@ configuration and findings. Nothing in this module prints.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Iterable, Iterator
+from typing import TYPE_CHECKING
 
 from .config import ConfigError, ConfigSource
 from .lint.parse import SourceError
-from .patterns import PatternTimeout
 from .lint.prefilter import could_have_findings
+from .patterns import PatternTimeout
 from .sources.kinds import ReassemblyError, open_source
 from .sources.read import STDIN, read_source
 
@@ -37,7 +38,7 @@ class FileError:
     config: bool = False
 
     @classmethod
-    def of(cls, error: SourceError | ConfigError | PatternTimeout | ReassemblyError | str) -> "FileError":
+    def of(cls, error: SourceError | ConfigError | PatternTimeout | ReassemblyError | str) -> FileError:
         """The record of a caught error (its position when it has one)."""
         if isinstance(error, SourceError):
             return cls(error.message, error.line, error.col, getattr(error, "cell", None))

@@ -14,15 +14,24 @@ import fnmatch
 import os
 import re
 import sys
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from .codes import CodeListError, parse_code_list, selected
 from .flake8_options import FLAKE8_OPTIONS, LIST
 from .patterns import PROBE_LENGTH, PROBE_TIMEOUT_SECONDS, PatternTimeout, compile_pattern, probe
-from .wrapper_signature import DEFAULT_SIGNATURE, SignatureError, WrapperSignature, find_definition, find_reexport, parse_signature, signature_of
+from .wrapper_signature import (
+    DEFAULT_SIGNATURE,
+    SignatureError,
+    WrapperSignature,
+    find_definition,
+    find_reexport,
+    parse_signature,
+    signature_of,
+)
 
 if TYPE_CHECKING:
     from .naming import NameSchema
@@ -188,7 +197,7 @@ class Config:
                 suffixes += [f"{module}.py", f"{module}/__init__.py"]
         return tuple(dict.fromkeys(suffixes))
 
-    def with_overrides(self, **values: Any) -> "Config":
+    def with_overrides(self, **values: Any) -> Config:
         """A copy with some settings replaced (flake8 options beat pyproject)."""
         values = {k: v for k, v in values.items() if v is not None}
         if "run_wrapper" in values and "run_wrapper_aliases" not in values:
@@ -217,7 +226,7 @@ class Config:
         return PurePosixPath(Path(path).as_posix()).as_posix()
 
     @cached_property
-    def _exclusion(self) -> "_Globs":
+    def _exclusion(self) -> _Globs:
         return _Globs(self.exclude + self.extend_exclude)
 
     def is_excluded(self, path: str | Path, parents_checked: bool = False) -> bool:
@@ -756,7 +765,7 @@ class ConfigSource:
     config_file: Path | None = None
     overrides: tuple[tuple[str, Any], ...] = ()
 
-    def overriding(self, **values: Any) -> "ConfigSource":
+    def overriding(self, **values: Any) -> ConfigSource:
         """A copy whose overrides also set ``values`` (None values are ignored)."""
         merged = dict(self.overrides)
         merged.update({k: v for k, v in values.items() if v is not None})

@@ -10,9 +10,9 @@ import hashlib
 import re
 import string
 import unicodedata
+from collections.abc import Collection, Container, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Collection, Container, Mapping, Sequence
 
 from .patterns import PatternTimeout, fullmatch
 from .template_match import HOLE, could_fullmatch

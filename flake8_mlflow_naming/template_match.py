@@ -15,9 +15,9 @@ which is what "never report an f-string that some filling could match" requires.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Callable, Sequence
 
 from .patterns import fullmatch
 

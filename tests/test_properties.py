@@ -22,10 +22,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from flake8_mlflow_naming.config import Config, ConfigFinder, ConfigSource
-from flake8_mlflow_naming.lint.engine import SourceError, lint_source
-from flake8_mlflow_naming.fix.loop import FixError, FixOptions, FixResult, fix_source
 from flake8_mlflow_naming.check import check_file
+from flake8_mlflow_naming.config import Config, ConfigSource
+from flake8_mlflow_naming.fix.loop import FixError, FixOptions, FixResult, fix_source
+from flake8_mlflow_naming.lint.engine import SourceError, lint_source
 
 from .strategies import mlflow_programs
 
@@ -43,7 +43,7 @@ CONFIG = Config(run_wrapper=WRAPPER)
 MIGRATE = FixOptions(unsafe=True)
 SAFE = FixOptions(unsafe=False)
 
-_SETTINGS = dict(deadline=None, suppress_health_check=list(HealthCheck), derandomize=False)
+_SETTINGS = {"deadline": None, "suppress_health_check": list(HealthCheck), "derandomize": False}
 own = settings(max_examples=OWN_EXAMPLES, **_SETTINGS)
 grammar = settings(max_examples=GRAMMAR_EXAMPLES, **_SETTINGS)
 own_fix = settings(max_examples=FIX_EXAMPLES, **_SETTINGS)

@@ -8,9 +8,10 @@ never imported in this package: the caller passes an ``MlflowClient``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any, Mapping
+from typing import Any
 
 from ..config import Config
 from ..naming import looks_generated
@@ -70,7 +71,7 @@ class RunRecord:
         }
 
     @classmethod
-    def from_run(cls, run: Any) -> "RunRecord":
+    def from_run(cls, run: Any) -> RunRecord:
         """Flatten an ``mlflow.entities.Run``."""
         info, data = run.info, run.data
         return cls(
@@ -150,7 +151,7 @@ class Summary:
         for finding in findings:
             self.counts[finding.kind] += 1
 
-    def merge(self, other: "Summary") -> None:
+    def merge(self, other: Summary) -> None:
         """Add another summary's counters to this one."""
         self.runs += other.runs
         self.runs_with_findings += other.runs_with_findings

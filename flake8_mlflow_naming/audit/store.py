@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 from ..config import Config
 from .checks import RunProblem, RunRecord, Summary, experiment_findings, run_findings

@@ -25,6 +25,7 @@ from ..naming import PatternTimeout
 from ..runtime import INSTALL_HINT
 from .options import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, config_source
 from .progress import Progress
+
 #: MLflow retries a refused connection 7 times with exponential backoff (minutes); an audit
 #: of an unreachable server should fail in seconds. Explicit environment settings win.
 _HTTP_DEFAULTS = {"MLFLOW_HTTP_REQUEST_MAX_RETRIES": "2", "MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR": "1"}
@@ -118,7 +119,7 @@ class _Report:
         self._out, self._format, self._progress = out, output_format, progress
         self._first = True
         if output_format == "json":
-            out.write('{"tracking_uri": %s, "findings": [' % json.dumps(mask_uri(uri)))
+            out.write(f'{{"tracking_uri": {json.dumps(mask_uri(uri))}, "findings": [')
         elif output_format == "csv":
             self._csv = csv.writer(out, lineterminator="\n")
             self._csv.writerow(CSV_COLUMNS)

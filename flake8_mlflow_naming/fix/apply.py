@@ -25,7 +25,7 @@ import ast
 import bisect
 import io
 from collections import defaultdict
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
@@ -154,7 +154,7 @@ class _Positions:
     trees do not pair up, the whole module's positions are computed the usual way.
     """
 
-    def __init__(self, module: cst.Module, text: str, converter: "_ColumnConverter", lines: list[int]) -> None:
+    def __init__(self, module: cst.Module, text: str, converter: _ColumnConverter, lines: list[int]) -> None:
         self.converter = converter
         self.lines = lines
         self.ranges: dict[cst.CSTNode, CharSpan] = {}
@@ -302,7 +302,7 @@ def _bodies(statement: cst.BaseCompoundStatement, node: ast.stmt) -> list[tuple[
         if orelse is None:
             return pairs if not node.orelse else None  # type: ignore[attr-defined]
         pairs.append((orelse if isinstance(orelse, cst.If) else orelse.body, node.orelse))  # type: ignore[attr-defined]
-    elif isinstance(statement, cst.Try) or (hasattr(cst, "TryStar") and isinstance(statement, getattr(cst, "TryStar"))):
+    elif isinstance(statement, cst.Try) or (hasattr(cst, "TryStar") and isinstance(statement, cst.TryStar)):
         handlers = statement.handlers  # type: ignore[attr-defined]
         if len(handlers) != len(node.handlers):  # type: ignore[attr-defined]
             return None
@@ -639,9 +639,13 @@ def _is_import_line(statement: cst.BaseStatement) -> bool:
 def _after_leading_imports(body: list[cst.BaseStatement]) -> int:
     """Where new imports go: after the docstring and the imports at the top of the module."""
     index = 0
-    if body and isinstance(body[0], cst.SimpleStatementLine) and isinstance(body[0].body[0], cst.Expr):
-        if isinstance(body[0].body[0].value, (cst.SimpleString, cst.ConcatenatedString)):
-            index = 1
+    if (
+        body
+        and isinstance(body[0], cst.SimpleStatementLine)
+        and isinstance(body[0].body[0], cst.Expr)
+        and isinstance(body[0].body[0].value, (cst.SimpleString, cst.ConcatenatedString))
+    ):
+        index = 1
     last = None
     for position in range(index, len(body)):
         if _is_import_line(body[position]):

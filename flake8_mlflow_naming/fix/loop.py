@@ -11,8 +11,8 @@ from __future__ import annotations
 import gc
 import os
 from collections import Counter
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Iterator, Sequence
 
 from ..check import FileError, check_file
 from ..config import Config, ConfigError, ConfigSource
@@ -54,7 +54,7 @@ class FixResult:
         """True when fixing changed the file's bytes (written or, with ``write=False``, not)."""
         return self.differs or (self.fixed is not None and self.fixed != self.original)
 
-    def without_sources(self) -> "FixResult":
+    def without_sources(self) -> FixResult:
         """This result without the file's old and new bytes, so many results stay small."""
         self.differs = self.changed
         self.original, self.fixed = b"", None

@@ -33,8 +33,8 @@ from typing import Any
 from ..config import Config, ConfigError, process_config
 from ..naming import looks_generated
 from ..runtime import TAG_PREFIX
-from .scheme import SCHEME_PREFIX, is_gated
 from .policy import RENAME, GatePolicy, GateRefusal, fields_for, masked
+from .scheme import SCHEME_PREFIX, is_gated
 
 __all__ = [
     "NAMED_BY_TAG",

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import ast
 import builtins
+from collections.abc import Iterable, Iterator
 from functools import cached_property
 from pathlib import PurePath
-from typing import Iterable, Iterator
 
 from ..config import Config
 from .findings import Finding, Fix, Span
@@ -121,9 +121,7 @@ class ModuleContext:
                 names.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
             elif isinstance(node, (ast.Global, ast.Nonlocal)):
                 names.update(node.names)
-            elif isinstance(node, ast.ExceptHandler) and node.name:
-                names.add(node.name)
-            elif isinstance(node, (ast.MatchAs, ast.MatchStar)) and node.name:
+            elif (isinstance(node, ast.ExceptHandler) and node.name) or (isinstance(node, (ast.MatchAs, ast.MatchStar)) and node.name):
                 names.add(node.name)
         return frozenset(names)
 
@@ -237,9 +235,7 @@ def _assigned_target(node: ast.AST, parent: ast.AST) -> ast.expr | None:
     target: ast.expr | None = None
     if isinstance(parent, ast.Assign) and len(parent.targets) == 1:
         target = parent.targets[0]
-    elif isinstance(parent, ast.AnnAssign):
-        target = parent.target
-    elif isinstance(parent, ast.NamedExpr):
+    elif isinstance(parent, (ast.AnnAssign, ast.NamedExpr)):
         target = parent.target
     return target if target is not None and _is_reference(target) else None
 
@@ -263,9 +259,8 @@ def _target_managed_later(site: CallSite, target: ast.expr) -> bool:
         if isinstance(node, (ast.With, ast.AsyncWith)) and is_name and (node.lineno, node.col_offset) > start:
             if any(_same(item.context_expr, shape) for item in node.items):
                 return True
-        elif isinstance(node, (ast.Return, ast.Yield, ast.YieldFrom)) and _same(node.value, shape):
-            if (node.lineno, node.col_offset) > start:
-                return True
+        elif isinstance(node, (ast.Return, ast.Yield, ast.YieldFrom)) and _same(node.value, shape) and (node.lineno, node.col_offset) > start:
+            return True
     return False
 
 

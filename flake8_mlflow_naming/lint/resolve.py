@@ -11,10 +11,11 @@ while ``from hydraflow import start_run`` or a local ``def start_run`` do not ma
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Iterator
 
 from .mlflow_api import CLIENT_CLASS, CLIENT_PREFIX, RUN_NAME_TAG, RUN_NAME_TAG_CONSTANT, canonical
+
 
 @dataclass
 class Binding:
@@ -35,7 +36,7 @@ class Scope:
 
     kind: str
     node: ast.AST
-    parent: "Scope | None"
+    parent: Scope | None
     bindings: dict[str, list[Binding]] = field(default_factory=dict)
     global_names: set[str] = field(default_factory=set)
     star_imports: list[str] = field(default_factory=list)
@@ -379,9 +380,8 @@ class _Walker:
                 self.bind_target(element, None, statement)
         elif isinstance(target, ast.Starred):
             self.bind_target(target.value, None, statement)
-        elif isinstance(target, ast.Attribute) and value is not None:
-            if self.index.is_client(value, self.scope):
-                self.index.client_attributes.add(target.attr)
+        elif isinstance(target, ast.Attribute) and value is not None and self.index.is_client(value, self.scope):
+            self.index.client_attributes.add(target.attr)
 
     def visit_Import(self, node: ast.Import, parent: ast.AST) -> None:
         for alias in node.names:

@@ -18,9 +18,9 @@ from __future__ import annotations
 import ast
 import re
 import string
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import product
-from typing import Callable, Iterable, Iterator, Sequence
 
 from ..naming import NameSchema
 from .context import ModuleContext
@@ -87,10 +87,14 @@ def _call_forms(ctx: ModuleContext, scope: Scope, call: ast.Call, depth: int) ->
     if isinstance(func, ast.Attribute) and func.attr == "format":
         pattern = _known_text(ctx, scope, func.value, depth)
         return None if pattern is None else _format_template(pattern)
-    if call.args and not isinstance(call.args[0], ast.Starred) and isinstance(func, (ast.Name, ast.Attribute)):
-        if ctx.index.qualified_name(func, scope) in _PATH_JOINS:
-            first = text_forms(ctx, scope, call.args[0], depth + 1)
-            return None if first is None else [(*form, HOLE) for form in first]
+    if (
+        call.args
+        and not isinstance(call.args[0], ast.Starred)
+        and isinstance(func, (ast.Name, ast.Attribute))
+        and ctx.index.qualified_name(func, scope) in _PATH_JOINS
+    ):
+        first = text_forms(ctx, scope, call.args[0], depth + 1)
+        return None if first is None else [(*form, HOLE) for form in first]
     return None
 
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import errno
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 from ..config import ConfigError, ConfigSource
 
@@ -195,7 +195,7 @@ class _GitIgnores:
 
         return pathspec.GitIgnoreSpec.from_lines(lines)
 
-    def entering(self, folder: Path) -> "_GitIgnores | None":
+    def entering(self, folder: Path) -> _GitIgnores | None:
         """Read the ignore files of ``folder`` and the folders above it up to the repository; None outside one."""
         repository = self._repository
         if repository is None or not (folder == repository or repository in folder.parents):

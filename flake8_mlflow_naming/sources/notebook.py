@@ -26,8 +26,8 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 from ..lint.findings import Finding
 from ..lint.parse import SourceError
@@ -152,7 +152,7 @@ def load(raw: bytes) -> Notebook:
             lines.pop()  # the text ended with a newline
         whole_cell = bool(lines) and lines[0].lstrip().startswith("%%")
         continued, indent = False, ""
-        for number, line in enumerate(lines, start=1):
+        for line in lines:
             if whole_cell or continued or _IPYTHON_LINE.match(line):
                 masks += 1
                 code.masked[masks] = line

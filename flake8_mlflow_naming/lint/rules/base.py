@@ -8,8 +8,9 @@ fix produces ``fixed``.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import ClassVar, Iterator, Mapping
+from typing import ClassVar
 
 from ..context import ModuleContext
 from ..findings import Finding

@@ -5,14 +5,14 @@ from __future__ import annotations
 import ast
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
-from ..context import ModuleContext, literal_string
 from ...naming import TemplateFieldError, fill_name_template, module_fields, shorten, snake_case
+from ..context import ModuleContext, literal_string
 from ..findings import Applicability, EnumerateLoop, Finding, Fix, PositionalToKeyword, SetKeyword, Span
-from ..resolve import CallSite
 from ..mlflow_api import MISSING, PROJECTS_RUN_FUNCTIONS, UNKNOWN, BoundCall, bind, is_none_or_empty
+from ..resolve import CallSite
 from .base import Invalid, Rule, Valid
 
 _RUN_ID = re.compile(r"[0-9a-f]{32}")
@@ -207,7 +207,7 @@ class RunWithoutName(Rule):
             if finding is not None:
                 yield finding
 
-    def _check_project_run(self, ctx: ModuleContext, site: CallSite, namer: "_RunNamer") -> Finding | None:
+    def _check_project_run(self, ctx: ModuleContext, site: CallSite, namer: _RunNamer) -> Finding | None:
         bound = ctx.bind(site, "mlflow.projects.run")
         run_id, run_name = bound.get("run_id"), bound.get("run_name")
         if run_id is UNKNOWN or (run_id is not MISSING and not is_none_or_empty(run_id)):
@@ -225,7 +225,7 @@ class RunWithoutName(Rule):
         return ctx.report(self.code, site.node, message, fix)
 
     def _check_start(
-        self, ctx: ModuleContext, site: CallSite, bound: BoundCall, namer: "_RunNamer", wrapper: bool
+        self, ctx: ModuleContext, site: CallSite, bound: BoundCall, namer: _RunNamer, wrapper: bool
     ) -> Finding | None:
         run_id = bound.get("run_id")
         if not wrapper and bound.position_of("run_id") == 0:
@@ -236,7 +236,7 @@ class RunWithoutName(Rule):
             return None  # resuming an existing run, which already has its name
         return self._missing_name(ctx, site, bound, "started", namer)
 
-    def _check_create_run(self, ctx: ModuleContext, site: CallSite, namer: "_RunNamer") -> Finding | None:
+    def _check_create_run(self, ctx: ModuleContext, site: CallSite, namer: _RunNamer) -> Finding | None:
         bound = ctx.bind(site, "MlflowClient.create_run")
         if bound.position_of("start_time") == 1:
             value = literal_string(bound.get("start_time"))  # type: ignore[arg-type]
@@ -263,7 +263,7 @@ class RunWithoutName(Rule):
         return ctx.report(self.code, site.node, message, fix)
 
     def _missing_name(
-        self, ctx: ModuleContext, site: CallSite, bound: BoundCall, what: str, namer: "_RunNamer"
+        self, ctx: ModuleContext, site: CallSite, bound: BoundCall, what: str, namer: _RunNamer
     ) -> Finding | None:
         run_name = bound.get("run_name")
         if run_name is UNKNOWN or (run_name is not MISSING and not is_none_or_empty(run_name)):
@@ -281,7 +281,7 @@ class RunWithoutName(Rule):
             return ctx.report(self.code, site.node, f"{message} (no name is invented: {fix})")
         return ctx.report(self.code, site.node, message, fix)
 
-    def _name_fix(self, ctx: ModuleContext, site: CallSite, bound: BoundCall, namer: "_RunNamer") -> Fix | str:
+    def _name_fix(self, ctx: ModuleContext, site: CallSite, bound: BoundCall, namer: _RunNamer) -> Fix | str:
         """The fix that names the run, or why none can be made."""
         if ctx.is_wrapper(site):
             signature = ctx.config.wrapper_signature

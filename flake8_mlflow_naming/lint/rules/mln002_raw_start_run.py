@@ -5,9 +5,8 @@ from __future__ import annotations
 import ast
 import builtins
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
-from ..mlflow_api import START_RUN
 from ..context import ModuleContext, is_managed_run
 from ..findings import (
     AddImport,
@@ -21,6 +20,7 @@ from ..findings import (
     SetKeyword,
     Span,
 )
+from ..mlflow_api import START_RUN
 from ..resolve import CallSite
 from .base import Invalid, Rule, Valid
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import ast
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..context import ModuleContext
 from ..findings import Finding
-from ..resolve import CallSite
 from ..mlflow_api import RUN_TAG_CLASSES, RUN_TAG_PARAMETERS, bind, is_none_or_empty
+from ..resolve import CallSite
 from ..values import name_findings
 from .base import Invalid, Rule, Valid
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import ast
-from typing import Iterator
+from collections.abc import Iterator
 
-from ..mlflow_api import END_RUN, START_RUN
 from ..context import ModuleContext, is_managed_run
 from ..findings import Applicability, Finding, Fix, Span, WrapInWith
+from ..mlflow_api import END_RUN, START_RUN
 from ..resolve import CallSite, iter_scope_nodes
 from .base import Invalid, Rule, Valid
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import ast
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..context import ModuleContext
 from ..findings import Applicability, Finding, Fix, PositionalToKeyword, SetKeyword, Span
-from ..resolve import CallSite
 from ..mlflow_api import END_RUN, MISSING, bind, literal_true
+from ..resolve import CallSite
 from .base import Invalid, Rule, Valid
 
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 from ..context import ModuleContext, literal_string, template_parts
 from ..findings import Applicability, Finding, Fix, PositionalToKeyword, RenameKeyword, ReplaceString, Span

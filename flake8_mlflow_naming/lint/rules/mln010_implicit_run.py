@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ast
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..context import ModuleContext
 from ..findings import Finding
@@ -173,11 +173,7 @@ def _autolog_names_or_disables(ctx: ModuleContext, site: CallSite) -> bool:
     if "disable" in keywords and literal_true(keywords["disable"]) is not False:
         return True  # disable=True, or a value we cannot know
     tags = keywords.get("extra_tags")
-    if tags is not None and (not isinstance(tags, ast.Dict) or any(
-        k is None or ctx.index.is_run_name_tag(k, site.scope) for k in tags.keys
-    )):
-        return True
-    return False
+    return bool(tags is not None and (not isinstance(tags, ast.Dict) or any(k is None or ctx.index.is_run_name_tag(k, site.scope) for k in tags.keys)))
 
 
 class _ExposedCalls:
