@@ -15,7 +15,7 @@ from .config import ConfigError, ConfigSource
 from .lint.parse import SourceError
 from .lint.prefilter import could_have_findings
 from .patterns import PatternTimeout
-from .sources.kinds import ReassemblyError, open_source
+from .sources.kinds import open_source
 from .sources.read import STDIN, read_source
 
 if TYPE_CHECKING:
@@ -38,7 +38,7 @@ class FileError:
     config: bool = False
 
     @classmethod
-    def of(cls, error: SourceError | ConfigError | PatternTimeout | ReassemblyError | str) -> FileError:
+    def of(cls, error: Exception | str) -> FileError:
         """The record of a caught error (its position when it has one)."""
         if isinstance(error, SourceError):
             return cls(error.message, error.line, error.col, getattr(error, "cell", None))
@@ -122,7 +122,7 @@ def check_many(
             yield item
             continue
         result, read_digest = next(linted)
-        if cache is not None and result.error is None and read_digest is not None:
+        if cache is not None and result.error is None and read_digest is not None and item.stat is not None and item.config_key is not None:
             cache.store_digest(item.path, item.stat, item.config_key, read_digest, result.findings)
         yield result
 

@@ -343,7 +343,7 @@ def fill_name_template(template: str, fields: Mapping[str, object], optional: Co
             continue
         nameless: tuple[str, object] | None = None
         for alternative in part.alternatives:
-            value = _literal(alternative)
+            value: object = _literal(alternative)
             if value is None:
                 value = fields.get(alternative)
             if value is not None and value != "":

@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from .config import Config, process_config
 from .naming import ExperimentNameError, RunNameError, validate_experiment_name, validate_run_name
@@ -214,7 +214,7 @@ class TrackedRun:
         exc_type: type[BaseException] | None,
         exc: BaseException | None,
         tb: TracebackType | None,
-    ) -> bool:
+    ) -> Literal[False]:
         """Record the outcome in the status tags, end the run, never swallow the exception."""
         active = self._active
         if active is None:

@@ -197,7 +197,7 @@ def _audit(client: Any, uri: str, config: Config, args: argparse.Namespace) -> i
             on_experiment_finding=report.experiment_finding,
         )
     except BaseException:
-        if plan_handle is not None:
+        if plan_handle is not None and plan_tmp is not None:
             plan_handle.close()
             plan_tmp.unlink(missing_ok=True)
         raise
@@ -205,6 +205,7 @@ def _audit(client: Any, uri: str, config: Config, args: argparse.Namespace) -> i
         progress.clear()
     plan = None
     if plan_writer is not None:
+        assert plan_handle is not None and plan_tmp is not None  # opened together with plan_writer
         plan_handle.close()
         os.replace(plan_tmp, args.plan)
         plan = {"file": str(args.plan), "rows": plan_writer.rows, "without_new_name": plan_writer.unbuildable}

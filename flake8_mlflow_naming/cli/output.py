@@ -111,12 +111,12 @@ def summary(results: Sequence[FileResult]) -> str:
 
 def json_list(results: Sequence[FileResult]) -> str:
     """A JSON list with one object per finding; a file that could not be checked is an object with ``code: null``."""
-    items = []
+    items: list[dict[str, object]] = []
     for result in results:
         if result.error is not None:
             error = result.error
             where = {"row": error.line, "column": error.col + 1}
-            item = {"code": None, "message": error.message, "filename": result.path, "location": where, "end_location": where, "fix": None}
+            item: dict[str, object] = {"code": None, "message": error.message, "filename": result.path, "location": where, "end_location": where, "fix": None}
             if error.cell is not None:
                 item["cell"] = error.cell
             items.append(item)
@@ -200,7 +200,7 @@ def sarif(results: Sequence[FileResult]) -> str:
                 "endLine": end_line,
                 "endColumn": columns.of(end_line, end_col, cell_of(f)),
             }
-            item = {
+            item: dict[str, object] = {
                 "ruleId": f.code,
                 "level": "error",
                 "message": {"text": f.message},

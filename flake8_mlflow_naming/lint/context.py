@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import ast
 import builtins
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import cached_property
 from pathlib import PurePath
 
 from ..config import Config
 from .findings import Finding, Fix, Span
 from .mlflow_api import CLIENT_PREFIX, START_RUN, BoundCall, VersionWindow, bind_api
-from .resolve import CallSite, ModuleIndex, iter_scope_nodes
+from .resolve import CallSite, ModuleIndex, Scope, iter_scope_nodes
 
 _BUILTINS = frozenset(dir(builtins))
 
@@ -75,7 +75,7 @@ class ModuleContext:
             sites.sort(key=lambda s: (s.node.lineno, s.node.col_offset))
         return iter(sites)
 
-    def calls_matching(self, predicate) -> Iterator[tuple[str, CallSite]]:
+    def calls_matching(self, predicate: Callable[[str], bool]) -> Iterator[tuple[str, CallSite]]:
         """(name, site) pairs whose resolved name satisfies ``predicate``."""
         for name, sites in self._by_name.items():
             if predicate(name):
@@ -99,7 +99,7 @@ class ModuleContext:
         """The team wrapper's parameters in positional order (its learnt or declared signature)."""
         return self.config.wrapper_signature.positional_parameters
 
-    def is_run_start(self, expr: ast.AST, scope) -> bool:
+    def is_run_start(self, expr: ast.AST, scope: Scope) -> bool:
         """True when ``expr`` is a call that starts a run (start_run or the wrapper)."""
         if not isinstance(expr, ast.Call):
             return False

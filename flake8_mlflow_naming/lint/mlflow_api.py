@@ -227,7 +227,7 @@ def bind(call: ast.Call, parameters: tuple[str, ...] | tuple[tuple[str, ...], ..
     """Bind ``call``'s arguments to one positional parameter list, or to several alternatives
     (:func:`signature_shapes`): positional order, then keywords."""
     if parameters and isinstance(parameters[0], tuple):
-        return BoundCall(call, parameters)  # type: ignore[arg-type]
+        return BoundCall(call, parameters)
     return BoundCall(call, (parameters,))  # type: ignore[arg-type]
 
 

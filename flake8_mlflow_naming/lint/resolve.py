@@ -304,6 +304,16 @@ def _child_nodes(node: ast.AST) -> list[ast.AST]:
 
 
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+#: What :meth:`_Walker.enter` saves and :meth:`_Walker.leave` restores.
+_Saved = tuple[
+    Scope,
+    tuple[ast.With | ast.AsyncWith, ...],
+    tuple[ast.With | ast.AsyncWith, int] | None,
+    tuple[ast.For | ast.AsyncFor, ...],
+    str | None,
+    str | None,
+    bool,
+]
 
 
 class _Walker:
@@ -312,9 +322,9 @@ class _Walker:
     def __init__(self, index: ModuleIndex) -> None:
         self.index = index
         self.scope = index.module_scope
-        self.withs: tuple = ()
-        self.with_item: tuple | None = None
-        self.loops: tuple = ()
+        self.withs: tuple[ast.With | ast.AsyncWith, ...] = ()
+        self.with_item: tuple[ast.With | ast.AsyncWith, int] | None = None
+        self.loops: tuple[ast.For | ast.AsyncFor, ...] = ()
         self.function: str | None = None
         self.class_name: str | None = None
         self.fallback = False
@@ -551,7 +561,7 @@ class _Walker:
 
     visit_ListComp = visit_SetComp = visit_DictComp = visit_GeneratorExp = visit_comprehension_node
 
-    def enter(self, scope: Scope, function: str | None, class_name: str | None = None, keep_context: bool = False):
+    def enter(self, scope: Scope, function: str | None, class_name: str | None = None, keep_context: bool = False) -> _Saved:
         saved = (self.scope, self.withs, self.with_item, self.loops, self.function, self.class_name, self.fallback)
         self.scope = scope
         if not keep_context:
@@ -562,7 +572,7 @@ class _Walker:
         self.function = function
         return saved
 
-    def leave(self, saved: tuple) -> None:
+    def leave(self, saved: _Saved) -> None:
         (self.scope, self.withs, self.with_item, self.loops, self.function, self.class_name, self.fallback) = saved
 
     # --- context for rules -------------------------------------------------------------
@@ -606,7 +616,7 @@ class _Walker:
     def visit_Call(self, node: ast.Call, parent: ast.AST) -> None:
         self.record_call(node, parent, with_item=None)
 
-    def record_call(self, node: ast.Call, parent: ast.AST, with_item: tuple | None) -> None:
+    def record_call(self, node: ast.Call, parent: ast.AST, with_item: tuple[ast.With | ast.AsyncWith, int] | None) -> None:
         child, consumer = node, parent
         while isinstance(consumer, _PASS_THROUGH) and not (isinstance(consumer, ast.IfExp) and consumer.test is child):
             child, consumer = consumer, self.index.pass_through_parents.get(id(consumer))  # type: ignore[assignment]

@@ -66,7 +66,7 @@ class Snapshot:
         """The bytes :func:`..check.check_file` reads: the file's, or the notebook JSON of the cells."""
         if not self.is_notebook:
             return source_bytes(self.text)
-        cells = [
+        cells: list[dict[str, object]] = [
             {"cell_type": "code", "metadata": {}, "source": cell.text, "outputs": [], "execution_count": None}
             if cell.is_python
             else {"cell_type": "markdown", "metadata": {}, "source": cell.text}

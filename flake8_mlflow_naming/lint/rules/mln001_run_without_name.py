@@ -8,10 +8,10 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ...naming import TemplateFieldError, fill_name_template, module_fields, shorten, snake_case
+from ...naming import NameSchema, TemplateFieldError, fill_name_template, module_fields, shorten, snake_case
 from ..context import ModuleContext, literal_string
-from ..findings import Applicability, EnumerateLoop, Finding, Fix, PositionalToKeyword, SetKeyword, Span
-from ..mlflow_api import MISSING, PROJECTS_RUN_FUNCTIONS, UNKNOWN, BoundCall, bind, is_none_or_empty
+from ..findings import Applicability, Edit, EnumerateLoop, Finding, Fix, PositionalToKeyword, SetKeyword, Span
+from ..mlflow_api import MISSING, PROJECTS_RUN_FUNCTIONS, UNKNOWN, Argument, BoundCall, bind, is_none_or_empty
 from ..resolve import CallSite
 from .base import Invalid, Rule, Valid
 
@@ -291,7 +291,7 @@ class RunWithoutName(Rule):
         if isinstance(invented, str):
             return invented
         value, loop_edits = invented
-        edits: list = [*loop_edits]
+        edits: list[Edit] = [*loop_edits]
         position = bound.position_of("run_name")
         if position is not None:
             names = bound.keywords_from(position)
@@ -306,7 +306,7 @@ def _span(site: CallSite) -> Span:
     return Span.of(site.node)
 
 
-def _tags_name_the_run(ctx: ModuleContext, site: CallSite, tags) -> bool:
+def _tags_name_the_run(ctx: ModuleContext, site: CallSite, tags: Argument) -> bool:
     """True when ``tags`` is a dict literal that sets ``mlflow.runName`` (or may, via ``**``)."""
     if not isinstance(tags, ast.Dict):
         return False
@@ -387,22 +387,22 @@ class _RunNamer:
         relative = "-" if ctx.path in ("", "-") else ctx.config.relative(ctx.path)
         self.file_fields = module_fields(relative)
 
-    def name_for(self, site: CallSite) -> tuple[str, tuple] | str:
+    def name_for(self, site: CallSite) -> tuple[str, tuple[Edit, ...]] | str:
         """(Python source of a new name, extra edits) for ``site``, or why no name can be invented."""
         config = self.ctx.config
         schema = config.schema
         # The one template grammar of the package (naming.fill_name_template): fallback chains
         # such as ``{class|module}`` work here as in ``rename-template`` and the gate.
-        fields = {**self.file_fields, "function": site.function or "main", "class": site.class_name}
+        template_fields = {**self.file_fields, "function": site.function or "main", "class": site.class_name}
         try:
-            raw = fill_name_template(config.run_name_template, fields, optional=("class",))
+            raw = fill_name_template(config.run_name_template, template_fields, optional=("class",))
         except TemplateFieldError as error:
             return f"run-name-template {config.run_name_template!r} cannot be filled here: {error}"
         base = snake_case(raw)
         if base is None:
             return f"run-name-template {config.run_name_template!r} gives no words here"
         fields: list[_Field] = []
-        edits: list = []
+        edits: list[Edit] = []
         counters: set[str] = set()
         for loop in site.loops:
             found = self._loop_field(site, loop, counters)
@@ -428,7 +428,7 @@ class _RunNamer:
         self.used.add(source)
         return source, tuple(edits)
 
-    def _loop_field(self, site: CallSite, loop: ast.For | ast.AsyncFor, counters: set[str]) -> tuple[_Field, list] | str:
+    def _loop_field(self, site: CallSite, loop: ast.For | ast.AsyncFor, counters: set[str]) -> tuple[_Field, list[Edit]] | str:
         """The field a loop adds to the name, with the edits it needs, or why there is none."""
         target, iterable = loop.target, loop.iter
         if isinstance(target, ast.Name) and self._builtin_call(site, iterable, "range"):
@@ -511,7 +511,7 @@ def _target_names(target: ast.expr) -> list[str] | None:
     return None
 
 
-def _schema_problem(schema, static: str, fields: list[_Field]) -> str | None:
+def _schema_problem(schema: NameSchema, static: str, fields: list[_Field]) -> str | None:
     """Why some value of the fields would make the name break the schema, or None."""
     if not fields:
         problem = schema.problem(static)

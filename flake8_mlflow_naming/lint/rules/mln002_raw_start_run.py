@@ -11,6 +11,7 @@ from ..context import ModuleContext, is_managed_run
 from ..findings import (
     AddImport,
     Applicability,
+    Edit,
     Finding,
     Fix,
     PositionalToKeyword,
@@ -165,7 +166,7 @@ def _wrapper_fix(ctx: ModuleContext, site: CallSite) -> tuple[Fix | None, str | 
     module, _, function = wrapper.rpartition(".")
     local, needs_import = callee
     span = Span.of(site.node)
-    edits: list = []
+    edits: list[Edit] = []
     if site.node.args:
         edits.append(PositionalToKeyword(span, names, 0))
     taken = set(ctx.identifiers) | {local}

@@ -151,7 +151,7 @@ def _block_of(scope_node: ast.AST, statement: ast.stmt) -> list[ast.stmt] | None
     todo: list[ast.AST] = [scope_node]
     while todo:
         node = todo.pop()
-        lists = [getattr(node, name) for name in _STATEMENT_LISTS if isinstance(getattr(node, name, None), list)]
+        lists: list[list[ast.stmt]] = [getattr(node, name) for name in _STATEMENT_LISTS if isinstance(getattr(node, name, None), list)]
         lists += [handler.body for handler in getattr(node, "handlers", ())]
         lists += [case.body for case in getattr(node, "cases", ())]
         for statements in lists:

@@ -6,7 +6,7 @@ import ast
 from collections.abc import Iterator
 
 from ..context import ModuleContext
-from ..findings import Applicability, Finding, Fix, PositionalToKeyword, SetKeyword, Span
+from ..findings import Applicability, Edit, Finding, Fix, PositionalToKeyword, SetKeyword, Span
 from ..mlflow_api import END_RUN, MISSING, bind, literal_true
 from ..resolve import CallSite
 from .base import Invalid, Rule, Valid
@@ -104,7 +104,7 @@ class NestedRunWithoutNested(Rule):
                 continue  # nested=True, or a value only known at run time
             if not _inside_active_run(ctx, site):
                 continue
-            edits: list = []
+            edits: list[Edit] = []
             position = bound.position_of("nested")
             names = bound.keywords_from(position) if position is not None else ()
             if position is not None and names is not None:

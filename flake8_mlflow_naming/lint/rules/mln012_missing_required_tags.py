@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from ..context import ModuleContext, literal_string
 from ..findings import AddDictEntries, Applicability, Finding, Fix, SetKeyword, Span
-from ..mlflow_api import MISSING, UNKNOWN, BoundCall, bind, is_none_or_empty
+from ..mlflow_api import MISSING, UNKNOWN, Argument, BoundCall, bind, is_none_or_empty
 from ..resolve import CallSite
 from .base import Invalid, Rule, Valid
 
@@ -161,7 +161,7 @@ def _key_text(ctx: ModuleContext, site: CallSite, key: ast.expr | None) -> str |
     return text
 
 
-def _fix(ctx: ModuleContext, site: CallSite, tags, missing: list[str]) -> Fix | None:
+def _fix(ctx: ModuleContext, site: CallSite, tags: Argument, missing: list[str]) -> Fix | None:
     defaults = dict(ctx.config.required_tags_defaults)
     if not all(tag in defaults for tag in missing):
         return None
