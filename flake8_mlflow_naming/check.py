@@ -36,13 +36,17 @@ class FileError:
     cell: int | None = None
     #: The problem is the configuration's, not the file's: front ends print it once.
     config: bool = False
+    #: For a bad setting: ``config-file:line`` (or the file), which front ends show in place of
+    #: this file's position; ``message`` starts with it.
+    config_location: str | None = None
 
     @classmethod
     def of(cls, error: Exception | str) -> FileError:
         """The record of a caught error (its position when it has one)."""
         if isinstance(error, SourceError):
             return cls(error.message, error.line, error.col, getattr(error, "cell", None))
-        return cls(str(error), config=isinstance(error, (ConfigError, PatternTimeout)))
+        location = error.location if isinstance(error, ConfigError) else None
+        return cls(str(error), config=isinstance(error, (ConfigError, PatternTimeout)), config_location=location)
 
 
 @dataclass

@@ -56,7 +56,14 @@ def format_finding(path: str, finding: Finding) -> str:
 
 
 def format_error(path: str, error: FileError) -> str:
-    """``path:line:col: error: message`` for a file that could not be checked or fixed."""
+    """``path:line:col: error: message`` for a file that could not be checked or fixed.
+
+    A bad setting is shown where it is, ``pyproject.toml:12: error: message``, not at a
+    position of the checked file it has nothing to do with.
+    """
+    where = error.config_location
+    if where is not None and error.message.startswith(where + ": "):
+        return f"{where}: error: {error.message[len(where) + 2 :]}"
     return f"{location(path, error.line, error.col, error.cell)}: error: {error.message}"
 
 
@@ -91,7 +98,8 @@ def concise(results: Sequence[FileResult], show_source: bool = False, color: boo
 def _colored(line: str, path: str, code: str, color: bool) -> str:
     if not color:
         return line
-    line = f"{_BOLD}{path}{_RESET}" + line[len(path) :]
+    if line.startswith(path):  # a configuration error starts with the config file instead
+        line = f"{_BOLD}{path}{_RESET}" + line[len(path) :]
     return line.replace(f": {code} ", f": {_BOLD}{_RED}{code}{_RESET} ", 1) if code != "error" else line.replace(
         ": error: ", f": {_BOLD}{_RED}error{_RESET}: ", 1
     )
