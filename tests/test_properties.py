@@ -162,7 +162,10 @@ def test_flake8_and_check_agree(source):
         path = Path(folder) / "t.py"
         path.write_bytes(source.encode("utf-8", "surrogatepass"))
         result = check_file(str(path), ConfigSource())
-        if result.error is not None:
-            return
-        ours = sorted((f.line, f.col + 1, f.code) for f in result.findings)
-        assert _flake8_findings(path) == ours
+        theirs = _flake8_findings(path)
+        if result.error is None:
+            assert theirs == sorted((f.line, f.col + 1, f.code) for f in result.findings)
+        else:
+            # A file check cannot analyse: flake8 stops at its own syntax error (E999, not
+            # selected here) or the plugin reports the one MLN000 at line 1, never a finding.
+            assert theirs in ([], [(1, 1, "MLN000")]), (result.error, theirs)

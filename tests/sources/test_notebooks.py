@@ -281,6 +281,7 @@ def test_load_rejects_marker_lookalikes():
         load(notebook("# %% mlflow-naming-cell 3\nimport mlflow").encode())
 
 
+@pytest.mark.slow  # real pre-commit: installs the hook environment
 def test_pre_commit_hooks_run_on_notebooks(tmp_path, tmp_path_factory):
     """The real ``pre-commit`` picks ``.ipynb`` files (``types_or: jupyter``) for both hooks."""
     from ..integrations import test_pre_commit as hooks
