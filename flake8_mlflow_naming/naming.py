@@ -379,16 +379,6 @@ def run_fields(values: Mapping[str, object], tags: Mapping[str, str] = {}, param
     return fields
 
 
-def fill_template(
-    template: str, values: Mapping[str, object], tags: Mapping[str, str] = {}, params: Mapping[str, str] = {}
-) -> str:
-    """``template`` filled from plain ``values`` (see :data:`TEMPLATE_FIELDS`), ``tags`` and ``params``.
-
-    Raises TemplateFieldError for a field the values cannot fill, ValueError for a bad spec.
-    """
-    return fill_name_template(template, run_fields(values, tags, params))
-
-
 def check_rename_template(template: str) -> str:
     """``template`` if every field is known and formats; raise ValueError saying why not."""
     from datetime import datetime, timezone

@@ -58,7 +58,7 @@ class RunRecord:
     params: Mapping[str, str] = field(default_factory=dict)
 
     def template_fields(self, experiment_name: str) -> dict[str, object]:
-        """The plain fields a ``rename-template`` may use, for :func:`.naming.fill_template`."""
+        """The plain fields a ``rename-template`` may use, for :func:`.naming.run_fields`."""
         start = None
         if self.start_time is not None:
             start = datetime.fromtimestamp(self.start_time / 1000, tz=timezone.utc)

@@ -92,12 +92,12 @@ def _dotted_name(key: str, value: object) -> str:
 
 
 def _template(key: str, value: object) -> str:
-    from ..naming import check_name_template
+    from ..naming import RUN_NAME_TEMPLATE_FIELDS, check_name_template
 
     text = _string(key, value)
     try:
         # The package's one template grammar: fallback chains ({class|module}) are allowed.
-        return check_name_template(text, ("module", "function", "class", "package", "path"))
+        return check_name_template(text, RUN_NAME_TEMPLATE_FIELDS)
     except ValueError as error:
         raise ValueError(
             f"is not a valid template; fields are {{module}}, {{function}}, {{class}}, {{package}}, {{path}} ({error})"

@@ -10,11 +10,10 @@ import ast
 import builtins
 from collections.abc import Callable, Iterable, Iterator
 from functools import cached_property
-from pathlib import PurePath
 
 from ..config import Config
 from .findings import Finding, Fix, Span
-from .mlflow_api import CLIENT_PREFIX, START_RUN, BoundCall, VersionWindow, bind_api
+from .mlflow_api import CLIENT_PREFIX, START_RUN, BoundCall, VersionWindow, bind_api, is_none_or_empty
 from .resolve import CallSite, ModuleIndex, Scope, iter_scope_nodes
 
 _BUILTINS = frozenset(dir(builtins))
@@ -65,6 +64,19 @@ class ModuleContext:
             if name is not None:
                 grouped.setdefault(name, []).append(site)
         return grouped
+
+    def arguments_passed(self, parameters: Iterable[tuple[str, str]]) -> Iterator[tuple[CallSite, ast.expr]]:
+        """(call site, expression) for each call of an API that passes it the named parameter.
+
+        ``parameters`` pairs an API with one of its parameters (``("mlflow.set_experiment",
+        "experiment_name")``); the arguments are bound with that API's signatures in the
+        configured MLflow versions. ``None`` and ``""`` pass nothing and are left out.
+        """
+        for api, parameter in parameters:
+            for site in self.calls(api):
+                value = self.bind(site, api).get(parameter)
+                if isinstance(value, ast.expr) and not is_none_or_empty(value):
+                    yield site, value
 
     def calls(self, *names: str) -> Iterator[CallSite]:
         """Call sites resolving to any of ``names``, in source order."""
@@ -177,12 +189,6 @@ class ModuleContext:
                 if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.name == name:
                     return True
         return False
-
-    @cached_property
-    def module_stem(self) -> str:
-        """The file's stem (``train`` for ``jobs/train.py``; ``stdin`` for ``-``)."""
-        stem = PurePath(self.path).stem
-        return "stdin" if stem in ("", "-") else stem
 
     def report(self, code: str, node: ast.AST, message: str, fix: Fix | None = None) -> Finding:
         """A finding at ``node``'s first line and column."""

@@ -273,15 +273,7 @@ def _name_sources(ctx: ModuleContext, scope: Scope, value: ast.expr, depth: int)
         return [*_name_sources(ctx, scope, value.body, depth + 1), *_name_sources(ctx, scope, value.orelse, depth + 1)]
     if isinstance(value, ast.Constant) and (value.value is None or value.value == ""):
         return []
-    _scopes_of(ctx)[id(value)] = scope
     return [(value, scope)]
-
-
-def _scopes_of(ctx: ModuleContext) -> dict[int, Scope]:
-    """Where each expression :func:`name_nodes` handed out lives (per module), so
-    :func:`name_finding` resolves the names inside it in the right scope."""
-    scopes: dict[int, Scope] = vars(ctx).setdefault("_name_source_scopes", {})
-    return scopes
 
 
 #: Adds a sentence about a name's known text (MLN008: MLflow itself refuses '/' and ':'), or None.
@@ -306,14 +298,6 @@ def name_findings(
             if finding is not None:
                 reported.add(id(node))
                 yield finding
-
-
-def name_finding(
-    ctx: ModuleContext, code: str, node: ast.expr, schema: NameSchema, noun: str, hint: Hint | None = None
-) -> Finding | None:
-    """The finding for one name expression from :func:`name_nodes` (``noun``: "run name"…), or None."""
-    scope = _scopes_of(ctx).get(id(node), ctx.index.module_scope)
-    return _judge(ctx, code, node, scope, schema, noun, hint)
 
 
 def _hinted(message: str, hint: Hint | None, known: str) -> str:

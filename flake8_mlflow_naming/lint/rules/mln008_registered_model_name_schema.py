@@ -99,18 +99,17 @@ def _forbidden(text: str) -> str | None:
     return "MLflow 3.11 and later reject '/' or ':' in registered model names, so registering it fails"
 
 
+#: The parameters that take a registered-model name (besides every flavor's ``registered_model_name``).
+_REGISTERED_NAME_PARAMETERS = (
+    ("mlflow.register_model", "name"),
+    (CLIENT_PREFIX + "create_registered_model", "name"),
+    (CLIENT_PREFIX + "rename_registered_model", "new_name"),
+)
+
+
 def _registered_names(ctx: ModuleContext) -> Iterator[tuple[CallSite, ast.expr]]:
     """Every expression given as a registered-model name, with its call site."""
-    calls = (
-        ("mlflow.register_model", "name"),
-        (CLIENT_PREFIX + "create_registered_model", "name"),
-        (CLIENT_PREFIX + "rename_registered_model", "new_name"),
-    )
-    for api, parameter in calls:
-        for site in ctx.calls(api):
-            value = ctx.bind(site, api).get(parameter)
-            if isinstance(value, ast.expr) and not is_none_or_empty(value):
-                yield site, value
+    yield from ctx.arguments_passed(_REGISTERED_NAME_PARAMETERS)
     # ``registered_model_name`` sits deep in every flavor's list; callers pass it by keyword.
     for _, site in ctx.calls_matching(lambda n: flavor_of(n, "log_model") is not None):
         value = bind(site.node, ()).get("registered_model_name")
