@@ -449,7 +449,7 @@ def test_a_broken_configuration_is_one_mlflow_error_line(sqlite_tracking_uri, tm
 
     (tmp_path / "pyproject.toml").write_text('[tool.mlflow-naming]\ngate-mode = "block"\n')
     monkeypatch.chdir(tmp_path)
-    with pytest.raises(MlflowException, match=r"^mlflow-naming gate: .*pyproject.toml: \[tool.mlflow-naming\] gate-mode must be one of") as caught:
+    with pytest.raises(MlflowException, match=r"^mlflow-naming gate: .*pyproject.toml:2: \[tool.mlflow-naming\] gate-mode must be one of") as caught:
         build_tracking_store(SCHEME_PREFIX + sqlite_tracking_uri)
     assert "\n" not in caught.value.message
 
