@@ -84,7 +84,7 @@ def fresh_copy(source: Path, workdir: Path, name: str) -> Path:
 def timed(command: list[str]) -> dict[str, float]:
     """Wall and CPU seconds of one child process, and its peak RSS in MB when measurable."""
     use_time = Path("/usr/bin/time").exists()
-    rss_file = tempfile.NamedTemporaryFile(delete=False)
+    rss_file = tempfile.NamedTemporaryFile(delete=False)  # noqa: SIM115 - closed at once; only its name is used
     rss_file.close()
     prefix = ["/usr/bin/time", "-f", "%M", "-o", rss_file.name] if use_time else []
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -143,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"round {number + 1}: migrate -j 1 {serial['cpu']:.2f} s CPU, floor {inside['floor']:.2f} s", file=sys.stderr)
     assert changed is not None
     size = sum(p.stat().st_size for p in changed) / 1e6
-    med = lambda values: statistics.median(values)  # noqa: E731
+    med = statistics.median
     serial_cpu = med([r["serial"]["cpu"] for r in rounds])
     serial_wall = med([r["serial"]["wall"] for r in rounds])
     parallel_wall = med([r["parallel"]["wall"] for r in rounds])

@@ -23,8 +23,9 @@ import io
 import os
 import pickle
 import time
+from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 

@@ -7,14 +7,15 @@ configuration and findings. Nothing in this module prints.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Iterable, Iterator
+from typing import TYPE_CHECKING
 
 from .config import ConfigError, ConfigSource
 from .lint.parse import SourceError
-from .patterns import PatternTimeout
 from .lint.prefilter import could_have_findings
-from .sources.kinds import ReassemblyError, open_source
+from .patterns import PatternTimeout
+from .sources.kinds import open_source
 from .sources.read import STDIN, read_source
 
 if TYPE_CHECKING:
@@ -35,13 +36,17 @@ class FileError:
     cell: int | None = None
     #: The problem is the configuration's, not the file's: front ends print it once.
     config: bool = False
+    #: For a bad setting: ``config-file:line`` (or the file), which front ends show in place of
+    #: this file's position; ``message`` starts with it.
+    config_location: str | None = None
 
     @classmethod
-    def of(cls, error: SourceError | ConfigError | PatternTimeout | ReassemblyError | str) -> "FileError":
+    def of(cls, error: Exception | str) -> FileError:
         """The record of a caught error (its position when it has one)."""
         if isinstance(error, SourceError):
             return cls(error.message, error.line, error.col, getattr(error, "cell", None))
-        return cls(str(error), config=isinstance(error, (ConfigError, PatternTimeout)))
+        location = error.location if isinstance(error, ConfigError) else None
+        return cls(str(error), config=isinstance(error, (ConfigError, PatternTimeout)), config_location=location)
 
 
 @dataclass
@@ -121,7 +126,7 @@ def check_many(
             yield item
             continue
         result, read_digest = next(linted)
-        if cache is not None and result.error is None and read_digest is not None:
+        if cache is not None and result.error is None and read_digest is not None and item.stat is not None and item.config_key is not None:
             cache.store_digest(item.path, item.stat, item.config_key, read_digest, result.findings)
         yield result
 

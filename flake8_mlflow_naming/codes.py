@@ -7,7 +7,7 @@ keeps this table equal to the rule registry in :mod:`.lint.rules`.
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 #: Code -> the rule's kebab-case name, in code order.
 RULE_NAMES: dict[str, str] = {

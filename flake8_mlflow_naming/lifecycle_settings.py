@@ -7,8 +7,8 @@ nothing from the package, so the configuration stays cheap to load. ``audit --po
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 #: What happens to a run the policy retires: tagged archived (metadata kept, searchable), or
 #: soft-deleted (``delete_run``: hidden, restorable until ``mlflow gc``).

@@ -10,9 +10,9 @@ import hashlib
 import re
 import string
 import unicodedata
+from collections.abc import Collection, Container, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Collection, Container, Mapping, Sequence
 
 from .patterns import PatternTimeout, fullmatch
 from .template_match import HOLE, could_fullmatch
@@ -351,7 +351,7 @@ def fill_name_template(template: str, fields: Mapping[str, object], optional: Co
             continue
         nameless: tuple[str, object] | None = None
         for alternative in part.alternatives:
-            value = _literal(alternative)
+            value: object = _literal(alternative)
             if value is None:
                 value = fields.get(alternative)
             if value is not None and value != "":
@@ -385,16 +385,6 @@ def run_fields(values: Mapping[str, object], tags: Mapping[str, str] = {}, param
     fields.update(values)
     fields.setdefault("experiment", values.get("experiment_name"))
     return fields
-
-
-def fill_template(
-    template: str, values: Mapping[str, object], tags: Mapping[str, str] = {}, params: Mapping[str, str] = {}
-) -> str:
-    """``template`` filled from plain ``values`` (see :data:`TEMPLATE_FIELDS`), ``tags`` and ``params``.
-
-    Raises TemplateFieldError for a field the values cannot fill, ValueError for a bad spec.
-    """
-    return fill_name_template(template, run_fields(values, tags, params))
 
 
 def check_rename_template(template: str) -> str:

@@ -13,7 +13,6 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-
 #: A name is matched in microseconds; a second means the pattern backtracks catastrophically.
 MATCH_TIMEOUT_SECONDS = 1.0
 #: At load time a pattern is tried on a few near-miss strings, each given this long.

@@ -12,7 +12,8 @@ passes the exact prefilter.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar, Iterator, Sequence
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from . import __version__
 from .codes import CONFIG_ERROR_CODE  # a leaf that imports nothing

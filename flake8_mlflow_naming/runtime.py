@@ -19,10 +19,11 @@ import os
 import socket
 import subprocess
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any, Literal
 
 from .config import Config, process_config
 from .naming import ExperimentNameError, RunNameError, validate_experiment_name, validate_run_name
@@ -32,15 +33,15 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers only; never imported a
     from mlflow import ActiveRun
 
 __all__ = [
-    "ExperimentNameError",
     "FAILURE_REASON_TAG",
+    "STATUS_KILLED",
+    "STATUS_TAG",
+    "TAG_PREFIX",
+    "ExperimentNameError",
     "GitState",
     "MissingRequiredTagsError",
     "MlflowNotInstalledError",
     "RunNameError",
-    "STATUS_KILLED",
-    "STATUS_TAG",
-    "TAG_PREFIX",
     "TrackedRun",
     "failure_reason",
     "git_state",
@@ -93,7 +94,7 @@ def _import_mlflow() -> Any:
     return mlflow
 
 
-def tracked_run(run_name: str | None = None, *, config: Config | None = None, **start_run_kwargs: Any) -> "TrackedRun":
+def tracked_run(run_name: str | None = None, *, config: Config | None = None, **start_run_kwargs: Any) -> TrackedRun:
     """Start an MLflow run whose name and tags follow the team's configuration.
 
     Use it exactly like ``mlflow.start_run``::
@@ -193,7 +194,7 @@ class TrackedRun:
         self._active: ActiveRun | None = None
         self._client: Any = None
 
-    def __enter__(self) -> "ActiveRun":
+    def __enter__(self) -> ActiveRun:
         """Start the run through ``mlflow.start_run`` and return its ``ActiveRun``."""
         if self._active is not None:
             raise RuntimeError("a tracked_run(...) object starts one run; call tracked_run again for another")
@@ -213,7 +214,7 @@ class TrackedRun:
         exc_type: type[BaseException] | None,
         exc: BaseException | None,
         tb: TracebackType | None,
-    ) -> bool:
+    ) -> Literal[False]:
         """Record the outcome in the status tags, end the run, never swallow the exception."""
         active = self._active
         if active is None:

@@ -15,9 +15,10 @@ which is what "never report an f-string that some filling could match" requires.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Callable, Sequence
+from typing import cast
 
 from .patterns import fullmatch
 
@@ -25,8 +26,8 @@ try:  # Python 3.11+
     from re import _constants as sre_constants  # type: ignore[attr-defined]
     from re import _parser as sre_parse  # type: ignore[attr-defined]
 except ImportError:  # pragma: no cover - Python 3.10
-    import sre_constants  # type: ignore[no-redef]
-    import sre_parse  # type: ignore[no-redef]
+    import sre_constants
+    import sre_parse
 
 #: A hole in a template: any string may stand there.
 HOLE = None
@@ -91,7 +92,7 @@ def _class_test(items: Sequence[tuple[object, object]], ignore_case: bool) -> Ch
         elif op is c.LITERAL:
             tests.append(_literal_test(arg, ignore_case))  # type: ignore[arg-type]
         elif op is c.RANGE:
-            low, high = arg  # type: ignore[misc]
+            low, high = cast("tuple[int, int]", arg)
             tests.append(_range_test(low, high, ignore_case))
         elif op is c.CATEGORY:
             tests.append(_category_test(arg))
@@ -113,6 +114,10 @@ def _literal_test(code: int, ignore_case: bool) -> CharTest:
     return lambda ch: ch == target
 
 
+def _negated(test: CharTest) -> CharTest:
+    return lambda ch: not test(ch)
+
+
 def _range_test(low: int, high: int, ignore_case: bool) -> CharTest:
     if ignore_case:
         return lambda ch: any(low <= ord(v) <= high for v in {ch, ch.lower(), ch.upper()})
@@ -131,7 +136,7 @@ def _build(nfa: _NFA, pattern: object, start: int, ignore_case: bool) -> int:
         elif op is c.NOT_LITERAL:
             nxt = nfa.new()
             literal = _literal_test(arg, ignore_case)
-            nfa.states[current].edges.append((lambda ch, t=literal: not t(ch), nxt))
+            nfa.states[current].edges.append((_negated(literal), nxt))
             current = nxt
         elif op is c.ANY:
             nxt = nfa.new()

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import signal
 import threading
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any, Callable, Iterator, Sequence, TypeVar
+from typing import Any, TypeVar
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -54,7 +55,7 @@ def _stop_on_signal(request: _StopRequest) -> Iterator[None]:
 
 def _start_worker(stop: Any) -> None:
     """Worker initializer: a signal (or the parent) sets ``stop``; the current file is finished."""
-    global _worker_stop
+    global _worker_stop  # noqa: PLW0603 - one per worker process, and only its initializer can set it
     _worker_stop = stop
     for signum in _STOP_SIGNALS:
         signal.signal(signum, lambda signum, frame: stop.set())

@@ -16,26 +16,25 @@ import sys
 def main() -> int:
     """Import the tool, become the user, run the command line."""
     import concurrent.futures.process  # noqa: F401 - used by -j
+    import configparser  # noqa: F401
     import difflib  # noqa: F401
+    import hashlib  # noqa: F401
     import multiprocessing.synchronize  # noqa: F401
 
-    import configparser  # noqa: F401
-    import hashlib  # noqa: F401
-    import tomllib  # noqa: F401
-
-    import libcst  # noqa: F401
-    import libcst.codemod  # noqa: F401
+    import libcst
+    import libcst.codemod
     import pathspec  # noqa: F401 - imported lazily by the tool, so before dropping privileges
     import regex  # noqa: F401 - likewise (the venv may sit where the user cannot read)
+    import tomllib  # noqa: F401
 
-    import flake8_mlflow_naming.cache  # noqa: F401
-    import flake8_mlflow_naming.cli.check  # noqa: F401
+    import flake8_mlflow_naming.cache
+    import flake8_mlflow_naming.cli.check
+    import flake8_mlflow_naming.cli.fix
+    import flake8_mlflow_naming.fix.apply
     import flake8_mlflow_naming.lint.engine  # noqa: F401
-    import flake8_mlflow_naming.cli.fix  # noqa: F401
-    import flake8_mlflow_naming.fix.apply  # noqa: F401
     from flake8_mlflow_naming.cli.main import main as tool
 
-    libcst.parse_module("x = 1\n").code  # loads the native parser and code generator
+    libcst.parse_module("x = 1\n").code  # noqa: B018 - the attribute access loads the native parser and code generator
     uid = int(sys.argv[1])
     os.setgroups([])
     os.setgid(65534)

@@ -27,6 +27,10 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("plugin", "cli", "lsp"),
 )
 
+#: Inside ``config/``, bottom to top: the typed object reads no file, validation builds on it,
+#: the wrapper's source is read in one module, and only loading finds and reads config files.
+CONFIG_LAYERS = ("config.model", "config.validation", "config.wrapper_files", "config.loading", "config")
+
 #: Third-party modules only these parts of the package may import (at any depth).
 RESTRICTED_IMPORTS = {
     "libcst": ("fix",),
@@ -177,6 +181,29 @@ def _fake_package(tmp_path: Path, files: dict[str, str]) -> Path:
 )
 def test_the_check_finds_a_deliberately_added_cycle_or_upward_import(tmp_path, files, expected):
     assert layering_problems(_fake_package(tmp_path, files)) == expected
+
+
+def test_config_modules_import_only_downwards_within_config():
+    root = REPO / PACKAGE
+    found = {module_name(root, path) for path in (root / "config").rglob("*.py")}
+    assert found == set(CONFIG_LAYERS), "add the new config module to CONFIG_LAYERS and docs/architecture.md"
+    for name in CONFIG_LAYERS:
+        path = root.joinpath(*name.split(".")).with_suffix(".py")
+        if not path.is_file():
+            path = root / "config" / "__init__.py"
+        internal, _ = imports_of(root, path)
+        above = [m for m in internal if m in CONFIG_LAYERS and CONFIG_LAYERS.index(m) > CONFIG_LAYERS.index(name)]
+        assert not above, f"{name} imports {above}, which are above it in config/"
+
+
+def test_the_config_object_never_touches_the_file_system():
+    """``Config`` is built from data: ``config/model.py`` opens, reads and parses nothing."""
+    tree = ast.parse((REPO / PACKAGE / "config" / "model.py").read_bytes())
+    readers = {"open", "read_text", "read_bytes", "is_file", "exists", "stat", "iterdir", "load", "loads", "parse"}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            called = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")
+            assert called not in readers, f"config/model.py line {node.lineno} calls {called}()"
 
 
 def test_lint_modules_never_touch_the_file_system():

@@ -22,10 +22,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from flake8_mlflow_naming.config import Config, ConfigFinder, ConfigSource
-from flake8_mlflow_naming.lint.engine import SourceError, lint_source
-from flake8_mlflow_naming.fix.loop import FixError, FixOptions, FixResult, fix_source
 from flake8_mlflow_naming.check import check_file
+from flake8_mlflow_naming.config import Config, ConfigSource
+from flake8_mlflow_naming.fix.loop import FixError, FixOptions, FixResult, fix_source
+from flake8_mlflow_naming.lint.engine import SourceError, lint_source
 
 from .strategies import mlflow_programs
 
@@ -43,7 +43,7 @@ CONFIG = Config(run_wrapper=WRAPPER)
 MIGRATE = FixOptions(unsafe=True)
 SAFE = FixOptions(unsafe=False)
 
-_SETTINGS = dict(deadline=None, suppress_health_check=list(HealthCheck), derandomize=False)
+_SETTINGS = {"deadline": None, "suppress_health_check": list(HealthCheck), "derandomize": False}
 own = settings(max_examples=OWN_EXAMPLES, **_SETTINGS)
 grammar = settings(max_examples=GRAMMAR_EXAMPLES, **_SETTINGS)
 own_fix = settings(max_examples=FIX_EXAMPLES, **_SETTINGS)
@@ -162,7 +162,10 @@ def test_flake8_and_check_agree(source):
         path = Path(folder) / "t.py"
         path.write_bytes(source.encode("utf-8", "surrogatepass"))
         result = check_file(str(path), ConfigSource())
-        if result.error is not None:
-            return
-        ours = sorted((f.line, f.col + 1, f.code) for f in result.findings)
-        assert _flake8_findings(path) == ours
+        theirs = _flake8_findings(path)
+        if result.error is None:
+            assert theirs == sorted((f.line, f.col + 1, f.code) for f in result.findings)
+        else:
+            # A file check cannot analyse: flake8 stops at its own syntax error (E999, not
+            # selected here) or the plugin reports the one MLN000 at line 1, never a finding.
+            assert theirs in ([], [(1, 1, "MLN000")]), (result.error, theirs)

@@ -13,7 +13,6 @@ import os
 import shutil
 import stat
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -280,7 +279,8 @@ def test_broken_regex_in_config_is_one_line_and_other_projects_still_run(tmp_pat
     for command in ("check", "fix"):
         code, output = _run(command, "broken/train.py", "other.py", cwd=tmp_path)
         assert code == 2, output
-        _assert_one_error(output, "broken/train.py", "run-name-regex is not a valid regular expression")
+        # Reported where the bad setting is (line 2 of that pyproject), not at a position of train.py.
+        _assert_one_error(output, f"{broken / 'pyproject.toml'}:2", "run-name-regex is not a valid regular expression")
         assert (broken / "train.py").read_bytes() == OTHER
         _assert_other_processed(output, tmp_path, command)
 

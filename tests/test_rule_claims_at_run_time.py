@@ -17,7 +17,7 @@ from flake8_mlflow_naming.lint.rules import RULES_BY_CODE
 from flake8_mlflow_naming.naming import ExperimentNameError, looks_generated
 from flake8_mlflow_naming.runtime import tracked_run
 
-from .mlflow_fixtures import *  # noqa: F401,F403 - the fixtures, which pytest finds by name
+from .mlflow_fixtures import *  # noqa: F403 - the fixtures, which pytest finds by name
 from .mlflow_fixtures import MLFLOW_WARNING_FILTERS, import_mlflow
 
 pytestmark = MLFLOW_WARNING_FILTERS
@@ -101,9 +101,11 @@ def test_mln009_a_positional_artifact_path_becomes_the_logged_model_name_and_rai
     mlflow = import_mlflow()
     example = _example("MLN009", 2)
     assert 'log_model(model, "models/churn")' in example.code
-    with mlflow.start_run(experiment_id=experiment_id, run_name="mln009_positional"):
-        with pytest.raises(mlflow.exceptions.MlflowException, match="models/churn"):
-            _run_example(example.code, model=_sklearn_model())
+    with (
+        mlflow.start_run(experiment_id=experiment_id, run_name="mln009_positional"),
+        pytest.raises(mlflow.exceptions.MlflowException, match="models/churn"),
+    ):
+        _run_example(example.code, model=_sklearn_model())
 
 
 @pytest.mark.parametrize("character", ["/", ":", ".", "%", '"', "'"])
@@ -127,7 +129,7 @@ def test_mln008_registered_model_with_a_slash_really_fails(mlflow_client):
 
 def test_tracked_run_refuses_a_bad_experiment_name_before_creating_anything(mlflow_client, tracking_uri):
     name = f"Churn Prediction {uuid.uuid4().hex[:6]}"
-    with pytest.raises(ExperimentNameError, match="MLN007.*experiment-name-regex"):
+    with pytest.raises(ExperimentNameError, match=r"MLN007.*experiment-name-regex"):
         tracked_run(run_name="churn_baseline", experiment_name=name)
     assert mlflow_client.get_experiment_by_name(name) is None
     assert import_mlflow().active_run() is None

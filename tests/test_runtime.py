@@ -26,7 +26,7 @@ from flake8_mlflow_naming.runtime import (
 )
 
 from .helpers import REPO, write_project
-from .mlflow_fixtures import *  # noqa: F401,F403 - the fixtures, which pytest finds by name
+from .mlflow_fixtures import *  # noqa: F403 - the fixtures, which pytest finds by name
 from .mlflow_fixtures import MLFLOW_WARNING_FILTERS, import_mlflow, run_git, use_tracking_uri
 
 REQUIRES_OWNER = Config(required_tags=("owner",))
@@ -200,9 +200,8 @@ def test_missing_required_tag_raises_before_any_run_exists(mlflow_client, experi
 
 
 def test_failing_body_marks_run_failed_with_reason_and_reraises(mlflow_client, experiment_id):
-    with pytest.raises(ZeroDivisionError, match="division by zero"):
-        with tracked_run(run_name="failing_run", experiment_id=experiment_id) as run:
-            1 / 0
+    with pytest.raises(ZeroDivisionError, match="division by zero"), tracked_run(run_name="failing_run", experiment_id=experiment_id) as run:
+        1 / 0  # noqa: B018 - the body fails
     stored = mlflow_client.get_run(run.info.run_id)
     assert stored.info.status == "FAILED"
     assert stored.data.tags[STATUS_TAG] == "failed"
@@ -211,9 +210,8 @@ def test_failing_body_marks_run_failed_with_reason_and_reraises(mlflow_client, e
 
 
 def test_failure_reason_is_truncated(mlflow_client, experiment_id):
-    with pytest.raises(ValueError):
-        with tracked_run(run_name="long_failure", experiment_id=experiment_id) as run:
-            raise ValueError("x" * 5000)
+    with pytest.raises(ValueError), tracked_run(run_name="long_failure", experiment_id=experiment_id) as run:
+        raise ValueError("x" * 5000)
     reason = mlflow_client.get_run(run.info.run_id).data.tags[FAILURE_REASON_TAG]
     assert len(reason) == FAILURE_REASON_MAX_LENGTH
     assert reason.startswith("ValueError: xxx") and reason.endswith("...")
@@ -224,9 +222,8 @@ def test_nested_runs_record_their_parent_and_end_independently(mlflow_client, ex
     with tracked_run(run_name="parent_run", experiment_id=experiment_id) as parent:
         with tracked_run(run_name="child_run", experiment_id=experiment_id, nested=True) as child:
             pass
-        with pytest.raises(KeyError):
-            with tracked_run(run_name="failing_child", experiment_id=experiment_id, nested=True) as failing:
-                raise KeyError("fold_3")
+        with pytest.raises(KeyError), tracked_run(run_name="failing_child", experiment_id=experiment_id, nested=True) as failing:
+            raise KeyError("fold_3")
         assert mlflow.active_run().info.run_id == parent.info.run_id
     parent_id = parent.info.run_id
     stored = {run.info.run_id: run for run in mlflow_client.search_runs([experiment_id])}
@@ -240,11 +237,10 @@ def test_nested_runs_record_their_parent_and_end_independently(mlflow_client, ex
 
 
 def test_resuming_a_failed_run_by_id_needs_no_name_and_clears_the_failure(mlflow_client, experiment_id):
-    with pytest.raises(MemoryError):
-        with tracked_run(
-            run_name="resumable_run", experiment_id=experiment_id, tags={"owner": "ml"}, config=REQUIRES_OWNER
-        ) as first:
-            raise MemoryError("out of memory")
+    with pytest.raises(MemoryError), tracked_run(
+        run_name="resumable_run", experiment_id=experiment_id, tags={"owner": "ml"}, config=REQUIRES_OWNER
+    ) as first:
+        raise MemoryError("out of memory")
     created = mlflow_client.get_run(first.info.run_id).data.tags
     # required-tags is met by the tags the run already has.
     with tracked_run(run_id=first.info.run_id, config=REQUIRES_OWNER) as resumed:
@@ -313,9 +309,8 @@ def test_start_run_keywords_pass_through_and_user_tags_win(mlflow_client, experi
 
 
 def test_unknown_keyword_fails_like_start_run_and_creates_nothing(mlflow_client, experiment_id):
-    with pytest.raises(TypeError, match="colour"):
-        with tracked_run(run_name="typo_run", experiment_id=experiment_id, colour="red"):
-            pass
+    with pytest.raises(TypeError, match="colour"), tracked_run(run_name="typo_run", experiment_id=experiment_id, colour="red"):
+        pass
     assert mlflow_client.search_runs([experiment_id]) == []
 
 
@@ -323,9 +318,8 @@ def test_one_tracked_run_object_starts_one_run(mlflow_client, experiment_id):
     context = tracked_run(run_name="single_use", experiment_id=experiment_id)
     with context:
         pass
-    with pytest.raises(RuntimeError, match="one run"):
-        with context:
-            pass
+    with pytest.raises(RuntimeError, match="one run"), context:
+        pass
     assert len(mlflow_client.search_runs([experiment_id])) == 1
 
 
@@ -345,9 +339,8 @@ def test_runs_reach_a_real_tracking_server(mlflow_server, git_repo, monkeypatch)
             mlflow.log_metric("loss", 0.25)
             with tracked_run(run_name="served_child", experiment_id=experiment, nested=True) as child:
                 pass
-        with pytest.raises(RuntimeError):
-            with tracked_run(run_name="served_failure", experiment_id=experiment):
-                raise RuntimeError("CUDA out of memory")
+        with pytest.raises(RuntimeError), tracked_run(run_name="served_failure", experiment_id=experiment):
+            raise RuntimeError("CUDA out of memory")
         with pytest.raises(RunNameError):
             tracked_run(run_name="Served Run", experiment_id=experiment)
     runs = {r.info.run_name: r for r in client.search_runs([experiment])}
@@ -369,9 +362,8 @@ def test_runs_reach_a_real_tracking_server(mlflow_server, git_repo, monkeypatch)
 
 def test_failure_reason_masks_credentials(mlflow_client, experiment_id):
     """An exception quoting a URI must not put its password or SAS signature in a tag."""
-    with pytest.raises(ConnectionError):
-        with tracked_run(run_name="leaky_failure", experiment_id=experiment_id) as run:
-            raise ConnectionError("cannot reach https://alice:hunter2@store.example.com/data?sig=s3cr3t&sv=2020")
+    with pytest.raises(ConnectionError), tracked_run(run_name="leaky_failure", experiment_id=experiment_id) as run:
+        raise ConnectionError("cannot reach https://alice:hunter2@store.example.com/data?sig=s3cr3t&sv=2020")
     reason = mlflow_client.get_run(run.info.run_id).data.tags[FAILURE_REASON_TAG]
     assert "hunter2" not in reason and "s3cr3t" not in reason and "alice" not in reason
     assert reason == "ConnectionError: cannot reach https://***@store.example.com/data?sig=***&sv=2020"
@@ -379,9 +371,8 @@ def test_failure_reason_masks_credentials(mlflow_client, experiment_id):
 
 def test_an_interrupted_body_ends_the_run_killed(mlflow_client, experiment_id):
     """Ctrl-C inside the block: MLflow's KILLED status, our ``killed`` tag, the interrupt re-raised."""
-    with pytest.raises(KeyboardInterrupt):
-        with tracked_run(run_name="interrupted_run", experiment_id=experiment_id) as run:
-            raise KeyboardInterrupt
+    with pytest.raises(KeyboardInterrupt), tracked_run(run_name="interrupted_run", experiment_id=experiment_id) as run:
+        raise KeyboardInterrupt
     stored = mlflow_client.get_run(run.info.run_id)
     assert stored.info.status == "KILLED"
     assert stored.data.tags[STATUS_TAG] == "killed"
@@ -397,7 +388,7 @@ def test_an_empty_run_name_is_reported_as_empty_not_none(mlflow_client, experime
 def test_a_catastrophic_regex_fails_fast_at_configuration_time(tmp_path, mlflow_client, experiment_id):
     """The wrapper reads the same configuration: the bad pattern is one ConfigError, not a hang."""
     write_project(tmp_path, {"run-name-regex": "^(a|aa)+$"})
-    with pytest.raises(ConfigError, match="run-name-regex .* backtracks catastrophically"):
+    with pytest.raises(ConfigError, match=r"run-name-regex .* backtracks catastrophically"):
         tracked_run(run_name="a" * 35 + "!", experiment_id=experiment_id, config=ConfigFinder().for_path(tmp_path / "x.py"))
     assert mlflow_client.search_runs([experiment_id]) == []
 

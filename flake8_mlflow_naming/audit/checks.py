@@ -8,9 +8,10 @@ never imported in this package: the caller passes an ``MlflowClient``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any, Mapping
+from typing import Any
 
 from ..config import Config
 from ..lint.mlflow_api import DEFAULT_EXPERIMENT_ID, DEFAULT_EXPERIMENT_NAME
@@ -58,7 +59,7 @@ class RunRecord:
     params: Mapping[str, str] = field(default_factory=dict)
 
     def template_fields(self, experiment_name: str) -> dict[str, object]:
-        """The plain fields a ``rename-template`` may use, for :func:`.naming.fill_template`."""
+        """The plain fields a ``rename-template`` may use, for :func:`.naming.run_fields`."""
         start = None
         if self.start_time is not None:
             start = datetime.fromtimestamp(self.start_time / 1000, tz=timezone.utc)
@@ -71,7 +72,7 @@ class RunRecord:
         }
 
     @classmethod
-    def from_run(cls, run: Any) -> "RunRecord":
+    def from_run(cls, run: Any) -> RunRecord:
         """Flatten an ``mlflow.entities.Run``."""
         info, data = run.info, run.data
         return cls(
@@ -151,7 +152,7 @@ class Summary:
         for finding in findings:
             self.counts[finding.kind] += 1
 
-    def merge(self, other: "Summary") -> None:
+    def merge(self, other: Summary) -> None:
         """Add another summary's counters to this one."""
         self.runs += other.runs
         self.runs_with_findings += other.runs_with_findings

@@ -67,7 +67,7 @@ class PlanWriter:
     def start_experiment(self) -> None:
         """Forget the previous experiment's names; open a fresh spill file."""
         self._taken = set()
-        self._pending = tempfile.TemporaryFile("w+", newline="", encoding="utf-8")
+        self._pending = tempfile.TemporaryFile("w+", newline="", encoding="utf-8")  # noqa: SIM115 - spans calls, closed by finish_experiment
         self._pending_writer = csv.writer(self._pending, lineterminator="\n")
 
     def add(self, record: RunRecord, experiment_name: str, findings: list[RunProblem]) -> None:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 from ..config import Config
 from .checks import RunProblem, RunRecord, Summary, experiment_findings, run_findings
@@ -17,7 +18,8 @@ def resolve_experiments(client: Any, names_or_ids: Iterable[str], page_size: int
     """(id, name) of the experiments asked for; every active one when none is named."""
     wanted = list(names_or_ids)
     if not wanted:
-        found, token = [], None
+        found: list[tuple[str, str]] = []
+        token = None
         while True:
             page = client.search_experiments(max_results=page_size, page_token=token)
             found.extend((str(e.experiment_id), e.name) for e in page)

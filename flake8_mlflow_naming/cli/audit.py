@@ -25,6 +25,7 @@ from ..naming import PatternTimeout
 from ..runtime import INSTALL_HINT
 from .options import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, config_source
 from .progress import Progress
+
 #: MLflow retries a refused connection 7 times with exponential backoff (minutes); an audit
 #: of an unreachable server should fail in seconds. Explicit environment settings win.
 _HTTP_DEFAULTS = {"MLFLOW_HTTP_REQUEST_MAX_RETRIES": "2", "MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR": "1"}
@@ -124,7 +125,7 @@ class _Report:
         self._out, self._format, self._progress = out, output_format, progress
         self._first = True
         if output_format == "json":
-            out.write('{"tracking_uri": %s, "findings": [' % json.dumps(mask_uri(uri)))
+            out.write(f'{{"tracking_uri": {json.dumps(mask_uri(uri))}, "findings": [')
         elif output_format == "csv":
             self._csv = csv.writer(out, lineterminator="\n")
             self._csv.writerow(CSV_COLUMNS)
@@ -202,7 +203,7 @@ def _audit(client: Any, uri: str, config: Config, args: argparse.Namespace) -> i
             on_experiment_finding=report.experiment_finding,
         )
     except BaseException:
-        if plan_handle is not None:
+        if plan_handle is not None and plan_tmp is not None:
             plan_handle.close()
             plan_tmp.unlink(missing_ok=True)
         raise
@@ -210,6 +211,7 @@ def _audit(client: Any, uri: str, config: Config, args: argparse.Namespace) -> i
         progress.clear()
     plan = None
     if plan_writer is not None:
+        assert plan_handle is not None and plan_tmp is not None  # opened together with plan_writer
         plan_handle.close()
         os.replace(plan_tmp, args.plan)
         plan = {"file": str(args.plan), "rows": plan_writer.rows, "without_new_name": plan_writer.unbuildable}

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import IO, Iterator
+from collections.abc import Iterator
+from typing import IO
 
 from ..check import FileError, FileResult, check_file, check_many
 from ..config import ConfigSource
@@ -62,7 +63,7 @@ def check_command(args: argparse.Namespace) -> int:
     codes = selected_codes(args)
     if args.show_files:
         return _show_files(args, source)
-    out = open(args.output_file, "w", encoding="utf-8") if args.output_file else sys.stdout
+    out = open(args.output_file, "w", encoding="utf-8") if args.output_file else sys.stdout  # noqa: SIM115 - closed below unless stdout
     try:
         return _report(args, source, codes, out)
     finally:
@@ -71,8 +72,8 @@ def check_command(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace, source: ConfigSource, codes: frozenset[str], out: IO[str]) -> int:
-    progress = Progress(open(os.devnull, "w") if args.quiet else sys.stderr)
-    cache = None if args.no_cache or STDIN in args.paths and len(args.paths) == 1 else _open_cache(source)
+    progress = Progress(open(os.devnull, "w") if args.quiet else sys.stderr)  # noqa: SIM115 - lives as long as the command
+    cache = None if args.no_cache or (STDIN in args.paths and len(args.paths) == 1) else _open_cache(source)
     color = args.output_format == "concise" and use_color(out)
     if args.output_format == "concise" and not args.statistics:
         results = []

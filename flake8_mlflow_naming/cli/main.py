@@ -12,8 +12,8 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Callable, Sequence
 
 from .. import __version__
 from ..config import ConfigError
@@ -157,7 +157,7 @@ def _interrupt_on_sigterm() -> None:
         pass
 
 
-def _register_fix(commands: argparse._SubParsersAction) -> None:
+def _register_fix(commands: OnlyChosen) -> None:
     fix = commands.add_parser("fix", help="apply fixes (safe ones unless --unsafe-fixes)")
     fix.add_argument("paths", nargs="+", metavar="PATH", help="files and folders ('-': standard input to standard output)")
     fix.add_argument("--unsafe-fixes", action="store_true", help="also apply fixes that may change behaviour")
@@ -181,7 +181,7 @@ def _register_fix(commands: argparse._SubParsersAction) -> None:
     migrate.set_defaults(handler=_lazy("fix", "migrate_command"))
 
 
-def _register_audit(commands: argparse._SubParsersAction) -> None:
+def _register_audit(commands: OnlyChosen) -> None:
     audit = commands.add_parser(
         "audit", help="audit the runs in a tracking store; plan, apply and undo renames (needs the runtime extra)"
     )

@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable, Sequence
 from pathlib import Path, PurePath
-from typing import TYPE_CHECKING, Callable, Sequence
+from typing import TYPE_CHECKING
 
 from .. import __version__
 from ..check import FileError, FileResult
@@ -55,7 +56,14 @@ def format_finding(path: str, finding: Finding) -> str:
 
 
 def format_error(path: str, error: FileError) -> str:
-    """``path:line:col: error: message`` for a file that could not be checked or fixed."""
+    """``path:line:col: error: message`` for a file that could not be checked or fixed.
+
+    A bad setting is shown where it is, ``pyproject.toml:12: error: message``, not at a
+    position of the checked file it has nothing to do with.
+    """
+    where = error.config_location
+    if where is not None and error.message.startswith(where + ": "):
+        return f"{where}: error: {error.message[len(where) + 2 :]}"
     return f"{location(path, error.line, error.col, error.cell)}: error: {error.message}"
 
 
@@ -90,7 +98,8 @@ def concise(results: Sequence[FileResult], show_source: bool = False, color: boo
 def _colored(line: str, path: str, code: str, color: bool) -> str:
     if not color:
         return line
-    line = f"{_BOLD}{path}{_RESET}" + line[len(path) :]
+    if line.startswith(path):  # a configuration error starts with the config file instead
+        line = f"{_BOLD}{path}{_RESET}" + line[len(path) :]
     return line.replace(f": {code} ", f": {_BOLD}{_RED}{code}{_RESET} ", 1) if code != "error" else line.replace(
         ": error: ", f": {_BOLD}{_RED}error{_RESET}: ", 1
     )
@@ -110,12 +119,12 @@ def summary(results: Sequence[FileResult]) -> str:
 
 def json_list(results: Sequence[FileResult]) -> str:
     """A JSON list with one object per finding; a file that could not be checked is an object with ``code: null``."""
-    items = []
+    items: list[dict[str, object]] = []
     for result in results:
         if result.error is not None:
             error = result.error
             where = {"row": error.line, "column": error.col + 1}
-            item = {"code": None, "message": error.message, "filename": result.path, "location": where, "end_location": where, "fix": None}
+            item: dict[str, object] = {"code": None, "message": error.message, "filename": result.path, "location": where, "end_location": where, "fix": None}
             if error.cell is not None:
                 item["cell"] = error.cell
             items.append(item)
@@ -199,7 +208,7 @@ def sarif(results: Sequence[FileResult]) -> str:
                 "endLine": end_line,
                 "endColumn": columns.of(end_line, end_col, cell_of(f)),
             }
-            item = {
+            item: dict[str, object] = {
                 "ruleId": f.code,
                 "level": "error",
                 "message": {"text": f.message},

@@ -16,8 +16,8 @@ def rule_command(args: argparse.Namespace) -> int:
         sys.stdout.write("\n".join(rule.documentation() for rule in ALL_RULES))
         return EXIT_CLEAN
     if not args.code:
-        for rule in ALL_RULES:
-            sys.stdout.write(f"{rule.code}  {rule.name:<28} {rule.summary}\n")
+        for each in ALL_RULES:
+            sys.stdout.write(f"{each.code}  {each.name:<28} {each.summary}\n")
         return EXIT_CLEAN
     code = code_for(args.code)
     rule = RULES_BY_CODE.get(code) if code else None

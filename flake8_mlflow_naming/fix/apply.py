@@ -25,7 +25,7 @@ import ast
 import bisect
 import io
 from collections import defaultdict
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
@@ -63,22 +63,22 @@ def choose_compatible(findings: Iterable[Finding]) -> list[Finding]:
     is recomputed on the edited code (as Ruff does). Blocks moved into a ``with`` may not
     overlap each other; edits inside them compose.
     """
-    taken: set[tuple] = set()
+    taken: set[tuple[object, ...]] = set()
     blocks: list[Span] = []
     chosen = []
     for finding in findings:
         assert finding.fix is not None
-        slots = {_slot(edit) for edit in finding.fix.edits} - {None}
+        slots = {slot for edit in finding.fix.edits if (slot := _slot(edit)) is not None}
         ranges = [Span(e.start.line, e.start.col, e.end.end_line, e.end.end_col) for e in finding.fix.edits if isinstance(e, WrapInWith)]
         if _clash(slots, taken) or any(_overlap(r, b) for r in ranges for b in blocks):
             continue
-        taken |= slots  # type: ignore[arg-type]
+        taken |= slots
         blocks += ranges
         chosen.append(finding)
     return chosen
 
 
-def _clash(slots: set, taken: set) -> bool:
+def _clash(slots: set[tuple[object, ...]], taken: set[tuple[object, ...]]) -> bool:
     if {s for s in slots if s[0] != "positional"} & taken:
         return True
     # Positional arguments turned into keywords must be named the same way by both fixes.
@@ -90,7 +90,7 @@ def _overlap(a: Span, b: Span) -> bool:
     return (a.line, a.col) <= (b.end_line, b.end_col) and (b.line, b.col) <= (a.end_line, a.end_col)
 
 
-def _slot(edit: Edit) -> tuple | None:
+def _slot(edit: Edit) -> tuple[object, ...] | None:
     """What an edit sets: two fixes may not set the same slot in one pass."""
     if isinstance(edit, SetKeyword):
         return ("keyword", edit.call, edit.keyword)
@@ -154,7 +154,7 @@ class _Positions:
     trees do not pair up, the whole module's positions are computed the usual way.
     """
 
-    def __init__(self, module: cst.Module, text: str, converter: "_ColumnConverter", lines: list[int]) -> None:
+    def __init__(self, module: cst.Module, text: str, converter: _ColumnConverter, lines: list[int]) -> None:
         self.converter = converter
         self.lines = lines
         self.ranges: dict[cst.CSTNode, CharSpan] = {}
@@ -237,7 +237,7 @@ class _Positions:
                 return False
         return True
 
-    def _record(self, statement: cst.BaseStatement, line: int, indent: str, shift: int = 0) -> None:
+    def _record(self, statement: cst.SimpleStatementLine | cst.BaseCompoundStatement, line: int, indent: str, shift: int = 0) -> None:
         """Positions of ``statement``'s nodes, printed alone at ``indent``, moved down to ``line``.
 
         ``shift`` moves the first line's columns (an ``elif`` printed as ``if``).
@@ -286,7 +286,7 @@ if hasattr(cst, "TryStar") and hasattr(ast, "TryStar"):
 
 def _header_only(statement: cst.BaseCompoundStatement, keep_suite: bool = False) -> cst.BaseCompoundStatement:
     """``statement`` without what follows its header line(s): ``pass`` for a body, no ``else``."""
-    changes: dict = {"leading_lines": ()}
+    changes: dict[str, object] = {"leading_lines": ()}
     if not keep_suite:
         changes["body"] = cst.IndentedBlock([cst.SimpleStatementLine([cst.Pass()])])
     if getattr(statement, "orelse", None) is not None:
@@ -294,7 +294,7 @@ def _header_only(statement: cst.BaseCompoundStatement, keep_suite: bool = False)
     return statement.with_changes(**changes)
 
 
-def _bodies(statement: cst.BaseCompoundStatement, node: ast.stmt) -> list[tuple[cst.CSTNode, list[ast.stmt]]] | None:
+def _bodies(statement: cst.BaseStatement, node: ast.stmt) -> list[tuple[cst.CSTNode, list[ast.stmt]]] | None:
     """The blocks of a compound statement paired with the ``ast`` statement lists they hold."""
     pairs: list[tuple[cst.CSTNode, list[ast.stmt]]] = [(statement.body, node.body)]  # type: ignore[attr-defined]
     if isinstance(statement, (cst.If, cst.For, cst.While)):
@@ -302,14 +302,14 @@ def _bodies(statement: cst.BaseCompoundStatement, node: ast.stmt) -> list[tuple[
         if orelse is None:
             return pairs if not node.orelse else None  # type: ignore[attr-defined]
         pairs.append((orelse if isinstance(orelse, cst.If) else orelse.body, node.orelse))  # type: ignore[attr-defined]
-    elif isinstance(statement, cst.Try) or (hasattr(cst, "TryStar") and isinstance(statement, getattr(cst, "TryStar"))):
-        handlers = statement.handlers  # type: ignore[attr-defined]
+    elif isinstance(statement, cst.Try) or (hasattr(cst, "TryStar") and isinstance(statement, cst.TryStar)):
+        handlers = statement.handlers
         if len(handlers) != len(node.handlers):  # type: ignore[attr-defined]
             return None
         pairs += [(h.body, a.body) for h, a in zip(handlers, node.handlers)]  # type: ignore[attr-defined]
-        if statement.orelse is not None:  # type: ignore[attr-defined]
+        if statement.orelse is not None:
             pairs.append((statement.orelse.body, node.orelse))  # type: ignore[attr-defined]
-        if statement.finalbody is not None:  # type: ignore[attr-defined]
+        if statement.finalbody is not None:
             pairs.append((statement.finalbody.body, node.finalbody))  # type: ignore[attr-defined]
     elif isinstance(statement, cst.Match):
         pairs = []
@@ -398,8 +398,8 @@ class _ApplyEdits(cst.CSTTransformer):
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:
         span = self._where(original_node)
-        edits = self.call_edits.get(span)
-        if not edits:
+        edits = self.call_edits.get(span) if span is not None else None
+        if not edits or span is None:
             return updated_node
         order = {PositionalToKeyword: 0, RenameKeyword: 1, SetKeyword: 2, PrependArguments: 3, ReplaceCallee: 4}
         for edit in sorted(edits, key=lambda e: order[type(e)]):
@@ -417,17 +417,20 @@ class _ApplyEdits(cst.CSTTransformer):
         return updated_node
 
     def leave_Dict(self, original_node: cst.Dict, updated_node: cst.Dict) -> cst.Dict:
-        edit = self.dict_edits.get(self._where(original_node))
+        where = self._where(original_node)
+        edit = self.dict_edits.get(where) if where is not None else None
         return _add_dict_entries(updated_node, edit.entries) if edit else updated_node
 
     def leave_SimpleString(self, original_node: cst.SimpleString, updated_node: cst.SimpleString) -> cst.BaseExpression:
-        edit = self.string_edits.get(self._where(original_node))
+        where = self._where(original_node)
+        edit = self.string_edits.get(where) if where is not None else None
         return _requote(updated_node, edit.value) if edit else updated_node
 
     def leave_ConcatenatedString(
         self, original_node: cst.ConcatenatedString, updated_node: cst.ConcatenatedString
     ) -> cst.BaseExpression:
-        edit = self.string_edits.get(self._where(original_node))
+        where = self._where(original_node)
+        edit = self.string_edits.get(where) if where is not None else None
         if edit is None:
             return updated_node
         first = updated_node.left
@@ -461,7 +464,7 @@ class _ApplyEdits(cst.CSTTransformer):
         body = self._wrap(original_node.body, updated_node.body)
         return updated_node if body is None else updated_node.with_changes(body=body)
 
-    def _wrap(self, original: Sequence[cst.BaseStatement], updated: Sequence[cst.BaseStatement]) -> list | None:
+    def _wrap(self, original: Sequence[cst.BaseStatement], updated: Sequence[cst.BaseStatement]) -> list[cst.BaseStatement] | None:
         """``updated`` with each start ... end_run() range turned into a ``with`` block, or None."""
         if not self.wrap_starts:
             return None
@@ -471,10 +474,11 @@ class _ApplyEdits(cst.CSTTransformer):
         result: list[cst.BaseStatement] = []
         index = 0
         while index < len(updated):
-            edit = self.wrap_starts.get(starts[index])
+            start = starts[index]
+            edit = self.wrap_starts.get(start) if start is not None else None
             end = None
             if edit is not None:
-                end = next((j for j in range(index + 1, len(updated)) if self.wrap_ends.get(starts[j]) is edit), None)
+                end = next((j for j in range(index + 1, len(updated)) if (s := starts[j]) is not None and self.wrap_ends.get(s) is edit), None)
             if edit is None or end is None:
                 result.append(updated[index])
                 index += 1
@@ -606,7 +610,7 @@ def _manage_imports(module: cst.Module, edits: list[Edit], replaced: set[tuple[i
     ]
     if not adds and not removals:
         return module
-    body = list(module.body)
+    body: list[cst.BaseStatement] = list(module.body)
     insert_at = _after_leading_imports(body)
     new_lines: list[cst.SimpleStatementLine] = []
     for add in sorted(adds, key=lambda a: (a.module, a.name, a.asname or "")):
@@ -616,7 +620,7 @@ def _manage_imports(module: cst.Module, edits: list[Edit], replaced: set[tuple[i
         new_lines.append(cst.SimpleStatementLine([cst.ImportFrom(module=_dotted(add.module), names=[alias])]))
     if new_lines:
         following = body[insert_at] if insert_at < len(body) else None
-        if following is not None and not (following.leading_lines and following.leading_lines[0].comment is None):
+        if isinstance(following, (cst.SimpleStatementLine, cst.BaseCompoundStatement)) and not (following.leading_lines and following.leading_lines[0].comment is None):
             body[insert_at] = following.with_changes(leading_lines=[cst.EmptyLine(), *following.leading_lines])
         body[insert_at:insert_at] = new_lines
     for removal in removals:
@@ -639,9 +643,13 @@ def _is_import_line(statement: cst.BaseStatement) -> bool:
 def _after_leading_imports(body: list[cst.BaseStatement]) -> int:
     """Where new imports go: after the docstring and the imports at the top of the module."""
     index = 0
-    if body and isinstance(body[0], cst.SimpleStatementLine) and isinstance(body[0].body[0], cst.Expr):
-        if isinstance(body[0].body[0].value, (cst.SimpleString, cst.ConcatenatedString)):
-            index = 1
+    if (
+        body
+        and isinstance(body[0], cst.SimpleStatementLine)
+        and isinstance(body[0].body[0], cst.Expr)
+        and isinstance(body[0].body[0].value, (cst.SimpleString, cst.ConcatenatedString))
+    ):
+        index = 1
     last = None
     for position in range(index, len(body)):
         if _is_import_line(body[position]):
@@ -708,6 +716,7 @@ def _remove_import(body: list[cst.BaseStatement], removal: RemoveImportIfUnused)
             rest = body[position + 1 :]
             if rest and statement.leading_lines:
                 # The removed line's comments and blank lines stay with what follows it.
+                assert isinstance(rest[0], (cst.SimpleStatementLine, cst.BaseCompoundStatement))
                 rest[0] = rest[0].with_changes(leading_lines=[*statement.leading_lines, *rest[0].leading_lines])
             return [*body[:position], *rest]
     return body

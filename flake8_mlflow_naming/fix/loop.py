@@ -11,8 +11,8 @@ from __future__ import annotations
 import gc
 import os
 from collections import Counter
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Iterator, Sequence
 
 from ..check import FileError, check_file
 from ..config import Config, ConfigError, ConfigSource
@@ -20,7 +20,7 @@ from ..lint.engine import lint_source
 from ..lint.findings import Applicability, Finding
 from ..lint.parse import SourceError, decode
 from ..naming import PatternTimeout
-from ..sources.kinds import ReassemblyError, open_source
+from ..sources.kinds import ReassemblyError, Source, open_source
 from ..sources.read import STDIN, Snapshot, read_with_snapshot
 from ..sources.write import WriteError, replace_verified
 from ..workers import map_in_order
@@ -40,7 +40,7 @@ class FixResult:
     path: str
     original: bytes = b""
     fixed: bytes | None = None  # None when nothing changed
-    applied: Counter = field(default_factory=Counter)
+    applied: Counter[str] = field(default_factory=Counter)
     remaining: list[Finding] = field(default_factory=list)
     error: FileError | None = None
     libcst_parses: int = 0
@@ -54,7 +54,7 @@ class FixResult:
         """True when fixing changed the file's bytes (written or, with ``write=False``, not)."""
         return self.differs or (self.fixed is not None and self.fixed != self.original)
 
-    def without_sources(self) -> "FixResult":
+    def without_sources(self) -> FixResult:
         """This result without the file's old and new bytes, so many results stay small."""
         self.differs = self.changed
         self.original, self.fixed = b"", None
@@ -208,7 +208,7 @@ def fix_file(path: str, options: FixOptions, config_source: ConfigSource, source
     return result
 
 
-def _too_large(result: FixResult, kind, python: bytes, path: str, config: Config, options: FixOptions) -> FixResult:
+def _too_large(result: FixResult, kind: Source, python: bytes, path: str, config: Config, options: FixOptions) -> FixResult:
     """Report, not fix, a file LibCST would need too much memory and time for (``max-fix-file-size``)."""
     try:
         findings = lint_source(python, path, config, options.codes)

@@ -6,8 +6,8 @@ Nothing here imports MLflow, so the decisions are the linter's and the audit's (
 
 from __future__ import annotations
 
+from collections.abc import Callable, Container, Mapping
 from dataclasses import dataclass
-from typing import Callable, Container, Mapping
 
 from ..config import Config
 from ..lint.mlflow_api import LOGGED_MODEL_NAME_FORBIDDEN

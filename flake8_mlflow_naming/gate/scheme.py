@@ -6,10 +6,12 @@ every import, need nothing else.
 
 from __future__ import annotations
 
+from typing import TypeGuard
+
 #: ``mlflow-naming+sqlite:///mlruns.db`` is the gate in front of ``sqlite:///mlruns.db``.
 SCHEME_PREFIX = "mlflow-naming+"
 
 
-def is_gated(uri: str | None) -> bool:
+def is_gated(uri: str | None) -> TypeGuard[str]:
     """True for a URI that asks for the gate."""
-    return bool(uri) and uri.startswith(SCHEME_PREFIX) and len(uri) > len(SCHEME_PREFIX)  # type: ignore[union-attr]
+    return uri is not None and uri.startswith(SCHEME_PREFIX) and len(uri) > len(SCHEME_PREFIX)

@@ -29,13 +29,13 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..config import Config, ConfigError, process_config
 from ..naming import looks_generated
 from ..runtime import TAG_PREFIX
-from .scheme import SCHEME_PREFIX, is_gated
 from .policy import RENAME, GatePolicy, GateRefusal, fields_for, masked
+from .scheme import SCHEME_PREFIX, is_gated
 
 __all__ = [
     "NAMED_BY_TAG",
@@ -46,6 +46,11 @@ __all__ = [
 ]
 
 _logger = logging.getLogger("flake8_mlflow_naming.gate")
+
+if TYPE_CHECKING:  # the store class the mixin goes before, as far as a type checker can know it
+    from mlflow.store.tracking.abstract_store import AbstractStore as _StoreBase
+else:
+    _StoreBase = object
 
 #: The name a run was given before the gate renamed it (absent when it had none).
 ORIGINAL_NAME_TAG = TAG_PREFIX + "original_name"
@@ -179,7 +184,8 @@ class _ExperimentNames:
         return name in self._names
 
     def _search(self, filter_string: str) -> list[str]:
-        names, token = [], None
+        names: list[str] = []
+        token = None
         while True:
             page = self._store.search_runs(
                 [self._experiment_id], filter_string, self._view_all, max_results=self.PAGE, page_token=token
@@ -190,7 +196,7 @@ class _ExperimentNames:
                 return names
 
 
-class _GatedStore:
+class _GatedStore(_StoreBase):
     """Mixed in before a store class: checks names, then calls the store's own method."""
 
     _naming_gate: _Gate

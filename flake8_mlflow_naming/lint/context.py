@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import ast
 import builtins
+from collections.abc import Callable, Iterable, Iterator
 from functools import cached_property
 from pathlib import PurePath
-from typing import Iterable, Iterator
 
 from ..config import Config
 from .findings import Finding, Fix, NoFix, Span
-from .mlflow_api import CLIENT_PREFIX, RUN_NAME_TAG, START_RUN, BoundCall, VersionWindow, bind_api
-from .resolve import CallSite, ModuleIndex, iter_scope_nodes
+from .mlflow_api import CLIENT_PREFIX, RUN_NAME_TAG, START_RUN, BoundCall, VersionWindow, bind_api, is_none_or_empty
+from .resolve import CallSite, ModuleIndex, Scope, iter_scope_nodes
 
 _BUILTINS = frozenset(dir(builtins))
 #: ``dict`` methods that add or remove keys.
@@ -68,6 +68,19 @@ class ModuleContext:
                 grouped.setdefault(name, []).append(site)
         return grouped
 
+    def arguments_passed(self, parameters: Iterable[tuple[str, str]]) -> Iterator[tuple[CallSite, ast.expr]]:
+        """(call site, expression) for each call of an API that passes it the named parameter.
+
+        ``parameters`` pairs an API with one of its parameters (``("mlflow.set_experiment",
+        "experiment_name")``); the arguments are bound with that API's signatures in the
+        configured MLflow versions. ``None`` and ``""`` pass nothing and are left out.
+        """
+        for api, parameter in parameters:
+            for site in self.calls(api):
+                value = self.bind(site, api).get(parameter)
+                if isinstance(value, ast.expr) and not is_none_or_empty(value):
+                    yield site, value
+
     def calls(self, *names: str) -> Iterator[CallSite]:
         """Call sites resolving to any of ``names``, in source order."""
         sites: list[CallSite] = []
@@ -77,7 +90,7 @@ class ModuleContext:
             sites.sort(key=lambda s: (s.node.lineno, s.node.col_offset))
         return iter(sites)
 
-    def calls_matching(self, predicate) -> Iterator[tuple[str, CallSite]]:
+    def calls_matching(self, predicate: Callable[[str], bool]) -> Iterator[tuple[str, CallSite]]:
         """(name, site) pairs whose resolved name satisfies ``predicate``."""
         for name, sites in self._by_name.items():
             if predicate(name):
@@ -101,7 +114,7 @@ class ModuleContext:
         """The team wrapper's parameters in positional order (its learnt or declared signature)."""
         return self.config.wrapper_signature.positional_parameters
 
-    def is_run_start(self, expr: ast.AST, scope) -> bool:
+    def is_run_start(self, expr: ast.AST, scope: Scope) -> bool:
         """True when ``expr`` is a call that starts a run (start_run or the wrapper)."""
         if not isinstance(expr, ast.Call):
             return False
@@ -256,9 +269,7 @@ class ModuleContext:
                 names.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
             elif isinstance(node, (ast.Global, ast.Nonlocal)):
                 names.update(node.names)
-            elif isinstance(node, ast.ExceptHandler) and node.name:
-                names.add(node.name)
-            elif isinstance(node, (ast.MatchAs, ast.MatchStar)) and node.name:
+            elif (isinstance(node, ast.ExceptHandler) and node.name) or (isinstance(node, (ast.MatchAs, ast.MatchStar)) and node.name):
                 names.add(node.name)
         return frozenset(names)
 
@@ -321,12 +332,6 @@ class ModuleContext:
         run is active from its first line (``MLFLOW_RUN_ID``), named by whoever launched it."""
         return PurePath(self.path).name in self.config.project_entry_points
 
-    @cached_property
-    def module_stem(self) -> str:
-        """The file's stem (``train`` for ``jobs/train.py``; ``stdin`` for ``-``)."""
-        stem = PurePath(self.path).stem
-        return "stdin" if stem in ("", "-") else stem
-
     def report(self, code: str, node: ast.AST, message: str, fix: Fix | NoFix | None = None) -> Finding:
         """A finding at ``node``'s first line and column; a :class:`NoFix` ends the message
         with why there is no fix (every rule says it the same way)."""
@@ -381,9 +386,7 @@ def _assigned_target(node: ast.AST, parent: ast.AST) -> ast.expr | None:
     target: ast.expr | None = None
     if isinstance(parent, ast.Assign) and len(parent.targets) == 1:
         target = parent.targets[0]
-    elif isinstance(parent, ast.AnnAssign):
-        target = parent.target
-    elif isinstance(parent, ast.NamedExpr):
+    elif isinstance(parent, (ast.AnnAssign, ast.NamedExpr)):
         target = parent.target
     return target if target is not None and _is_reference(target) else None
 
@@ -407,9 +410,8 @@ def _target_managed_later(site: CallSite, target: ast.expr) -> bool:
         if isinstance(node, (ast.With, ast.AsyncWith)) and is_name and (node.lineno, node.col_offset) > start:
             if any(_same(item.context_expr, shape) for item in node.items):
                 return True
-        elif isinstance(node, (ast.Return, ast.Yield, ast.YieldFrom)) and _same(node.value, shape):
-            if (node.lineno, node.col_offset) > start:
-                return True
+        elif isinstance(node, (ast.Return, ast.Yield, ast.YieldFrom)) and _same(node.value, shape) and (node.lineno, node.col_offset) > start:
+            return True
     return False
 
 

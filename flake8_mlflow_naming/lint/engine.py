@@ -9,7 +9,7 @@ it never touches the file system.
 from __future__ import annotations
 
 import ast
-from typing import Iterable
+from collections.abc import Iterable
 
 from ..codes import ALL_CODES
 from ..config import Config
@@ -20,7 +20,7 @@ from .parse import SourceError, decode, parse
 from .prefilter import could_have_findings
 from .rules import ALL_RULES, api_names_of
 
-__all__ = ["SourceError", "decode", "lint_source", "lint_tree", "parse", "could_have_findings"]
+__all__ = ["SourceError", "could_have_findings", "decode", "lint_source", "lint_tree", "parse"]
 
 
 def lint_tree(tree: ast.Module, path: str, config: Config, codes: Iterable[str] | None = None) -> list[Finding]:

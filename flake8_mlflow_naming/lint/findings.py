@@ -12,7 +12,6 @@ import ast
 import re
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Union
 
 
 class Applicability(str, Enum):
@@ -32,7 +31,7 @@ class Span:
     end_col: int
 
     @classmethod
-    def of(cls, node: ast.AST) -> "Span":
+    def of(cls, node: ast.AST) -> Span:
         """The span of an ``ast`` node."""
         return cls(node.lineno, node.col_offset, node.end_lineno or node.lineno, node.end_col_offset or 0)  # type: ignore[attr-defined]
 
@@ -139,19 +138,19 @@ class RemoveImportIfUnused:
     uses: tuple[tuple[int, int], ...] = ()
 
 
-Edit = Union[
-    SetKeyword,
-    PositionalToKeyword,
-    ReplaceCallee,
-    ReplaceString,
-    PrependArguments,
-    EnumerateLoop,
-    WrapInWith,
-    AddImport,
-    RemoveImportIfUnused,
-    RenameKeyword,
-    AddDictEntries,
-]
+Edit = (
+    SetKeyword
+    | PositionalToKeyword
+    | ReplaceCallee
+    | ReplaceString
+    | PrependArguments
+    | EnumerateLoop
+    | WrapInWith
+    | AddImport
+    | RemoveImportIfUnused
+    | RenameKeyword
+    | AddDictEntries
+)
 
 
 @dataclass(frozen=True)

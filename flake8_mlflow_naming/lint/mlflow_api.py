@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Tuple, Union
-
+from functools import cache
 
 # --- names ---------------------------------------------------------------------------------
 
@@ -68,10 +66,10 @@ MISSING = _Sentinel("MISSING")
 #: ``*args`` or ``**kwargs`` may carry the argument; nothing can be said about it.
 UNKNOWN = _Sentinel("UNKNOWN")
 
-Argument = Union[ast.expr, _Sentinel]
+Argument = ast.expr | _Sentinel
 
 #: A release as (major, minor). Signatures change at minor releases (see ``SIGNATURES``).
-Version = Tuple[int, int]
+Version = tuple[int, int]
 #: The oldest release the tables describe; older configured versions use its signatures.
 OLDEST_VERSION: Version = (2, 8)
 
@@ -84,7 +82,7 @@ class VersionWindow:
     high: Version
 
     @classmethod
-    def parse(cls, text: str) -> "VersionWindow":
+    def parse(cls, text: str) -> VersionWindow:
         """``"3"`` → every 3.x; ``"2.14"`` (or ``"2.14.3"``) → 2.14 only. Raises ValueError."""
         parts = text.strip().split(".")
         if not 1 <= len(parts) <= 3 or not all(p.isdigit() for p in parts):
@@ -119,7 +117,7 @@ def keyword_parameters(api: str, window: VersionWindow) -> frozenset[str]:
     return _shapes(api, window)[1]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _shapes(api: str, window: VersionWindow) -> tuple[tuple[tuple[str, ...], ...], frozenset[str]]:
     shapes: list[tuple[str, ...]] = []
     names: set[str] = set()
@@ -177,7 +175,7 @@ class BoundCall:
             agreed.append(names[0])
         return tuple(agreed)
 
-    def _slot(self, name: str) -> int | None | _Sentinel:
+    def _slot(self, name: str) -> int | _Sentinel | None:
         """The positional index ``name`` was passed at, None if not positionally, UNKNOWN if unsure."""
         args = self.call.args
         starred = next((i for i, a in enumerate(args) if isinstance(a, ast.Starred)), len(args))
@@ -233,7 +231,7 @@ def bind(call: ast.Call, parameters: tuple[str, ...] | tuple[tuple[str, ...], ..
     """Bind ``call``'s arguments to one positional parameter list, or to several alternatives
     (:func:`signature_shapes`): positional order, then keywords."""
     if parameters and isinstance(parameters[0], tuple):
-        return BoundCall(call, parameters)  # type: ignore[arg-type]
+        return BoundCall(call, parameters)
     return BoundCall(call, (parameters,))  # type: ignore[arg-type]
 
 

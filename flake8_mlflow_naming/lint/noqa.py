@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import tokenize
-from typing import Sequence
+from collections.abc import Sequence
 
 from .findings import Finding
 

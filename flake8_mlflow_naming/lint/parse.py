@@ -96,9 +96,8 @@ def _feature_at(tokens: list[tokenize.TokenInfo], index: int) -> tuple[str, tupl
         return None
     if token.string in ("def", "class") and len(after) == 2 and after[0].type == tokenize.NAME and after[1].string == "[":
         return "type parameters (PEP 695, `def f[T]()` / `class C[T]`)", (3, 12)
-    if token.string == "type" and at_statement_start and len(after) == 2 and after[0].type == tokenize.NAME:
-        if after[1].string in ("=", "["):
-            return "a `type` alias statement (PEP 695)", (3, 12)
+    if token.string == "type" and at_statement_start and len(after) == 2 and after[0].type == tokenize.NAME and after[1].string in ("=", "["):
+        return "a `type` alias statement (PEP 695)", (3, 12)
     if token.string == "except" and after and after[0].string == "*":
         return "`except*` (PEP 654)", (3, 11)
     if token.string in _TEMPLATE_PREFIXES and after and after[0].type == tokenize.STRING and after[0].start == token.end:
@@ -115,7 +114,7 @@ def _unparenthesised_exception_list(tokens: list[tokenize.TokenInfo], index: int
             depth += 1
         elif token.string in (")", "]", "}"):
             depth -= 1
-        elif depth == 0 and token.string in (":", "as") or token.type == tokenize.NEWLINE:
+        elif (depth == 0 and token.string in (":", "as")) or token.type == tokenize.NEWLINE:
             return False
         elif depth == 0 and token.string == ",":
             return True

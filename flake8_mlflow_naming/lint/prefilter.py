@@ -8,14 +8,14 @@ rejected without loading the engine, which is what start-up costs in pre-commit 
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ..config import Config
 
 
-@lru_cache(maxsize=None)
+@cache
 def prefilter_api_names() -> tuple[str, ...]:
     """:data:`.rules.API_NAMES` without names that contain another one (``set_tags`` holds ``set_tag``)."""
     from .rules import API_NAMES

@@ -12,7 +12,7 @@ own method) and a call inside a function of the same name (a client forwarding t
 from __future__ import annotations
 
 import ast
-from typing import Iterator
+from collections.abc import Iterator
 
 from .context import ModuleContext
 from .resolve import CallSite

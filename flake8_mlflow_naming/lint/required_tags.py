@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ast
 import json
-from typing import Iterable
+from collections.abc import Iterable
 
 from .context import ModuleContext
 from .findings import AddDictEntries, Applicability, Fix, NoFix, SetKeyword, Span

@@ -11,10 +11,11 @@ while ``from hydraflow import start_run`` or a local ``def start_run`` do not ma
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Iterator
 
 from .mlflow_api import CLIENT_CLASS, CLIENT_PREFIX, RUN_NAME_TAG, RUN_NAME_TAG_CONSTANT, canonical
+
 
 @dataclass
 class Binding:
@@ -35,7 +36,7 @@ class Scope:
 
     kind: str
     node: ast.AST
-    parent: "Scope | None"
+    parent: Scope | None
     bindings: dict[str, list[Binding]] = field(default_factory=dict)
     global_names: set[str] = field(default_factory=set)
     star_imports: list[str] = field(default_factory=list)
@@ -304,6 +305,16 @@ def _child_nodes(node: ast.AST) -> list[ast.AST]:
 
 
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+#: What :meth:`_Walker.enter` saves and :meth:`_Walker.leave` restores.
+_Saved = tuple[
+    Scope,
+    tuple[ast.With | ast.AsyncWith, ...],
+    tuple[ast.With | ast.AsyncWith, int] | None,
+    tuple[ast.For | ast.AsyncFor, ...],
+    str | None,
+    str | None,
+    bool,
+]
 
 
 class _Walker:
@@ -312,9 +323,9 @@ class _Walker:
     def __init__(self, index: ModuleIndex) -> None:
         self.index = index
         self.scope = index.module_scope
-        self.withs: tuple = ()
-        self.with_item: tuple | None = None
-        self.loops: tuple = ()
+        self.withs: tuple[ast.With | ast.AsyncWith, ...] = ()
+        self.with_item: tuple[ast.With | ast.AsyncWith, int] | None = None
+        self.loops: tuple[ast.For | ast.AsyncFor, ...] = ()
         self.function: str | None = None
         self.class_name: str | None = None
         self.fallback = False
@@ -380,9 +391,8 @@ class _Walker:
                 self.bind_target(element, None, statement)
         elif isinstance(target, ast.Starred):
             self.bind_target(target.value, None, statement)
-        elif isinstance(target, ast.Attribute) and value is not None:
-            if self.index.is_client(value, self.scope):
-                self.index.client_attributes.add(target.attr)
+        elif isinstance(target, ast.Attribute) and value is not None and self.index.is_client(value, self.scope):
+            self.index.client_attributes.add(target.attr)
 
     def visit_Import(self, node: ast.Import, parent: ast.AST) -> None:
         for alias in node.names:
@@ -552,7 +562,7 @@ class _Walker:
 
     visit_ListComp = visit_SetComp = visit_DictComp = visit_GeneratorExp = visit_comprehension_node
 
-    def enter(self, scope: Scope, function: str | None, class_name: str | None = None, keep_context: bool = False):
+    def enter(self, scope: Scope, function: str | None, class_name: str | None = None, keep_context: bool = False) -> _Saved:
         saved = (self.scope, self.withs, self.with_item, self.loops, self.function, self.class_name, self.fallback)
         self.scope = scope
         if not keep_context:
@@ -563,7 +573,7 @@ class _Walker:
         self.function = function
         return saved
 
-    def leave(self, saved: tuple) -> None:
+    def leave(self, saved: _Saved) -> None:
         (self.scope, self.withs, self.with_item, self.loops, self.function, self.class_name, self.fallback) = saved
 
     # --- context for rules -------------------------------------------------------------
@@ -611,7 +621,7 @@ class _Walker:
     def visit_Call(self, node: ast.Call, parent: ast.AST) -> None:
         self.record_call(node, parent, with_item=None)
 
-    def record_call(self, node: ast.Call, parent: ast.AST, with_item: tuple | None) -> None:
+    def record_call(self, node: ast.Call, parent: ast.AST, with_item: tuple[ast.With | ast.AsyncWith, int] | None) -> None:
         child, consumer = node, parent
         while isinstance(consumer, _PASS_THROUGH) and not (isinstance(consumer, ast.IfExp) and consumer.test is child):
             child, consumer = consumer, self.index.pass_through_parents.get(id(consumer))  # type: ignore[assignment]

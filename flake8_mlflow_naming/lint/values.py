@@ -18,14 +18,14 @@ from __future__ import annotations
 import ast
 import re
 import string
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import product
-from typing import Callable, Collection, Iterable, Iterator, Sequence
 
 from ..naming import NameSchema
 from .context import ModuleContext
 from .findings import Applicability, Finding, Fix, NoFix, ReplaceString, Span
-from .resolve import CallSite, Scope
+from .resolve import Binding, CallSite, Scope
 
 #: Schemes of storage MLflow does not track as a run's artifacts (MLN004, and loading models).
 REMOTE_URI = re.compile(r"(?:(?:s3|s3a|s3n|gs|wasbs?|abfss?|hdfs|viewfs|r2|b2|ftp|sftp|https?)://|dbfs:/)", re.IGNORECASE)
@@ -33,7 +33,7 @@ _PATH_JOINS = frozenset({"os.path.join", "posixpath.join"})
 
 #: A hole in a template: text nobody can know before the code runs.
 HOLE = None
-Template = tuple  # of str | None
+Template = tuple[str | None, ...]
 #: More alternatives than this (``f"{a<b}{c<d}…"``) and a field counts as a hole instead.
 _MAX_FORMS = 16
 _MAX_DEPTH = 8
@@ -87,10 +87,14 @@ def _call_forms(ctx: ModuleContext, scope: Scope, call: ast.Call, depth: int) ->
     if isinstance(func, ast.Attribute) and func.attr == "format":
         pattern = _known_text(ctx, scope, func.value, depth)
         return None if pattern is None else _format_template(pattern)
-    if call.args and not isinstance(call.args[0], ast.Starred) and isinstance(func, (ast.Name, ast.Attribute)):
-        if ctx.index.qualified_name(func, scope) in _PATH_JOINS:
-            first = text_forms(ctx, scope, call.args[0], depth + 1)
-            return None if first is None else [(*form, HOLE) for form in first]
+    if (
+        call.args
+        and not isinstance(call.args[0], ast.Starred)
+        and isinstance(func, (ast.Name, ast.Attribute))
+        and ctx.index.qualified_name(func, scope) in _PATH_JOINS
+    ):
+        first = text_forms(ctx, scope, call.args[0], depth + 1)
+        return None if first is None else [(*form, HOLE) for form in first]
     return None
 
 
@@ -99,7 +103,7 @@ def _known_text(ctx: ModuleContext, scope: Scope, expr: ast.expr, depth: int) ->
     forms = text_forms(ctx, scope, expr, depth + 1)
     if forms is None or len(forms) != 1 or HOLE in forms[0]:
         return None
-    return "".join(forms[0])
+    return "".join(part for part in forms[0] if part is not None)
 
 
 def _field_forms(ctx: ModuleContext, scope: Scope, value: ast.expr, depth: int) -> list[Template]:
@@ -146,14 +150,14 @@ def _is_bool(ctx: ModuleContext, scope: Scope, expr: ast.expr, depth: int) -> bo
     return _flag_parameter(ctx, scope, expr.id, binding)
 
 
-def _flag_parameter(ctx: ModuleContext, scope: Scope, name: str, binding) -> bool:
+def _flag_parameter(ctx: ModuleContext, scope: Scope, name: str, binding: Binding) -> bool:
     """True for a parameter of a module-level function that every call in the module passes a
     ``bool`` literal (``_test_tune(is_autolog=True, …)``), its default, if any, a ``bool`` too."""
     function_scope: Scope | None = scope
     while function_scope is not None and name not in function_scope.bindings:
         function_scope = function_scope.parent
     function = function_scope.node if function_scope is not None else None
-    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) or function_scope.parent is not ctx.index.module_scope:
+    if function_scope is None or not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) or function_scope.parent is not ctx.index.module_scope:
         return False
     if len(function_scope.bindings[name]) != 1 or len(ctx.index.module_scope.bindings.get(function.name, ())) != 1:
         return False
@@ -206,7 +210,7 @@ def _merge(templates: Iterable[Template]) -> Template:
                     parts.append(HOLE)
             elif part:
                 if parts and parts[-1] is not HOLE:
-                    parts[-1] += part  # type: ignore[operator]
+                    parts[-1] += part
                 else:
                     parts.append(part)
     return tuple(parts) if parts else ("",)
@@ -269,14 +273,7 @@ def _name_sources(ctx: ModuleContext, scope: Scope, value: ast.expr, depth: int)
         return [*_name_sources(ctx, scope, value.body, depth + 1), *_name_sources(ctx, scope, value.orelse, depth + 1)]
     if isinstance(value, ast.Constant) and (value.value is None or value.value == ""):
         return []
-    _scopes_of(ctx)[id(value)] = scope
     return [(value, scope)]
-
-
-def _scopes_of(ctx: ModuleContext) -> dict[int, Scope]:
-    """Where each expression :func:`name_nodes` handed out lives (per module), so
-    :func:`name_finding` resolves the names inside it in the right scope."""
-    return vars(ctx).setdefault("_name_source_scopes", {})
 
 
 #: Why a name literal that breaks its schema gets no fix (MLN003, MLN007, MLN008 declare it).
@@ -306,14 +303,6 @@ def name_findings(
             if finding is not None:
                 reported.add(id(node))
                 yield finding
-
-
-def name_finding(
-    ctx: ModuleContext, code: str, node: ast.expr, schema: NameSchema, noun: str, hint: Hint | None = None
-) -> Finding | None:
-    """The finding for one name expression from :func:`name_nodes` (``noun``: "run name"…), or None."""
-    scope = _scopes_of(ctx).get(id(node), ctx.index.module_scope)
-    return _judge(ctx, code, node, scope, schema, noun, hint)
 
 
 def _hinted(message: str, hint: Hint | None, known: str) -> str:
@@ -348,9 +337,9 @@ def _judge(
         else:
             problem = schema.template_problem(form)
             if problem is not None:
-                shown = "".join("{…}" if p is HOLE else p for p in form)  # type: ignore[misc]
+                shown = "".join("{…}" if p is HOLE else p for p in form)
                 prefix = "f" if isinstance(node, ast.JoinedStr) else ""
-                known = "".join(p for p in form if p is not HOLE)  # type: ignore[misc]
+                known = "".join(p for p in form if p is not HOLE)
                 return ctx.report(code, node, _hinted(f'{noun} {prefix}"{shown}" {problem}', hint, known))
     return None
 

@@ -25,7 +25,6 @@ FIX_ALL_TITLE = "Fix all safe MLN fixes"
 APPLY_FIX_COMMAND = f"{SOURCE}.applyFix"
 DISABLE_FOR_LINE_COMMAND = f"{SOURCE}.disableForLine"
 FIX_ALL_COMMAND = f"{SOURCE}.fixAll"
-COMMANDS = (APPLY_FIX_COMMAND, DISABLE_FOR_LINE_COMMAND, FIX_ALL_COMMAND)
 
 
 class ActionError(Exception):

@@ -17,10 +17,10 @@ import bisect
 import io
 import json
 import tokenize
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
-from typing import Callable, Iterable
 
 from lsprotocol import types
 
@@ -66,7 +66,7 @@ class Snapshot:
         """The bytes :func:`..check.check_file` reads: the file's, or the notebook JSON of the cells."""
         if not self.is_notebook:
             return source_bytes(self.text)
-        cells = [
+        cells: list[dict[str, object]] = [
             {"cell_type": "code", "metadata": {}, "source": cell.text, "outputs": [], "execution_count": None}
             if cell.is_python
             else {"cell_type": "markdown", "metadata": {}, "source": cell.text}
@@ -218,7 +218,7 @@ class Positions:
         return types.Range(start, end)
 
 
-@lru_cache(maxsize=None)
+@cache
 def rule_documentation_url(code: str) -> str | None:
     """Where the rule's documentation page is: the package's ``Rule documentation`` URL, else the checkout's file.
 

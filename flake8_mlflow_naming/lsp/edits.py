@@ -21,7 +21,7 @@ def text_edits(before: str, after: str, units: UnitCounter) -> list[types.TextEd
         return []
     old, new = split_lines(before), split_lines(after)
     positions = Positions(before, units)
-    edits = []
+    edits: list[types.TextEdit | None] = []
     matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":

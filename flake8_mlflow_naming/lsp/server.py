@@ -15,14 +15,15 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import unquote, urlparse
 
 from lsprotocol import types
 from pygls import uris
-from pygls.exceptions import JsonRpcContentModified, JsonRpcInvalidParams, JsonRpcInternalError
+from pygls.exceptions import JsonRpcContentModified, JsonRpcInternalError, JsonRpcInvalidParams
 from pygls.lsp.server import LanguageServer
 
 from .. import __version__
@@ -248,7 +249,7 @@ def _path_of(uri: str) -> str:
     return os.path.join(os.getcwd(), name)
 
 
-def _wants(only: list[str] | None, kind: str) -> bool:
+def _wants(only: Sequence[str] | None, kind: str) -> bool:
     """True when an action of ``kind`` passes the client's ``only`` filter (kinds are hierarchical)."""
     return only is None or any(kind == wanted or kind.startswith(wanted + ".") for wanted in only)
 
@@ -412,10 +413,10 @@ async def _code_actions(server: MlflowNamingServer, params: types.CodeActionPara
     resolve = code_action.resolve_support
     lazy = resolve is not None and "edit" in resolve.properties
     result: list[types.CodeAction | types.Command] = []
-    for action, title, kind, key, related, preferred in planned:
+    for action, title, kind, action_key, related, preferred in planned:
         item = types.CodeAction(title=title, kind=kind, diagnostics=related or None, is_preferred=preferred or None)
         if lazy:
-            item.data = {"uri": uri, "action": action, "key": key}
+            item.data = {"uri": uri, "action": action, "key": action_key}
         elif action == "fixAll":
             # Fixing a whole file runs the fix loop (LibCST, several passes): without resolve,
             # only when chosen, as the command that sends the edit with workspace/applyEdit.
@@ -423,7 +424,7 @@ async def _code_actions(server: MlflowNamingServer, params: types.CodeActionPara
         else:
             try:
                 item.edit = await asyncio.get_running_loop().run_in_executor(
-                    server.worker, server.compute_edit, linted, action, key
+                    server.worker, server.compute_edit, linted, action, action_key
                 )
             except ActionError:
                 continue  # this fix cannot be applied here (it would not parse): offer the others

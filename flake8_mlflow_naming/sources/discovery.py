@@ -12,11 +12,15 @@ from __future__ import annotations
 
 import errno
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING
 
 from ..config import ConfigError, ConfigSource
+
+if TYPE_CHECKING:
+    from pathspec import GitIgnoreSpec
 
 #: What a directory walk picks up: Python sources and Jupyter notebooks (see :mod:`.notebook`).
 PYTHON_SUFFIXES = (".py", ".pyi", ".ipynb")
@@ -181,12 +185,12 @@ class _GitIgnores:
     """
 
     def __init__(self, real_root: Path) -> None:
-        self._specs: dict[Path, object | None] = {}  # folder -> its .gitignore (None: none there)
+        self._specs: dict[Path, GitIgnoreSpec | None] = {}  # folder -> its .gitignore (None: none there)
         self._repository = next((p for p in (real_root, *real_root.parents) if _exists(p / ".git")), None)
         self._info_exclude = self._load(self._repository / ".git" / "info" / "exclude") if self._repository else None
 
     @staticmethod
-    def _load(file: Path) -> object | None:
+    def _load(file: Path) -> GitIgnoreSpec | None:
         try:
             lines = file.read_text(encoding="utf-8", errors="replace").splitlines()
         except OSError:
@@ -195,7 +199,7 @@ class _GitIgnores:
 
         return pathspec.GitIgnoreSpec.from_lines(lines)
 
-    def entering(self, folder: Path) -> "_GitIgnores | None":
+    def entering(self, folder: Path) -> _GitIgnores | None:
         """Read the ignore files of ``folder`` and the folders above it up to the repository; None outside one."""
         repository = self._repository
         if repository is None or not (folder == repository or repository in folder.parents):
@@ -220,6 +224,6 @@ class _GitIgnores:
                     return verdict
             if level == self._repository:
                 break
-        if self._info_exclude is not None:
+        if self._info_exclude is not None and self._repository is not None:
             return bool(self._info_exclude.check_file(path.relative_to(self._repository).as_posix() + suffix).include)
         return False

@@ -8,8 +8,9 @@ becomes the file's new bytes with :meth:`Source.rebuild`.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterable, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from ..lint.parse import SourceError
 

@@ -26,8 +26,8 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 from ..lint.findings import Finding
 from ..lint.parse import SourceError
@@ -152,7 +152,7 @@ def load(raw: bytes) -> Notebook:
             lines.pop()  # the text ended with a newline
         whole_cell = bool(lines) and lines[0].lstrip().startswith("%%")
         continued, indent = False, ""
-        for number, line in enumerate(lines, start=1):
+        for line in lines:
             if whole_cell or continued or _IPYTHON_LINE.match(line):
                 masks += 1
                 code.masked[masks] = line
@@ -338,9 +338,10 @@ def _layout(text: str, raw: bytes) -> dict:
     body = text.rstrip("\r\n")
     newline = text[len(body) :]
     second = body.split("\n", 2)[1] if body.count("\n") >= 1 else ""
-    indent: str | int | None = second[: len(second) - len(second.lstrip(" \t"))] if "\n" in body else None
-    if indent == " " * len(indent or ""):
-        indent = len(indent or "") if indent is not None else None
+    prefix = second[: len(second) - len(second.lstrip(" \t"))] if "\n" in body else None
+    indent: str | int | None = prefix
+    if prefix is not None and prefix == " " * len(prefix):
+        indent = len(prefix)
     key_sep = ": " if re.search(r'"\s*: ', body) else ":"
     item_sep = "," if indent is not None else (", " if re.search(r'", "|\d, ', body) else ",")
     ensure_ascii = raw.isascii() and _ESCAPE.search(body) is not None

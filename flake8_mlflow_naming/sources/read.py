@@ -41,7 +41,7 @@ class Snapshot:
     sha256: bytes
 
     @classmethod
-    def of(cls, status: os.stat_result, data: bytes) -> "Snapshot":
+    def of(cls, status: os.stat_result, data: bytes) -> Snapshot:
         """The snapshot of ``data`` read from a file whose ``fstat`` is ``status``."""
         return cls(status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns, _sha256(data))
 

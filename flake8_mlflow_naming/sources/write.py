@@ -105,7 +105,8 @@ def _lock(descriptor: int) -> None:
 
 
 def _read_all(descriptor: int, size: int) -> bytes:
-    chunks, offset = [], 0
+    chunks: list[bytes] = []
+    offset = 0
     while True:
         chunk = os.pread(descriptor, max(size - offset, 1 << 16), offset)
         if not chunk:

@@ -32,7 +32,7 @@ from flake8_mlflow_naming.config import Config, ConfigError, config_from_table
 from flake8_mlflow_naming.naming import NameSchema
 
 from ..helpers import REPO
-from ..mlflow_fixtures import *  # noqa: F401,F403 - the fixtures, which pytest finds by name
+from ..mlflow_fixtures import *  # noqa: F403 - the fixtures, which pytest finds by name
 from ..mlflow_fixtures import MLFLOW_WARNING_FILTERS, free_port, import_mlflow
 
 pytestmark = MLFLOW_WARNING_FILTERS
@@ -406,7 +406,7 @@ def test_plan_lists_a_run_as_unnamable_only_when_the_template_has_no_fallback(ml
         folder = tmp_path / str(number)  # one pyproject per template: configurations are cached per file
         folder.mkdir()
         plan = folder / "plan.csv"
-        code, out, err = audit(
+        code, _out, err = audit(
             "--tracking-uri", mlflow_server.url, "--experiment", experiment_id, "--plan", str(plan),
             "--config", str(write_config(folder, rename_template=template)), capsys=capsys,
         )  # fmt: skip
@@ -575,7 +575,7 @@ def test_apply_after_undo_renames_again(mlflow_server, client, capsys, tmp_path)
 
 def test_apply_reads_a_plan_saved_from_excel(mlflow_server, client, capsys, tmp_path):
     """Excel's "CSV UTF-8" has a byte order mark and CRLF line endings."""
-    experiment_id, before = _bad_experiment(client, count=2)
+    experiment_id, _before = _bad_experiment(client, count=2)
     plan = _plan(mlflow_server, experiment_id, tmp_path, capsys)
     excel = tmp_path / "excel.csv"
     excel.write_bytes(b"\xef\xbb\xbf" + plan.read_bytes().replace(b"\n", b"\r\n"))
@@ -605,7 +605,7 @@ def test_plan_never_builds_a_name_from_a_field_that_normalises_to_nothing(mlflow
     ids = dict(zip(runs, seed_runs(db_path, experiment_id, list(runs.values()))))
     config = write_config(tmp_path, rename_template="{params.model_family}_2024")
     plan = tmp_path / "plan.csv"
-    code, out, err = audit(
+    code, _out, err = audit(
         "--tracking-uri", mlflow_server.url, "--experiment", experiment_id, "--plan", str(plan), "--config", str(config),
         capsys=capsys,
     )  # fmt: skip

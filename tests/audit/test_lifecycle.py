@@ -10,7 +10,6 @@ expected actions are computed from the seeded specification, never from the tool
 from __future__ import annotations
 
 import csv
-import json
 import sqlite3
 import time
 import uuid
@@ -21,7 +20,7 @@ import pytest
 from flake8_mlflow_naming.cli import main
 from flake8_mlflow_naming.config import ConfigError, config_from_table
 
-from ..mlflow_fixtures import *  # noqa: F401,F403 - the fixtures, which pytest finds by name
+from ..mlflow_fixtures import *  # noqa: F403 - the fixtures, which pytest finds by name
 from ..mlflow_fixtures import MLFLOW_WARNING_FILTERS, import_mlflow
 
 pytestmark = MLFLOW_WARNING_FILTERS

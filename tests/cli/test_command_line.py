@@ -259,7 +259,7 @@ def test_the_parser_knows_every_output_format_and_flake8_every_shared_key():
     from flake8_mlflow_naming.flake8_options import FLAKE8_OPTIONS
     from flake8_mlflow_naming.plugin import _OPTIONS
 
-    assert options.OUTPUT_FORMATS == tuple(output.FORMATS)
+    assert tuple(output.FORMATS) == options.OUTPUT_FORMATS
     assert set(options.STATISTICS_FORMATS) <= set(output.FORMATS)
     assert {flag[2:] for flag in _OPTIONS} == set(FLAKE8_OPTIONS)
     assert all(key in _KEYS for key, _ in FLAKE8_OPTIONS.values())  # every option is a real pyproject key

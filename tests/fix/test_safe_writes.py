@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from flake8_mlflow_naming.sources.read import read_with_snapshot
-from flake8_mlflow_naming.sources.write import ChangedWhileFixing, WriteError, replace_verified
+from flake8_mlflow_naming.sources.write import ChangedWhileFixing, replace_verified
 
 from ..helpers import BIN, REPO
 

@@ -21,14 +21,14 @@ from datetime import datetime, timezone
 import pytest
 
 from flake8_mlflow_naming.config import DEFAULT_RUN_NAME_REGEX, Config
-from flake8_mlflow_naming.gate.policy import GatePolicy, GateRefusal
 from flake8_mlflow_naming.gate import SCHEME_PREFIX, build_tracking_store
+from flake8_mlflow_naming.gate.policy import GatePolicy, GateRefusal
 from flake8_mlflow_naming.gate.store import NAMED_BY_TAG, ORIGINAL_NAME_TAG
 from flake8_mlflow_naming.naming import NameSchema
 from flake8_mlflow_naming.runtime import tracked_run
 
 from ..helpers import write_project
-from ..mlflow_fixtures import *  # noqa: F401,F403 - the fixtures, which pytest finds by name
+from ..mlflow_fixtures import *  # noqa: F403 - the fixtures, which pytest finds by name
 from ..mlflow_fixtures import MLFLOW_WARNING_FILTERS, import_mlflow, running_servers, use_tracking_uri
 
 pytestmark = MLFLOW_WARNING_FILTERS
@@ -197,7 +197,7 @@ def test_client_create_run_without_a_name_and_with_a_bad_one(store):
 
 def test_two_unnamed_runs_in_the_same_second_get_distinct_names(store):
     mlflow = import_mlflow()
-    client, experiment_id, experiment_name = store()
+    _client, experiment_id, experiment_name = store()
     gated = mlflow.MlflowClient()
     start = int(datetime(2024, 3, 15, 12, tzinfo=timezone.utc).timestamp() * 1000)
     names = [gated.create_run(experiment_id, start_time=start + i).info.run_name for i in range(3)]
@@ -449,7 +449,7 @@ def test_a_broken_configuration_is_one_mlflow_error_line(sqlite_tracking_uri, tm
 
     (tmp_path / "pyproject.toml").write_text('[tool.mlflow-naming]\ngate-mode = "block"\n')
     monkeypatch.chdir(tmp_path)
-    with pytest.raises(MlflowException, match=r"^mlflow-naming gate: .*pyproject.toml: \[tool.mlflow-naming\] gate-mode must be one of") as caught:
+    with pytest.raises(MlflowException, match=r"^mlflow-naming gate: .*pyproject.toml:2: \[tool.mlflow-naming\] gate-mode must be one of") as caught:
         build_tracking_store(SCHEME_PREFIX + sqlite_tracking_uri)
     assert "\n" not in caught.value.message
 
@@ -462,7 +462,7 @@ def _gated_client():
 
 
 def test_experiment_names_rename_mode_stores_the_normalised_form_or_refuses(store):
-    plain, experiment_id, _ = store("rename")
+    plain, _experiment_id, _ = store("rename")
     suffix = uuid.uuid4().hex[:6]
     created = _gated_client().create_experiment(f"Churn Model {suffix}")
     assert plain.get_experiment(created).name == f"churn_model_{suffix}"
@@ -531,9 +531,8 @@ def test_logged_model_names_by_mode(store, caplog):
         _gated_client().create_logged_model(experiment_id, name="model.v2")
     assert plain.search_logged_models([experiment_id]) == []
     plain, experiment_id, _ = store("warn")
-    with caplog.at_level(logging.WARNING, logger="flake8_mlflow_naming.gate"):
-        with pytest.raises(mlflow.exceptions.MlflowException):
-            _gated_client().create_logged_model(experiment_id, name="model.v2")  # MLflow 3 itself refuses
+    with caplog.at_level(logging.WARNING, logger="flake8_mlflow_naming.gate"), pytest.raises(mlflow.exceptions.MlflowException):
+        _gated_client().create_logged_model(experiment_id, name="model.v2")  # MLflow 3 itself refuses
     assert any("MLN009" in r.getMessage() for r in caplog.records)
     fine = _gated_client().create_logged_model(experiment_id, name="model_v2")
     assert plain.get_logged_model(fine.model_id).name == "model_v2"

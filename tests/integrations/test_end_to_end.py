@@ -165,7 +165,7 @@ def test_required_tags_are_enforced(project, tmp_path):
         (project / "pyproject.toml").write_text('[tool.mlflow-naming]\nrequired-tags = []\n')
 
 
-def test_migrated_script_against_a_live_mlflow_server(project, mlflow_server):
+def test_migrated_script_against_a_live_mlflow_server(project, mlflow_server):  # noqa: F811 - the imported fixture, by name
     mlflow = import_mlflow()
     result = run_script(project, "e2e_nested.py", mlflow_server.url)
     assert result.returncode == 0, result.stderr.decode()[-3000:]

@@ -73,12 +73,12 @@ def test_keyword_only_decorated_functions_are_known_to_be_gone_or_checked():
 
 
 def test_newest_release_constants_match_the_tables():
-    assert mlflow_api.START_RUN_PARAMETERS == mlflow_api.newest_parameters("mlflow.start_run")
-    assert mlflow_api.CREATE_RUN_PARAMETERS == mlflow_api.newest_parameters("MlflowClient.create_run")
-    assert mlflow_api.CLIENT_UPDATE_RUN_PARAMETERS == mlflow_api.newest_parameters("MlflowClient.update_run")
-    assert mlflow_api.CLIENT_SET_TAG_PARAMETERS == mlflow_api.newest_parameters("MlflowClient.set_tag")
-    assert mlflow_api.FLUENT_SET_TAG_PARAMETERS == mlflow_api.newest_parameters("mlflow.set_tag")
-    assert mlflow_api.FLUENT_SET_TAGS_PARAMETERS == mlflow_api.newest_parameters("mlflow.set_tags")
-    assert mlflow_api.FLUENT_LOG_ARTIFACT_PARAMETERS == mlflow_api.newest_parameters("mlflow.log_artifact")
-    assert mlflow_api.CLIENT_LOG_ARTIFACTS_PARAMETERS == mlflow_api.newest_parameters("MlflowClient.log_artifacts")
-    assert mlflow_api.CREATE_EXPERIMENT_PARAMETERS == mlflow_api.newest_parameters("MlflowClient.create_experiment")
+    assert mlflow_api.newest_parameters("mlflow.start_run") == mlflow_api.START_RUN_PARAMETERS
+    assert mlflow_api.newest_parameters("MlflowClient.create_run") == mlflow_api.CREATE_RUN_PARAMETERS
+    assert mlflow_api.newest_parameters("MlflowClient.update_run") == mlflow_api.CLIENT_UPDATE_RUN_PARAMETERS
+    assert mlflow_api.newest_parameters("MlflowClient.set_tag") == mlflow_api.CLIENT_SET_TAG_PARAMETERS
+    assert mlflow_api.newest_parameters("mlflow.set_tag") == mlflow_api.FLUENT_SET_TAG_PARAMETERS
+    assert mlflow_api.newest_parameters("mlflow.set_tags") == mlflow_api.FLUENT_SET_TAGS_PARAMETERS
+    assert mlflow_api.newest_parameters("mlflow.log_artifact") == mlflow_api.FLUENT_LOG_ARTIFACT_PARAMETERS
+    assert mlflow_api.newest_parameters("MlflowClient.log_artifacts") == mlflow_api.CLIENT_LOG_ARTIFACTS_PARAMETERS
+    assert mlflow_api.newest_parameters("MlflowClient.create_experiment") == mlflow_api.CREATE_EXPERIMENT_PARAMETERS

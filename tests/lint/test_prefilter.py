@@ -13,8 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from flake8_mlflow_naming.lint import engine
 from flake8_mlflow_naming.config import Config, ConfigFinder
+from flake8_mlflow_naming.lint import engine
 from flake8_mlflow_naming.lint.engine import SourceError, could_have_findings, lint_source
 
 from ..helpers import FIXTURES

@@ -121,7 +121,7 @@ def test_call_sites_record_enclosing_withs_loops_and_function():
                         pass
         """
     )
-    inner = [s for s in index.calls if any(k.arg == "nested" for k in s.node.keywords)][0]
+    inner = next(s for s in index.calls if any(k.arg == "nested" for k in s.node.keywords))
     assert inner.function == "train"
     assert len(inner.loops) == 1 and len(inner.enclosing_withs) == 1
     assert inner.with_item is not None and inner.with_item[1] == 0
@@ -129,7 +129,7 @@ def test_call_sites_record_enclosing_withs_loops_and_function():
 
 def test_consumer_looks_past_conditional_expressions():
     index = index_of("import mlflow, contextlib\nctx = contextlib.nullcontext() if quiet else mlflow.start_run()\n")
-    site = [s for s in index.calls if index.call_name(s) == "mlflow.start_run"][0]
+    site = next(s for s in index.calls if index.call_name(s) == "mlflow.start_run")
     assert isinstance(site.consumer, ast.Assign)
 
 

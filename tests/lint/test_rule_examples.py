@@ -53,7 +53,7 @@ def test_invalid_example_is_reported_once(tmp_path, rule, example):
 
 def test_codes_table_is_the_rule_registry():
     """``codes.py`` (a leaf, read without loading rules) lists exactly the registered rules, in order."""
-    assert RULE_NAMES == {rule.code: rule.name for rule in ALL_RULES}
+    assert {rule.code: rule.name for rule in ALL_RULES} == RULE_NAMES
 
 
 @pytest.mark.parametrize("rule", ALL_RULES, ids=lambda r: r.code)

@@ -17,8 +17,8 @@ from typing import Union
 import pytest
 import pytest_lsp
 from lsprotocol import types
-from pygls.workspace import TextDocument
 from pygls.protocol import default_converter
+from pygls.workspace import TextDocument
 from pytest_lsp import ClientServerConfig, LanguageClient
 from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features
 
@@ -47,7 +47,7 @@ def converter():
         kind = types.Command if isinstance(item.get("command"), str) else types.CodeAction
         return converter.structure(item, kind)
 
-    converter.register_structure_hook(Union[types.Command, types.CodeAction], command_or_action)
+    converter.register_structure_hook(Union[types.Command, types.CodeAction], command_or_action)  # noqa: UP007 - the hook is keyed by the typing.Union object pygls asks for
     return converter
 
 

@@ -10,7 +10,7 @@ from xml.etree import ElementTree
 
 import pytest
 
-from flake8_mlflow_naming.sources.notebook import NotebookError, exact_layout, dump, load, replace_layout
+from flake8_mlflow_naming.sources.notebook import NotebookError, dump, exact_layout, load, replace_layout
 
 from ..helpers import FIXTURES, run_tool
 
@@ -267,7 +267,7 @@ def test_non_python_notebooks_are_skipped(tmp_path):
         pytest.param(lambda d: json.dumps(d, indent=2, ensure_ascii=True), id="indent2-ascii-no-newline"),
         pytest.param(lambda d: json.dumps(d, indent="\t", ensure_ascii=False) + "\n", id="tabs"),
         pytest.param(lambda d: json.dumps(d, separators=(",", ":"), ensure_ascii=False), id="compact"),
-        pytest.param(lambda d: json.dumps(d), id="one-line-default"),
+        pytest.param(json.dumps, id="one-line-default"),
     ],
 )
 def test_layout_is_detected_exactly(dumps):
@@ -281,6 +281,7 @@ def test_load_rejects_marker_lookalikes():
         load(notebook("# %% mlflow-naming-cell 3\nimport mlflow").encode())
 
 
+@pytest.mark.slow  # real pre-commit: installs the hook environment
 def test_pre_commit_hooks_run_on_notebooks(tmp_path, tmp_path_factory):
     """The real ``pre-commit`` picks ``.ipynb`` files (``types_or: jupyter``) for both hooks."""
     from ..integrations import test_pre_commit as hooks

@@ -8,12 +8,12 @@ fix produces ``fixed``.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import ClassVar, Iterator, Mapping
+from typing import ClassVar
 
 from ..context import ModuleContext
 from ..findings import Finding, NoFix
-
 
 #: Reasons several rules give for a finding without a fix.
 VERSION_DEPENDENT_SLOT = NoFix(

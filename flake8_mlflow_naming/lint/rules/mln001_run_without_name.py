@@ -5,14 +5,14 @@ from __future__ import annotations
 import ast
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
+from ...naming import NameSchema, TemplateFieldError, fill_name_template, module_fields, shorten, snake_case
 from ..context import ModuleContext, literal_string
-from ...naming import TemplateFieldError, fill_name_template, module_fields, shorten, snake_case
-from ..findings import Applicability, EnumerateLoop, Finding, Fix, NoFix, PositionalToKeyword, SetKeyword, Span
-from ..resolve import CallSite
+from ..findings import Applicability, Edit, EnumerateLoop, Finding, Fix, NoFix, PositionalToKeyword, SetKeyword, Span
 from ..mlflow_api import MISSING, PROJECTS_RUN_FUNCTIONS, RUN_NAME_TAG, UNKNOWN, BoundCall, bind, is_none_or_empty
+from ..resolve import CallSite
 from .base import VERSION_DEPENDENT_SLOT, WRAPPER_TAKES_NO, Invalid, Rule, Valid
 
 _RUN_ID = re.compile(r"[0-9a-f]{32}")
@@ -231,7 +231,7 @@ class RunWithoutName(Rule):
             if finding is not None:
                 yield finding
 
-    def _check_project_run(self, ctx: ModuleContext, site: CallSite, namer: "_RunNamer") -> Finding | None:
+    def _check_project_run(self, ctx: ModuleContext, site: CallSite, namer: _RunNamer) -> Finding | None:
         bound = ctx.bind(site, "mlflow.projects.run")
         run_id, run_name = bound.get("run_id"), bound.get("run_name")
         if run_id is UNKNOWN or (run_id is not MISSING and not is_none_or_empty(run_id)):
@@ -249,7 +249,7 @@ class RunWithoutName(Rule):
         return ctx.report(self.code, site.node, message, self._name_fix(ctx, site, bound, namer))
 
     def _check_start(
-        self, ctx: ModuleContext, site: CallSite, bound: BoundCall, namer: "_RunNamer", wrapper: bool
+        self, ctx: ModuleContext, site: CallSite, bound: BoundCall, namer: _RunNamer, wrapper: bool
     ) -> Finding | None:
         run_id = bound.get("run_id")
         if not wrapper and bound.position_of("run_id") == 0:
@@ -260,7 +260,7 @@ class RunWithoutName(Rule):
             return None  # resuming an existing run, which already has its name
         return self._missing_name(ctx, site, bound, "started", namer)
 
-    def _check_create_run(self, ctx: ModuleContext, site: CallSite, namer: "_RunNamer") -> Finding | None:
+    def _check_create_run(self, ctx: ModuleContext, site: CallSite, namer: _RunNamer) -> Finding | None:
         bound = ctx.bind(site, "MlflowClient.create_run")
         if bound.position_of("start_time") == 1:
             value = literal_string(bound.get("start_time"))  # type: ignore[arg-type]
@@ -287,7 +287,7 @@ class RunWithoutName(Rule):
         return ctx.report(self.code, site.node, message, fix)
 
     def _missing_name(
-        self, ctx: ModuleContext, site: CallSite, bound: BoundCall, what: str, namer: "_RunNamer"
+        self, ctx: ModuleContext, site: CallSite, bound: BoundCall, what: str, namer: _RunNamer
     ) -> Finding | None:
         run_name = bound.get("run_name")
         if run_name is UNKNOWN or (run_name is not MISSING and not is_none_or_empty(run_name)):
@@ -308,7 +308,7 @@ class RunWithoutName(Rule):
         message = f"{problem}; {fallback} something like 'clumsy-fish-158'. Pass run_name= following the naming schema"
         return ctx.report(self.code, site.node, message, self._name_fix(ctx, site, bound, namer))
 
-    def _name_fix(self, ctx: ModuleContext, site: CallSite, bound: BoundCall, namer: "_RunNamer") -> Fix | NoFix:
+    def _name_fix(self, ctx: ModuleContext, site: CallSite, bound: BoundCall, namer: _RunNamer) -> Fix | NoFix:
         """The fix that names the run, or why none can be made."""
         if ctx.is_wrapper(site):
             signature = ctx.config.wrapper_signature
@@ -318,7 +318,7 @@ class RunWithoutName(Rule):
         if isinstance(invented, str):
             return NAME_NOT_INVENTED.because(reason=invented)
         value, loop_edits = invented
-        edits: list = [*loop_edits]
+        edits: list[Edit] = [*loop_edits]
         position = bound.position_of("run_name")
         if position is not None:
             names = bound.keywords_from(position)
@@ -439,22 +439,22 @@ class _RunNamer:
         relative = "-" if ctx.path in ("", "-") else ctx.config.relative(ctx.path)
         self.file_fields = module_fields(relative)
 
-    def name_for(self, site: CallSite) -> tuple[str, tuple] | str:
+    def name_for(self, site: CallSite) -> tuple[str, tuple[Edit, ...]] | str:
         """(Python source of a new name, extra edits) for ``site``, or why no name can be invented."""
         config = self.ctx.config
         schema = config.schema
         # The one template grammar of the package (naming.fill_name_template): fallback chains
         # such as ``{class|module}`` work here as in ``rename-template`` and the gate.
-        fields = {**self.file_fields, "function": site.function or "main", "class": site.class_name}
+        template_fields = {**self.file_fields, "function": site.function or "main", "class": site.class_name}
         try:
-            raw = fill_name_template(config.run_name_template, fields, optional=("class",))
+            raw = fill_name_template(config.run_name_template, template_fields, optional=("class",))
         except TemplateFieldError as error:
             return f"run-name-template {config.run_name_template!r} cannot be filled here: {error}"
         base = snake_case(raw)
         if base is None:
             return f"run-name-template {config.run_name_template!r} gives no words here"
         fields: list[_Field] = []
-        edits: list = []
+        edits: list[Edit] = []
         counters: set[str] = set()
         for loop in site.loops:
             found = self._loop_field(site, loop, counters)
@@ -480,7 +480,7 @@ class _RunNamer:
         self.used.add(source)
         return source, tuple(edits)
 
-    def _loop_field(self, site: CallSite, loop: ast.For | ast.AsyncFor, counters: set[str]) -> tuple[_Field, list] | str:
+    def _loop_field(self, site: CallSite, loop: ast.For | ast.AsyncFor, counters: set[str]) -> tuple[_Field, list[Edit]] | str:
         """The field a loop adds to the name, with the edits it needs, or why there is none."""
         target, iterable = loop.target, loop.iter
         if isinstance(target, ast.Name) and self._builtin_call(site, iterable, "range"):
@@ -563,7 +563,7 @@ def _target_names(target: ast.expr) -> list[str] | None:
     return None
 
 
-def _schema_problem(schema, static: str, fields: list[_Field]) -> str | None:
+def _schema_problem(schema: NameSchema, static: str, fields: list[_Field]) -> str | None:
     """Why some value of the fields would make the name break the schema, or None."""
     if not fields:
         problem = schema.problem(static)

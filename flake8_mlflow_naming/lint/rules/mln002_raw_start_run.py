@@ -5,13 +5,13 @@ from __future__ import annotations
 import ast
 import builtins
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
-from ..mlflow_api import START_RUN
 from ..context import ModuleContext, is_managed_run
 from ..findings import (
     AddImport,
     Applicability,
+    Edit,
     Finding,
     Fix,
     NoFix,
@@ -22,6 +22,7 @@ from ..findings import (
     SetKeyword,
     Span,
 )
+from ..mlflow_api import START_RUN
 from ..resolve import CallSite
 from .base import VERSION_DEPENDENT_SLOT, WRAPPER_TAKES_NO, Invalid, Rule, Valid
 
@@ -173,7 +174,7 @@ def _wrapper_fix(ctx: ModuleContext, site: CallSite) -> Fix | NoFix:
     module, _, function = wrapper.rpartition(".")
     local, needs_import = callee
     span = Span.of(site.node)
-    edits: list = []
+    edits: list[Edit] = []
     if site.node.args:
         edits.append(PositionalToKeyword(span, names, 0))
     taken = set(ctx.identifiers) | {local}

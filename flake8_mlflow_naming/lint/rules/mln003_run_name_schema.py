@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import ast
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..context import ModuleContext
 from ..findings import Finding
+from ..mlflow_api import RUN_TAG_CLASSES, RUN_TAG_PARAMETERS, Argument, BoundCall, bind, is_none_or_empty
 from ..resolve import CallSite
-from ..mlflow_api import RUN_TAG_CLASSES, RUN_TAG_PARAMETERS, bind, is_none_or_empty
 from ..values import NOT_NORMALISABLE, name_findings
 from .base import Invalid, Rule, Valid
 
@@ -183,7 +183,7 @@ def _run_name_values(ctx: ModuleContext) -> Iterator[tuple[CallSite, ast.expr]]:
         yield from _run_tags(ctx, site, ctx.bind(site, "MlflowClient.log_batch").get("tags"))
 
 
-def _from_arguments(ctx: ModuleContext, site: CallSite, bound, name: str, tags: bool = True):
+def _from_arguments(ctx: ModuleContext, site: CallSite, bound: BoundCall, name: str, tags: bool = True) -> Iterator[tuple[CallSite, ast.expr]]:
     value = bound.get(name)
     if isinstance(value, ast.expr) and not is_none_or_empty(value):
         yield site, value
@@ -191,20 +191,20 @@ def _from_arguments(ctx: ModuleContext, site: CallSite, bound, name: str, tags: 
         yield from _tags_dict(ctx, site, bound.get("tags"))
 
 
-def _tag_value(ctx: ModuleContext, site: CallSite, bound):
+def _tag_value(ctx: ModuleContext, site: CallSite, bound: BoundCall) -> Iterator[tuple[CallSite, ast.expr]]:
     key, value = bound.get("key"), bound.get("value")
     if isinstance(key, ast.expr) and isinstance(value, ast.expr) and ctx.index.is_run_name_tag(key, site.scope):
         yield site, value
 
 
-def _tags_dict(ctx: ModuleContext, site: CallSite, tags):
+def _tags_dict(ctx: ModuleContext, site: CallSite, tags: Argument) -> Iterator[tuple[CallSite, ast.expr]]:
     if isinstance(tags, ast.Dict):
         for key, value in zip(tags.keys, tags.values):
             if key is not None and ctx.index.is_run_name_tag(key, site.scope):
                 yield site, value
 
 
-def _run_tags(ctx: ModuleContext, site: CallSite, tags):
+def _run_tags(ctx: ModuleContext, site: CallSite, tags: Argument) -> Iterator[tuple[CallSite, ast.expr]]:
     """``RunTag("mlflow.runName", value)`` items of a list or tuple literal (``log_batch(tags=[…])``)."""
     if not isinstance(tags, (ast.List, ast.Tuple)):
         return

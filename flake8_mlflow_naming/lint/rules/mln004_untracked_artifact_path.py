@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import ast
-from typing import Iterator
+from collections.abc import Iterator
 
+from ...uris import mask_credentials
 from ..context import ModuleContext
 from ..findings import Finding
-from ..resolve import CallSite
-from ...uris import mask_credentials
 from ..mlflow_api import SIGNATURES, keyword_parameters
+from ..resolve import CallSite
 from ..values import RemoteValue, remote_value
 from .base import Invalid, Rule, Valid
 

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import ast
-from typing import Iterator
+from collections.abc import Iterator
 
-from ..mlflow_api import END_RUN, MISSING, START_RUN, is_none_or_empty
 from ..context import ModuleContext, is_managed_run
 from ..findings import Applicability, Finding, Fix, NoFix, Span, WrapInWith
+from ..mlflow_api import END_RUN, MISSING, START_RUN, is_none_or_empty
 from ..resolve import CallSite, iter_scope_nodes
 from .base import Invalid, Rule, Valid
-
 
 NOT_ENDED_IN_CLASS = NoFix("the run is started in {method}() and no method of {owner} ends it")
 NOT_A_STATEMENT = NoFix("the run is started inside an expression, not as a statement of its own")
@@ -303,7 +302,7 @@ def _block_of(scope_node: ast.AST, statement: ast.stmt) -> list[ast.stmt] | None
     todo: list[ast.AST] = [scope_node]
     while todo:
         node = todo.pop()
-        lists = [getattr(node, name) for name in _STATEMENT_LISTS if isinstance(getattr(node, name, None), list)]
+        lists: list[list[ast.stmt]] = [getattr(node, name) for name in _STATEMENT_LISTS if isinstance(getattr(node, name, None), list)]
         lists += [handler.body for handler in getattr(node, "handlers", ())]
         lists += [case.body for case in getattr(node, "cases", ())]
         for statements in lists:

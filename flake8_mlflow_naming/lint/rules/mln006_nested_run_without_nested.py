@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import ast
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..context import ModuleContext
-from ..findings import Applicability, Finding, Fix, NoFix, PositionalToKeyword, SetKeyword, Span
-from ..resolve import CallSite
+from ..findings import Applicability, Edit, Finding, Fix, NoFix, PositionalToKeyword, SetKeyword, Span
 from ..mlflow_api import END_RUN, MISSING, bind, literal_true
+from ..resolve import CallSite
 from .base import VERSION_DEPENDENT_SLOT, WRAPPER_TAKES_NO, Invalid, Rule, Valid
 
 
@@ -127,7 +127,7 @@ class NestedRunWithoutNested(Rule):
                 continue  # nested=True, or a value only known at run time
             if not _inside_active_run(ctx, site):
                 continue
-            edits: list = []
+            edits: list[Edit] = []
             position = bound.position_of("nested")
             names = bound.keywords_from(position) if position is not None else ()
             if position is not None and names is not None:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import ast
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..context import ModuleContext
 from ..findings import Finding
-from ..mlflow_api import CLIENT_PREFIX, DEFAULT_EXPERIMENT_NAME, is_none_or_empty
+from ..mlflow_api import CLIENT_PREFIX, DEFAULT_EXPERIMENT_NAME
 from ..resolve import CallSite
 from ..values import NOT_NORMALISABLE, name_findings
 from .base import Invalid, Rule, Valid
@@ -123,16 +123,15 @@ class ExperimentNameSchema(Rule):
         )
 
 
+#: The parameters that take an experiment name.
+_EXPERIMENT_NAME_PARAMETERS = (
+    ("mlflow.set_experiment", "experiment_name"),
+    ("mlflow.create_experiment", "name"),
+    (CLIENT_PREFIX + "create_experiment", "name"),
+    (CLIENT_PREFIX + "rename_experiment", "new_name"),
+)
+
+
 def _experiment_names(ctx: ModuleContext) -> Iterator[tuple[CallSite, ast.expr]]:
     """Every expression given as an experiment name, with its call site."""
-    calls = (
-        ("mlflow.set_experiment", "experiment_name"),
-        ("mlflow.create_experiment", "name"),
-        (CLIENT_PREFIX + "create_experiment", "name"),
-        (CLIENT_PREFIX + "rename_experiment", "new_name"),
-    )
-    for api, parameter in calls:
-        for site in ctx.calls(api):
-            value = ctx.bind(site, api).get(parameter)
-            if isinstance(value, ast.expr) and not is_none_or_empty(value):
-                yield site, value
+    return ctx.arguments_passed(_EXPERIMENT_NAME_PARAMETERS)

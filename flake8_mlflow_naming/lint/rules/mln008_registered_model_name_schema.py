@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ast
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..context import ModuleContext
 from ..findings import Finding
@@ -116,18 +116,17 @@ def _forbidden(text: str) -> str | None:
     return "MLflow 3.11 and later reject '/' or ':' in registered model names, so registering it fails"
 
 
+#: The parameters that take a registered-model name (besides every flavor's ``registered_model_name``).
+_REGISTERED_NAME_PARAMETERS = (
+    ("mlflow.register_model", "name"),
+    (CLIENT_PREFIX + "create_registered_model", "name"),
+    (CLIENT_PREFIX + "rename_registered_model", "new_name"),
+)
+
+
 def _registered_names(ctx: ModuleContext) -> Iterator[tuple[CallSite, ast.expr]]:
     """Every expression given as a registered-model name, with its call site."""
-    calls = (
-        ("mlflow.register_model", "name"),
-        (CLIENT_PREFIX + "create_registered_model", "name"),
-        (CLIENT_PREFIX + "rename_registered_model", "new_name"),
-    )
-    for api, parameter in calls:
-        for site in ctx.calls(api):
-            value = ctx.bind(site, api).get(parameter)
-            if isinstance(value, ast.expr) and not is_none_or_empty(value):
-                yield site, value
+    yield from ctx.arguments_passed(_REGISTERED_NAME_PARAMETERS)
     # ``copy_model_version(src_model_uri, dst_name)`` has had these two parameters since it came (2.8).
     for site in ctx.calls(CLIENT_PREFIX + "copy_model_version"):
         value = bind(site.node, ("src_model_uri", "dst_name")).get("dst_name")

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 from ..context import ModuleContext, literal_string, template_parts
-from ..findings import Applicability, Finding, Fix, PositionalToKeyword, RenameKeyword, ReplaceString, Span
+from ..findings import Applicability, Edit, Finding, Fix, PositionalToKeyword, RenameKeyword, ReplaceString, Span
 from ..mlflow_api import (
     CLIENT_PREFIX,
     LOG_MODEL_ARTIFACT_PATH_INDEX,
@@ -157,7 +157,7 @@ def _finding(ctx: ModuleContext, code: str, argument: _NameArgument, node: ast.e
     for character in LOGGED_MODEL_NAME_FORBIDDEN:
         better = better.replace(character, "_")
     message = f"LoggedModel name {text!r} contains {listed}: MLflow 3 raises in {argument.function} for any of {_SHOWN}; use name={better!r}"
-    edits: list = [ReplaceString(Span.of(node), better)]
+    edits: list[Edit] = [ReplaceString(Span.of(node), better)]
     call = Span.of(argument.site.node)
     if argument.passed_as == "artifact_path":
         edits.append(RenameKeyword(call, "artifact_path", "name"))

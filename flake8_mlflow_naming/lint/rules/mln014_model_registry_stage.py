@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..context import ModuleContext, literal_string
 from ..findings import Applicability, Finding, Fix, ReplaceString, Span
