@@ -18,19 +18,19 @@ PACKAGE = "flake8_mlflow_naming"
 
 #: Bottom to top. A module may import from its own layer or any layer below.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("__init__", "codes", "flake8_options", "uris", "patterns", "template_match", "naming", "wrapper_signature"),
+    ("__init__", "codes", "flake8_options", "uris", "patterns", "template_match", "naming", "wrapper_signature", "schema_inference"),
     ("config",),
     ("lint",),
     ("sources",),
     ("check", "workers", "cache"),
-    ("fix", "audit", "runtime", "gate"),
+    ("fix", "audit", "runtime", "gate", "adopt"),
     ("plugin", "cli", "lsp"),
 )
 
 #: Third-party modules only these parts of the package may import (at any depth).
 RESTRICTED_IMPORTS = {
     "libcst": ("fix",),
-    "mlflow": ("runtime", "cli.audit", "gate.store"),
+    "mlflow": ("runtime", "cli.audit", "cli.init", "gate.store"),
     "pygls": ("lsp",),
     "lsprotocol": ("lsp",),
 }

@@ -86,6 +86,7 @@ def build_parser(chosen: str | None = None) -> argparse.ArgumentParser:
 
     _register_fix(commands)
     _register_audit(commands)
+    _register_init(commands)
     return parser
 
 
@@ -203,6 +204,20 @@ def _register_audit(commands: argparse._SubParsersAction) -> None:
     audit.add_argument("--dry-run", action="store_true", help="with --apply or --undo: print what would change, change nothing")
 
     audit.set_defaults(handler=_lazy("audit", "audit_command"))
+
+
+def _register_init(commands: argparse._SubParsersAction) -> None:
+    init = commands.add_parser(
+        "init", help="propose a configuration from the names the repository (and its tracking server) already uses"
+    )
+    init.add_argument("path", nargs="?", default=".", metavar="PATH", help="the repository (default: .)")
+    init.add_argument(
+        "--tracking-uri", metavar="URI", help="also learn from the names on this tracking server (needs the runtime extra)"
+    )
+    init.add_argument("--page-size", type=positive_int, default=1000, metavar="N", help="runs per search_runs page (default 1000)")
+    init.add_argument("--dry-run", action="store_true", help="print the configuration and the hook instead of writing them")
+    init.add_argument("--force", action="store_true", help="replace the naming keys of an existing [tool.mlflow-naming]")
+    init.set_defaults(handler=_lazy("init", "init_command"))
 
 
 if __name__ == "__main__":
