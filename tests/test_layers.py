@@ -18,7 +18,7 @@ PACKAGE = "flake8_mlflow_naming"
 
 #: Bottom to top. A module may import from its own layer or any layer below.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("__init__", "codes", "flake8_options", "uris", "patterns", "template_match", "naming", "wrapper_signature", "schema_inference"),
+    ("__init__", "codes", "flake8_options", "uris", "patterns", "template_match", "naming", "wrapper_signature", "schema_inference", "text_diff"),
     ("config",),
     ("lint",),
     ("sources",),

@@ -179,6 +179,7 @@ def sarif(results: Sequence[FileResult]) -> str:
     findings, notifications = [], []
     for result in results:
         columns = _Columns(result)
+        suggested = _sarif_fixes(result)
         artifact = {"uri": _uri(result.path)}
         if result.error is not None:
             problem = result.error
@@ -210,6 +211,8 @@ def sarif(results: Sequence[FileResult]) -> str:
             if cell_of(f) is not None:
                 # SARIF has no notion of notebook cells: the region counts lines within this cell.
                 item["properties"] = {"cell": cell_of(f)}
+            if id(f) in suggested:
+                item["fixes"] = [suggested[id(f)]]
             findings.append(item)
     log = {
         "$schema": SARIF_SCHEMA,
@@ -231,6 +234,56 @@ def sarif(results: Sequence[FileResult]) -> str:
         ],
     }
     return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+
+
+def _sarif_fixes(result: FileResult) -> dict[int, dict]:
+    """SARIF ``fix`` objects for the safe fixes of ``result``'s findings, by ``id`` of the finding.
+
+    Each fix is applied alone to the file's text by the fix layer (LibCST, imported only
+    here: only SARIF output needs it), and the old and new texts are diffed into the smallest
+    replacements (:mod:`..text_diff`, shared with the language server's quick fixes), so a
+    code-scanning tool can show exactly the suggested edit. Unsafe fixes are left out, as
+    ``fix`` leaves them out without ``--unsafe-fixes``; so are fixes in notebooks, whose file
+    is JSON that SARIF replacements would have to edit, and any fix that cannot be applied.
+    """
+    from ..lint.findings import Applicability
+
+    fixable = [f for f in result.findings if f.fix is not None and f.fix.applicability is Applicability.SAFE]
+    if not fixable or result.path.lower().endswith(".ipynb"):
+        return {}
+    source = result.source
+    if source is None:
+        try:
+            source = Path(result.path).read_bytes()
+        except OSError:
+            return {}
+    from ..fix.loop import FixError
+    from ..fix.single import apply_one_fix
+    from ..text_diff import line_and_column, line_starts, replacements, split_lines
+
+    try:
+        before = decode(source)
+    except SourceError:
+        return {}
+    starts = line_starts(split_lines(before))
+    found = {}
+    for finding in fixable:
+        try:
+            after = decode(apply_one_fix(source, result.path, finding.fix))
+        except (FixError, SourceError):
+            continue
+        changes = []
+        for change in replacements(before, after):
+            start_line, start_column = line_and_column(starts, change.start)
+            end_line, end_column = line_and_column(starts, change.end)
+            region = {"startLine": start_line, "startColumn": start_column, "endLine": end_line, "endColumn": end_column}
+            changes.append({"deletedRegion": region, "insertedContent": {"text": change.text}})
+        if changes:
+            found[id(finding)] = {
+                "description": {"text": finding.fix.description},
+                "artifactChanges": [{"artifactLocation": {"uri": _uri(result.path)}, "replacements": changes}],
+            }
+    return found
 
 
 def junit(results: Sequence[FileResult]) -> str:

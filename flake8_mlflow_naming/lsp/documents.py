@@ -28,6 +28,7 @@ from ..check import FileError, FileResult, check_file
 from ..codes import RULE_NAMES
 from ..config import ConfigSource
 from ..lint.findings import Finding
+from ..text_diff import split_lines  # re-exported: LSP breaks lines where SARIF does
 
 #: The ``source`` of every diagnostic, and the prefix of every command and action kind.
 SOURCE = "mlflow-naming"
@@ -157,11 +158,6 @@ def lint(snapshot: Snapshot, config_source: ConfigSource) -> Linted:
 def finding_key(finding: Finding) -> dict:
     """What names a finding within one document version (kept in diagnostics' and actions' ``data``)."""
     return {"code": finding.code, "line": finding.line, "col": finding.col, "cell": getattr(finding, "cell", None)}
-
-
-def split_lines(text: str) -> list[str]:
-    """``text``'s lines with their endings, broken where LSP breaks them (``\\n``, ``\\r\\n``, ``\\r``)."""
-    return io.StringIO(text, newline="").readlines()
 
 
 @dataclass
