@@ -25,6 +25,8 @@ def iter_results(
 ) -> Iterator[FileResult]:
     """Check every target the arguments name, yielding one :class:`FileResult` each (counted on ``progress``)."""
     targets = list(iter_targets([p for p in args.paths if p != STDIN], source, getattr(args, "force_exclude", False)))
+    if not targets and STDIN not in args.paths:
+        warn_no_files(args.paths)
 
     def results():
         for target in targets:
@@ -39,6 +41,12 @@ def iter_results(
         yield from results()
     else:
         yield from progress.track(results(), len(targets) + (STDIN in args.paths))
+
+
+def warn_no_files(paths: list[str]) -> None:
+    """Ruff's warning when the paths hold nothing to check: a clean exit must not hide a wrong path."""
+    shown = ", ".join(paths)
+    sys.stderr.write(f"mlflow-naming: warning: no Python files or notebooks found under {shown}\n")
 
 
 def use_color(stream: IO[str], environment: os._Environ | dict[str, str] = os.environ) -> bool:
@@ -58,6 +66,18 @@ def check_command(args: argparse.Namespace) -> int:
     if args.stdin_filename and STDIN not in args.paths:
         sys.stderr.write("mlflow-naming: error: --stdin-filename works only with '-' (standard input)\n")
         return EXIT_ERROR
+    if args.unsafe_fixes and not args.fix:
+        sys.stderr.write("mlflow-naming: error: --unsafe-fixes works only with --fix (or use `mlflow-naming fix --unsafe-fixes`)\n")
+        return EXIT_ERROR
+    if args.fix:
+        if args.show_files or args.output_file:
+            sys.stderr.write("mlflow-naming: error: --fix cannot be combined with --show-files or --output-file\n")
+            return EXIT_ERROR
+        from .fix import fix_command
+
+        # Ruff's `check --fix`: fix what can be fixed, then report what is left.
+        args.diff, args.allow_hardlinks = False, False
+        return fix_command(args)
     source = config_source(args)
     codes = selected_codes(args)
     if args.show_files:
@@ -84,7 +104,7 @@ def _report(args: argparse.Namespace, source: ConfigSource, codes: frozenset[str
                     results.append(FileResult(result.path, error=result.error))
                     continue  # one line per configuration error, not one per file under it
                 config_errors.add(result.error.message)
-            text = output.concise([result], show_source=args.show_source, color=color)
+            text = output.concise([result], show_source=args.show_source, color=color, show_fixes=args.show_fixes)
             if text:
                 progress.clear()
                 out.write(text)
@@ -99,7 +119,10 @@ def _report(args: argparse.Namespace, source: ConfigSource, codes: frozenset[str
             out.write(output.FORMATS[args.output_format](results))
     if cache is not None:
         cache.save()
-    if args.output_format == "concise" and not args.statistics and not args.quiet and _is_terminal(sys.stderr):
+    if args.output_format == "concise" and not args.statistics and not args.quiet:
+        # On standard error, so it is seen when the findings are piped (``| grep``, CI logs)
+        # and never mixes into them.
+        progress.clear()
         sys.stderr.write(output.summary(results))
     if any(r.error is not None for r in results):
         return EXIT_ERROR
@@ -129,10 +152,3 @@ def _show_files(args: argparse.Namespace, source: ConfigSource) -> int:
         else:
             sys.stdout.write(target.path + "\n")
     return status
-
-
-def _is_terminal(stream: IO[str]) -> bool:
-    try:
-        return stream.isatty()
-    except (AttributeError, ValueError, OSError):
-        return False

@@ -26,6 +26,7 @@ from .options import (
     ArgumentParser,
     OnlyChosen,
     add_jobs_option,
+    add_output_options,
     add_selection_options,
     non_negative_hours,
     positive_int,
@@ -58,21 +59,11 @@ def build_parser(chosen: str | None = None) -> argparse.ArgumentParser:
     )
     add_jobs_option(check)
     add_selection_options(check)
-    check.add_argument("-q", "--quiet", action="store_true", help="print findings and errors only: no progress, no summary")
-    check.add_argument("--show-source", action="store_true", help="print the offending line and a caret under each finding")
+    add_output_options(check)
     check.add_argument("-o", "--output-file", metavar="FILE", help="write the report to FILE instead of standard output")
     check.add_argument("--show-files", action="store_true", help="print the files that would be checked, and exit")
-    check.add_argument(
-        "--no-cache", action="store_true", help="neither read nor write the findings cache (.mlflow_naming_cache/)"
-    )
-    check.add_argument(
-        "--output-format",
-        choices=OUTPUT_FORMATS,
-        default="concise",
-        help="concise (default: path:line:col: CODE message), json, github (workflow annotations), sarif, junit",
-    )
-    check.add_argument("--statistics", action="store_true", help="print the number of findings per code instead of the findings")
-    check.add_argument("--exit-zero", action="store_true", help="exit 0 even if there are findings (errors still exit 2)")
+    check.add_argument("--fix", action="store_true", help="apply the fixes, as `mlflow-naming fix` does, and report what is left")
+    check.add_argument("--unsafe-fixes", action="store_true", help="with --fix: also apply fixes that may change behaviour")
     check.set_defaults(handler=_lazy("check", "check_command"))
 
     rule = commands.add_parser("rule", help="show a rule's documentation")
@@ -160,7 +151,9 @@ def _interrupt_on_sigterm() -> None:
 
 def _register_fix(commands: argparse._SubParsersAction) -> None:
     fix = commands.add_parser("fix", help="apply fixes (safe ones unless --unsafe-fixes)")
-    fix.add_argument("paths", nargs="+", metavar="PATH", help="files and folders ('-': standard input to standard output)")
+    fix.add_argument(
+        "paths", nargs="*", default=["."], metavar="PATH", help="files and folders ('-': standard input to standard output; default: .)"
+    )
     fix.add_argument("--unsafe-fixes", action="store_true", help="also apply fixes that may change behaviour")
     fix.add_argument("--diff", action="store_true", help="print a diff instead of writing files")
     fix.add_argument(
@@ -168,6 +161,7 @@ def _register_fix(commands: argparse._SubParsersAction) -> None:
     )
     add_jobs_option(fix)
     add_selection_options(fix)
+    add_output_options(fix)
     fix.set_defaults(handler=_lazy("fix", "fix_command"))
 
     migrate = commands.add_parser("migrate", help="codemod legacy scripts: every fix, unsafe included")
