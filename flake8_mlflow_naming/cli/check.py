@@ -12,7 +12,7 @@ from ..config import ConfigSource
 from ..sources.discovery import iter_targets
 from ..sources.read import STDIN
 from . import output
-from .options import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, config_source, selected_codes
+from .options import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, config_source, selected_codes, warn_no_files
 from .progress import Progress
 
 
@@ -41,12 +41,6 @@ def iter_results(
         yield from results()
     else:
         yield from progress.track(results(), len(targets) + (STDIN in args.paths))
-
-
-def warn_no_files(paths: list[str]) -> None:
-    """Ruff's warning when the paths hold nothing to check: a clean exit must not hide a wrong path."""
-    shown = ", ".join(paths)
-    sys.stderr.write(f"mlflow-naming: warning: no Python files or notebooks found under {shown}\n")
 
 
 def use_color(stream: IO[str], environment: os._Environ | dict[str, str] = os.environ) -> bool:
@@ -119,9 +113,10 @@ def _report(args: argparse.Namespace, source: ConfigSource, codes: frozenset[str
             out.write(output.FORMATS[args.output_format](results))
     if cache is not None:
         cache.save()
-    if args.output_format == "concise" and not args.statistics and not args.quiet:
+    found_any = any(r.findings or r.error is not None for r in results)
+    if args.output_format == "concise" and not args.statistics and not args.quiet and (found_any or _is_terminal(sys.stderr)):
         # On standard error, so it is seen when the findings are piped (``| grep``, CI logs)
-        # and never mixes into them.
+        # and never mixes into them; a clean run stays silent there (pre-commit, scripts).
         progress.clear()
         sys.stderr.write(output.summary(results))
     if any(r.error is not None for r in results):
@@ -152,3 +147,10 @@ def _show_files(args: argparse.Namespace, source: ConfigSource) -> int:
         else:
             sys.stdout.write(target.path + "\n")
     return status
+
+
+def _is_terminal(stream: IO[str]) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError, OSError):
+        return False

@@ -16,7 +16,7 @@ from ..lint.parse import SourceError, decode
 from ..lint.rules import MIGRATION_CODES
 from ..sources.discovery import iter_targets
 from ..sources.read import STDIN, read_source
-from .options import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, EXIT_INTERRUPTED, config_source, selected_codes
+from .options import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, EXIT_INTERRUPTED, config_source, selected_codes, warn_no_files
 from .output import format_error, format_finding, is_config_error
 from .progress import Progress
 
@@ -65,8 +65,6 @@ def _fix_files(args: argparse.Namespace, options: FixOptions, per_file_summary: 
     )
     targets = list(iter_targets(args.paths, source, force_exclude=args.force_exclude))
     if not targets:
-        from .check import warn_no_files
-
         warn_no_files(args.paths)
     files = [t.path for t in targets if t.error is None]
     try:

@@ -163,6 +163,13 @@ def add_selection_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def warn_no_files(paths: list[str]) -> None:
+    """Ruff's warning when the paths hold nothing to check: a clean exit must not hide a wrong path."""
+    import sys
+
+    sys.stderr.write(f"mlflow-naming: warning: no Python files or notebooks found under {', '.join(paths)}\n")
+
+
 def add_output_options(parser: argparse.ArgumentParser) -> None:
     """How findings are reported, shared by ``check`` and ``fix`` (whose report is the findings left)."""
     parser.add_argument("-q", "--quiet", action="store_true", help="print findings and errors only: no progress, no summary")
