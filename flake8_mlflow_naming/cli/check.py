@@ -74,6 +74,8 @@ def check_command(args: argparse.Namespace) -> int:
         return fix_command(args)
     source = config_source(args)
     codes = selected_codes(args)
+    if args.add_noqa:
+        return _add_noqa(args, source, codes)
     if args.show_files:
         return _show_files(args, source)
     out = open(args.output_file, "w", encoding="utf-8") if args.output_file else sys.stdout
@@ -154,3 +156,47 @@ def _is_terminal(stream: IO[str]) -> bool:
         return stream.isatty()
     except (AttributeError, ValueError, OSError):
         return False
+
+
+def _add_noqa(args: argparse.Namespace, source: ConfigSource, codes: frozenset[str]) -> int:
+    """``--add-noqa``: a ``# noqa: CODE`` comment for every finding, where flake8 and check honour it.
+
+    Each file is written atomically (owner, mode and links kept) and only if it still holds the
+    bytes that were checked. Notebooks are left alone: their cells live inside JSON.
+    """
+    import tokenize
+    from io import BytesIO
+
+    from ..lint.noqa import with_noqa_codes
+    from ..sources.read import read_with_snapshot
+    from ..sources.write import WriteError, replace_verified
+    from ..text_diff import split_lines
+
+    added, status = 0, EXIT_CLEAN
+    for result in iter_results(args, source, codes):
+        if result.error is not None:
+            sys.stderr.write(output.format_error(result.path, result.error) + "\n")
+            status = EXIT_ERROR
+            continue
+        if not result.findings or result.path == STDIN:
+            continue
+        if result.path.lower().endswith(".ipynb"):
+            sys.stderr.write(f"mlflow-naming: warning: {result.path}: notebooks are not given # noqa comments\n")
+            continue
+        raw, snapshot = read_with_snapshot(result.path)
+        encoding, _ = tokenize.detect_encoding(BytesIO(raw).readline)
+        by_line: dict[int, set[str]] = {}
+        for finding in result.findings:
+            by_line.setdefault(finding.line, set()).add(finding.code)
+        lines, changed = with_noqa_codes(split_lines(raw.decode(encoding)), by_line)
+        if not changed:
+            continue
+        try:
+            replace_verified(result.path, "".join(lines).encode(encoding), snapshot)
+        except WriteError as error:
+            sys.stderr.write(f"mlflow-naming: error: {result.path}: {error}\n")
+            status = EXIT_ERROR
+            continue
+        added += changed
+    sys.stderr.write(f"Added {added} noqa directive{'s' if added != 1 else ''}.\n")
+    return status

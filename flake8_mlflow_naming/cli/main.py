@@ -64,6 +64,9 @@ def build_parser(chosen: str | None = None) -> argparse.ArgumentParser:
     check.add_argument("--show-files", action="store_true", help="print the files that would be checked, and exit")
     check.add_argument("--fix", action="store_true", help="apply the fixes, as `mlflow-naming fix` does, and report what is left")
     check.add_argument("--unsafe-fixes", action="store_true", help="with --fix: also apply fixes that may change behaviour")
+    check.add_argument(
+        "--add-noqa", action="store_true", help="silence every finding with a `# noqa: CODE` comment on its line, as Ruff's --add-noqa"
+    )
     check.set_defaults(handler=_lazy("check", "check_command"))
 
     rule = commands.add_parser("rule", help="show a rule's documentation")

@@ -117,3 +117,25 @@ def test_an_unknown_select_code_says_did_you_mean_and_lists_the_codes(project, t
     (line,) = result.stderr.decode().splitlines()
     assert f"did you mean {meant}?" in line
     assert "valid codes: MLN001, MLN002" in line
+
+
+def test_add_noqa_silences_every_finding_where_flake8_reads_it(tmp_path):
+    text = SOURCE + 'with mlflow.start_run(run_name="""Bad\nName"""):  # noqa: E501\n    pass\n'
+    (tmp_path / "train.py").write_text(text)
+    (tmp_path / "train.py").chmod(0o640)
+    before = findings_as_json(tmp_path)
+    assert before
+    added = tool(tmp_path, "check", "--add-noqa", ".")
+    assert added.returncode == 0
+    lines_with_findings = {f["location"]["row"] for f in before}
+    assert added.stderr.decode().strip().endswith(f"Added {len(lines_with_findings)} noqa directives.")
+    assert findings_as_json(tmp_path) == []
+    flake8 = run_tool("flake8", "--select", "MLN", "train.py", cwd=tmp_path)
+    assert flake8.returncode == 0 and flake8.stdout == b""  # flake8 honours the same comments
+    new = (tmp_path / "train.py").read_text()
+    assert '"""Bad\nName"""):  # noqa: E501, MLN003\n' in new  # after the string, joined to the existing list
+    assert (tmp_path / "train.py").stat().st_mode & 0o777 == 0o640
+    # Nothing else changed: removing the comments gives the file back.
+    import re
+
+    assert re.sub(r"  # noqa: (MLN\d+(, )?)+", "", new).replace(", MLN003", "") == text
