@@ -21,7 +21,6 @@ from .options import (
     EXIT_CLEAN,
     EXIT_ERROR,
     EXIT_INTERRUPTED,
-    OUTPUT_FORMATS,
     STATISTICS_FORMATS,
     ArgumentParser,
     OnlyChosen,

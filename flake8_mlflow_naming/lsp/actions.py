@@ -96,7 +96,7 @@ def noqa_texts(linted: Linted, finding: Finding) -> dict[str, str]:
     if not 1 <= number <= len(lines):
         raise ActionError("the line is gone")
     match = NOQA_INLINE.search(lines[number - 1].rstrip("\r\n"))
-    if match is not None and not match.group("codes"):  # a bare ``# noqa`` already silences everything
+    if match is not None and not match.group("codes"):  # a bare noqa comment already silences everything
         raise ActionError("the line already has # noqa")
     lines, _changed = with_noqa_codes(lines, {finding.line: {finding.code}})
     return {**snapshot.texts(), uri: "".join(lines)}
