@@ -18,12 +18,12 @@ PACKAGE = "flake8_mlflow_naming"
 
 #: Bottom to top. A module may import from its own layer or any layer below.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("__init__", "codes", "flake8_options", "uris", "patterns", "template_match", "naming", "wrapper_signature", "lifecycle_settings"),
+    ("__init__", "codes", "flake8_options", "uris", "patterns", "template_match", "naming", "wrapper_signature", "lifecycle_settings", "schema_inference", "text_diff"),
     ("config",),
     ("lint",),
     ("sources",),
     ("check", "workers", "cache"),
-    ("fix", "audit", "runtime", "gate"),
+    ("fix", "audit", "runtime", "gate", "adopt"),
     ("plugin", "cli", "lsp"),
 )
 
@@ -34,7 +34,7 @@ CONFIG_LAYERS = ("config.model", "config.validation", "config.wrapper_files", "c
 #: Third-party modules only these parts of the package may import (at any depth).
 RESTRICTED_IMPORTS = {
     "libcst": ("fix",),
-    "mlflow": ("runtime", "cli.audit", "cli.audit_policy", "gate.store"),
+    "mlflow": ("runtime", "cli.audit", "cli.audit_policy", "cli.init", "gate.store"),
     "pygls": ("lsp",),
     "lsprotocol": ("lsp",),
 }

@@ -13,7 +13,7 @@ from ..config import ConfigSource
 from ..sources.discovery import iter_targets
 from ..sources.read import STDIN
 from . import output
-from .options import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, config_source, selected_codes
+from .options import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, config_source, selected_codes, warn_no_files
 from .progress import Progress
 
 
@@ -26,6 +26,8 @@ def iter_results(
 ) -> Iterator[FileResult]:
     """Check every target the arguments name, yielding one :class:`FileResult` each (counted on ``progress``)."""
     targets = list(iter_targets([p for p in args.paths if p != STDIN], source, getattr(args, "force_exclude", False)))
+    if not targets and STDIN not in args.paths:
+        warn_no_files(args.paths)
 
     def results():
         for target in targets:
@@ -59,8 +61,22 @@ def check_command(args: argparse.Namespace) -> int:
     if args.stdin_filename and STDIN not in args.paths:
         sys.stderr.write("mlflow-naming: error: --stdin-filename works only with '-' (standard input)\n")
         return EXIT_ERROR
+    if args.unsafe_fixes and not args.fix:
+        sys.stderr.write("mlflow-naming: error: --unsafe-fixes works only with --fix (or use `mlflow-naming fix --unsafe-fixes`)\n")
+        return EXIT_ERROR
+    if args.fix:
+        if args.show_files or args.output_file:
+            sys.stderr.write("mlflow-naming: error: --fix cannot be combined with --show-files or --output-file\n")
+            return EXIT_ERROR
+        from .fix import fix_command
+
+        # Ruff's `check --fix`: fix what can be fixed, then report what is left.
+        args.diff, args.allow_hardlinks = False, False
+        return fix_command(args)
     source = config_source(args)
     codes = selected_codes(args)
+    if args.add_noqa:
+        return _add_noqa(args, source, codes)
     if args.show_files:
         return _show_files(args, source)
     out = open(args.output_file, "w", encoding="utf-8") if args.output_file else sys.stdout  # noqa: SIM115 - closed below unless stdout
@@ -85,7 +101,7 @@ def _report(args: argparse.Namespace, source: ConfigSource, codes: frozenset[str
                     results.append(FileResult(result.path, error=result.error))
                     continue  # one line per configuration error, not one per file under it
                 config_errors.add(result.error.message)
-            text = output.concise([result], show_source=args.show_source, color=color)
+            text = output.concise([result], show_source=args.show_source, color=color, show_fixes=args.show_fixes)
             if text:
                 progress.clear()
                 out.write(text)
@@ -100,7 +116,11 @@ def _report(args: argparse.Namespace, source: ConfigSource, codes: frozenset[str
             out.write(output.FORMATS[args.output_format](results))
     if cache is not None:
         cache.save()
-    if args.output_format == "concise" and not args.statistics and not args.quiet and _is_terminal(sys.stderr):
+    found_any = any(r.findings or r.error is not None for r in results)
+    if args.output_format == "concise" and not args.statistics and not args.quiet and (found_any or _is_terminal(sys.stderr)):
+        # On standard error, so it is seen when the findings are piped (``| grep``, CI logs)
+        # and never mixes into them; a clean run stays silent there (pre-commit, scripts).
+        progress.clear()
         sys.stderr.write(output.summary(results))
     if any(r.error is not None for r in results):
         return EXIT_ERROR
@@ -137,3 +157,47 @@ def _is_terminal(stream: IO[str]) -> bool:
         return stream.isatty()
     except (AttributeError, ValueError, OSError):
         return False
+
+
+def _add_noqa(args: argparse.Namespace, source: ConfigSource, codes: frozenset[str]) -> int:
+    """``--add-noqa``: a ``# noqa: CODE`` comment for every finding, where flake8 and check honour it.
+
+    Each file is written atomically (owner, mode and links kept) and only if it still holds the
+    bytes that were checked. Notebooks are left alone: their cells live inside JSON.
+    """
+    import tokenize
+    from io import BytesIO
+
+    from ..lint.noqa import with_noqa_codes
+    from ..sources.read import read_with_snapshot
+    from ..sources.write import WriteError, replace_verified
+    from ..text_diff import split_lines
+
+    added, status = 0, EXIT_CLEAN
+    for result in iter_results(args, source, codes):
+        if result.error is not None:
+            sys.stderr.write(output.format_error(result.path, result.error) + "\n")
+            status = EXIT_ERROR
+            continue
+        if not result.findings or result.path == STDIN:
+            continue
+        if result.path.lower().endswith(".ipynb"):
+            sys.stderr.write(f"mlflow-naming: warning: {result.path}: notebooks are not given # noqa comments\n")
+            continue
+        raw, snapshot = read_with_snapshot(result.path)
+        encoding, _ = tokenize.detect_encoding(BytesIO(raw).readline)
+        by_line: dict[int, set[str]] = {}
+        for finding in result.findings:
+            by_line.setdefault(finding.line, set()).add(finding.code)
+        lines, changed = with_noqa_codes(split_lines(raw.decode(encoding)), by_line)
+        if not changed:
+            continue
+        try:
+            replace_verified(result.path, "".join(lines).encode(encoding), snapshot)
+        except WriteError as error:
+            sys.stderr.write(f"mlflow-naming: error: {result.path}: {error}\n")
+            status = EXIT_ERROR
+            continue
+        added += changed
+    sys.stderr.write(f"Added {added} noqa directive{'s' if added != 1 else ''}.\n")
+    return status

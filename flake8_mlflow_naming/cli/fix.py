@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import os
 import sys
 from collections import Counter
 from dataclasses import replace
 from typing import TextIO
 
-from ..check import FileError
+from ..check import FileError, FileResult
 from ..fix.loop import FixOptions, FixResult, fix_file, fix_many
 from ..lint.parse import SourceError, decode
 from ..lint.rules import MIGRATION_CODES
 from ..sources.discovery import iter_targets
 from ..sources.read import STDIN, read_source
-from .options import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, EXIT_INTERRUPTED, config_source, selected_codes
+from .options import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, EXIT_INTERRUPTED, config_source, selected_codes, warn_no_files
 from .output import format_error, format_finding, is_config_error
 from .progress import Progress
 
@@ -45,10 +46,26 @@ def _fix_files(args: argparse.Namespace, options: FixOptions, per_file_summary: 
         return EXIT_ERROR
     options = replace(options, allow_hardlinks=getattr(args, "allow_hardlinks", False))
     source = config_source(args)
-    report = sys.stderr if args.diff else sys.stdout
-    progress = Progress(sys.stderr)
-    tally = _Tally(report, progress, diff=args.diff, per_file_summary=per_file_summary)
+    output_format = getattr(args, "output_format", "concise")
+    statistics = getattr(args, "statistics", False)
+    collect = output_format != "concise" or statistics
+    # The findings left go to standard output; with --diff, or when a whole document
+    # (json, sarif, ...) goes there, the counts go to standard error.
+    report = sys.stderr if args.diff or collect else sys.stdout
+    quiet = getattr(args, "quiet", False)
+    progress = Progress(open(os.devnull, "w") if quiet else sys.stderr)
+    tally = _Tally(
+        report,
+        progress,
+        diff=args.diff,
+        per_file_summary=per_file_summary,
+        show_source=getattr(args, "show_source", False),
+        collect=collect,
+        unsafe=options.unsafe,
+    )
     targets = list(iter_targets(args.paths, source, force_exclude=args.force_exclude))
+    if not targets:
+        warn_no_files(args.paths)
     files = [t.path for t in targets if t.error is None]
     try:
         for target in targets:
@@ -60,20 +77,45 @@ def _fix_files(args: argparse.Namespace, options: FixOptions, per_file_summary: 
     except KeyboardInterrupt:
         tally.interrupted()
         return EXIT_INTERRUPTED
-    tally.summary()
+    if collect:
+        from . import output
+
+        sys.stdout.write(output.statistics(tally.results, output_format) if statistics else output.FORMATS[output_format](tally.results))
+    if getattr(args, "show_fixes", False):
+        tally.show_fixes()
+    if not quiet:
+        tally.summary()
     if tally.errors:
         return EXIT_ERROR
+    if getattr(args, "exit_zero", False):
+        return EXIT_CLEAN
     return EXIT_FINDINGS if tally.left or (args.diff and tally.changed) else EXIT_CLEAN
 
 
 class _Tally:
     """Prints each file's outcome as it arrives and keeps only counts (and the changed paths)."""
 
-    def __init__(self, report: TextIO, progress: Progress, diff: bool, per_file_summary: bool) -> None:
+    def __init__(
+        self,
+        report: TextIO,
+        progress: Progress,
+        diff: bool,
+        per_file_summary: bool,
+        show_source: bool = False,
+        collect: bool = False,
+        unsafe: bool = True,
+    ) -> None:
         self._report, self._progress, self._diff, self._per_file_summary = report, progress, diff, per_file_summary
+        self._show_source, self._collect, self._unsafe = show_source, collect, unsafe
         self.changed = self.applied = self.left = self.errors = 0
+        #: Findings left with an unsafe fix (what ``--unsafe-fixes`` would still resolve).
+        self.unsafe_left = 0
         self.changed_paths: list[str] = []
         self._config_errors: set[str] = set()
+        #: With ``collect``: what is left in each file, rendered at the end in the output format.
+        self.results: list[FileResult] = []
+        #: Fixes applied, per file and code, for ``--show-fixes``.
+        self.applied_by_file: list[tuple[str, Counter]] = []
 
     def add(self, result: FixResult) -> None:
         """Print one file's outcome and count it ("changed" only when really written, or for --diff)."""
@@ -86,6 +128,13 @@ class _Tally:
             self.changed_paths.append(result.path)
         self.applied += sum(result.applied.values())
         self.left += len(result.remaining)
+        self.unsafe_left += sum(1 for f in result.remaining if f.fix is not None and f.fix.applicability.value == "unsafe")
+        if result.applied:
+            self.applied_by_file.append((result.path, Counter(result.applied)))
+        if self._collect:
+            source = result.fixed if result.fixed is not None else (result.original or None)
+            self.results.append(FileResult(result.path, list(result.remaining), result.error, source=source))
+            return
         if result.error is not None:
             self.errors += 1
             line = format_error(result.path, result.error)
@@ -93,7 +142,14 @@ class _Tally:
                 lines.append(line)
             if is_config_error(result.error):
                 self._config_errors.add(result.error.message)
-        lines.extend(format_finding(result.path, finding) for finding in result.remaining)
+        if self._show_source and result.remaining:
+            from .output import concise
+
+            source = result.fixed if result.fixed is not None else (result.original or None)
+            shown = concise([FileResult(result.path, list(result.remaining), source=source)], show_source=True)
+            lines.extend(shown.splitlines())
+        else:
+            lines.extend(format_finding(result.path, finding, mark_fixable=True) for finding in result.remaining)
         if self._per_file_summary and result.error is None and (changed or result.remaining):
             lines.append(f"{result.path}: {_describe(result)}")
         if lines:
@@ -112,10 +168,22 @@ class _Tally:
         """The closing line: files changed, fixes applied, findings left."""
         verb = "would change" if self._diff else "changed"
         changed, applied, left = self.changed, self.applied, self.left
+        more = f"; {self.unsafe_left} more fixable with `--unsafe-fixes`" if self.unsafe_left and not self._unsafe else ""
         self._report.write(
             f"{prefix}{changed} file{'s' if changed != 1 else ''} {verb}, {applied} fix{'es' if applied != 1 else ''} applied, "
-            f"{left} finding{'s' if left != 1 else ''} left\n"
+            f"{left} finding{'s' if left != 1 else ''} left{more}\n"
         )
+
+    def show_fixes(self) -> None:
+        """``--show-fixes``: the fixes applied, per file and code, as Ruff lists them."""
+        from .output import rule_name
+
+        verb = "Would fix" if self._diff else "Fixed"
+        self._report.write(f"{verb} {self.applied} finding{'s' if self.applied != 1 else ''}:\n")
+        for path, counts in self.applied_by_file:
+            self._report.write(f"- {path}:\n")
+            for code, count in sorted(counts.items()):
+                self._report.write(f"    {count} × {code} ({rule_name(code)})\n")
 
     def interrupted(self) -> None:
         """Say what was changed before the interrupt: every other file is as it was."""

@@ -21,11 +21,11 @@ from .options import (
     EXIT_CLEAN,
     EXIT_ERROR,
     EXIT_INTERRUPTED,
-    OUTPUT_FORMATS,
     STATISTICS_FORMATS,
     ArgumentParser,
     OnlyChosen,
     add_jobs_option,
+    add_output_options,
     add_selection_options,
     non_negative_hours,
     positive_int,
@@ -58,21 +58,14 @@ def build_parser(chosen: str | None = None) -> argparse.ArgumentParser:
     )
     add_jobs_option(check)
     add_selection_options(check)
-    check.add_argument("-q", "--quiet", action="store_true", help="print findings and errors only: no progress, no summary")
-    check.add_argument("--show-source", action="store_true", help="print the offending line and a caret under each finding")
+    add_output_options(check)
     check.add_argument("-o", "--output-file", metavar="FILE", help="write the report to FILE instead of standard output")
     check.add_argument("--show-files", action="store_true", help="print the files that would be checked, and exit")
+    check.add_argument("--fix", action="store_true", help="apply the fixes, as `mlflow-naming fix` does, and report what is left")
+    check.add_argument("--unsafe-fixes", action="store_true", help="with --fix: also apply fixes that may change behaviour")
     check.add_argument(
-        "--no-cache", action="store_true", help="neither read nor write the findings cache (.mlflow_naming_cache/)"
+        "--add-noqa", action="store_true", help="silence every finding with a `# noqa: CODE` comment on its line, as Ruff's --add-noqa"
     )
-    check.add_argument(
-        "--output-format",
-        choices=OUTPUT_FORMATS,
-        default="concise",
-        help="concise (default: path:line:col: CODE message), json, github (workflow annotations), sarif, junit",
-    )
-    check.add_argument("--statistics", action="store_true", help="print the number of findings per code instead of the findings")
-    check.add_argument("--exit-zero", action="store_true", help="exit 0 even if there are findings (errors still exit 2)")
     check.set_defaults(handler=_lazy("check", "check_command"))
 
     rule = commands.add_parser("rule", help="show a rule's documentation")
@@ -86,6 +79,7 @@ def build_parser(chosen: str | None = None) -> argparse.ArgumentParser:
 
     _register_fix(commands)
     _register_audit(commands)
+    _register_init(commands)
     return parser
 
 
@@ -159,7 +153,9 @@ def _interrupt_on_sigterm() -> None:
 
 def _register_fix(commands: OnlyChosen) -> None:
     fix = commands.add_parser("fix", help="apply fixes (safe ones unless --unsafe-fixes)")
-    fix.add_argument("paths", nargs="+", metavar="PATH", help="files and folders ('-': standard input to standard output)")
+    fix.add_argument(
+        "paths", nargs="*", default=["."], metavar="PATH", help="files and folders ('-': standard input to standard output; default: .)"
+    )
     fix.add_argument("--unsafe-fixes", action="store_true", help="also apply fixes that may change behaviour")
     fix.add_argument("--diff", action="store_true", help="print a diff instead of writing files")
     fix.add_argument(
@@ -167,6 +163,7 @@ def _register_fix(commands: OnlyChosen) -> None:
     )
     add_jobs_option(fix)
     add_selection_options(fix)
+    add_output_options(fix)
     fix.set_defaults(handler=_lazy("fix", "fix_command"))
 
     migrate = commands.add_parser("migrate", help="codemod legacy scripts: every fix, unsafe included")
@@ -207,6 +204,20 @@ def _register_audit(commands: OnlyChosen) -> None:
     audit.add_argument("--delete-artifacts", action="store_true", help="with --policy --apply: also do delete_artifacts rows (irreversible)")
 
     audit.set_defaults(handler=_lazy("audit", "audit_command"))
+
+
+def _register_init(commands: argparse._SubParsersAction) -> None:
+    init = commands.add_parser(
+        "init", help="propose a configuration from the names the repository (and its tracking server) already uses"
+    )
+    init.add_argument("path", nargs="?", default=".", metavar="PATH", help="the repository (default: .)")
+    init.add_argument(
+        "--tracking-uri", metavar="URI", help="also learn from the names on this tracking server (needs the runtime extra)"
+    )
+    init.add_argument("--page-size", type=positive_int, default=1000, metavar="N", help="runs per search_runs page (default 1000)")
+    init.add_argument("--dry-run", action="store_true", help="print the configuration and the hook instead of writing them")
+    init.add_argument("--force", action="store_true", help="replace the naming keys of an existing [tool.mlflow-naming]")
+    init.set_defaults(handler=_lazy("init", "init_command"))
 
 
 if __name__ == "__main__":

@@ -76,11 +76,44 @@ class OnlyChosen:
 
 
 def code_list(text: str) -> tuple[str, ...]:
-    """An argparse type: ``MLN001,MLN003`` → validated codes or prefixes."""
+    """An argparse type: ``MLN001,MLN003`` → validated codes or prefixes.
+
+    An unknown code is answered as Ruff and Git answer a typo: the closest codes (or the
+    code of a rule named that way, ``run-name-schema`` → MLN003), then every valid code.
+    """
     try:
         return parse_code_text(text)
     except CodeListError as error:
-        raise argparse.ArgumentTypeError(str(error).replace("names ", "", 1)) from None
+        message = str(error).replace("names ", "", 1)
+        unknown = [item.strip() for item in text.split(",") if item.strip() and _unknown_code(item.strip())]
+        if unknown:
+            message += _did_you_mean(unknown[0])
+        raise argparse.ArgumentTypeError(message) from None
+
+
+def _unknown_code(item: str) -> bool:
+    try:
+        parse_code_text(item)
+    except CodeListError:
+        return True
+    return False
+
+
+def _did_you_mean(typed: str) -> str:
+    """``; did you mean MLN001?`` (when something is close) and the list of valid codes."""
+    import difflib
+
+    from ..codes import RULE_NAMES
+
+    by_name = {name: code for code, name in RULE_NAMES.items()}
+    upper = typed.upper()
+    guesses = difflib.get_close_matches(upper, ALL_CODES, n=1, cutoff=0.75)
+    guesses += [by_name[name] for name in difflib.get_close_matches(typed.lower(), list(by_name), n=1, cutoff=0.8)]
+    if upper.isdigit():
+        guesses.insert(0, f"MLN{int(upper):03d}")  # "--select 3": the number alone
+    guesses = [g for g in dict.fromkeys(guesses) if g in ALL_CODES]
+    hint = f"; did you mean {' or '.join(guesses)}?" if guesses else ""
+    return f"{hint} (valid codes: {', '.join(ALL_CODES)})"
 
 
 def positive_int(text: str) -> int:
@@ -127,6 +160,33 @@ def add_selection_options(parser: argparse.ArgumentParser) -> None:
         "--force-exclude",
         action="store_true",
         help="apply exclude/extend-exclude to files named on the command line too (what pre-commit hooks need)",
+    )
+
+
+def warn_no_files(paths: list[str]) -> None:
+    """Ruff's warning when the paths hold nothing to check: a clean exit must not hide a wrong path."""
+    import sys
+
+    sys.stderr.write(f"mlflow-naming: warning: no Python files or notebooks found under {', '.join(paths)}\n")
+
+
+def add_output_options(parser: argparse.ArgumentParser) -> None:
+    """How findings are reported, shared by ``check`` and ``fix`` (whose report is the findings left)."""
+    parser.add_argument("-q", "--quiet", action="store_true", help="print findings and errors only: no progress, no summary")
+    parser.add_argument("--show-source", action="store_true", help="print the offending line and a caret under each finding")
+    parser.add_argument(
+        "--no-cache", action="store_true", help="neither read nor write the findings cache (.mlflow_naming_cache/)"
+    )
+    parser.add_argument(
+        "--output-format",
+        choices=OUTPUT_FORMATS,
+        default="concise",
+        help="concise (default: path:line:col: CODE message), json, github (workflow annotations), sarif, junit",
+    )
+    parser.add_argument("--statistics", action="store_true", help="print the number of findings per code instead of the findings")
+    parser.add_argument("--exit-zero", action="store_true", help="exit 0 even if there are findings (errors still exit 2)")
+    parser.add_argument(
+        "--show-fixes", action="store_true", help="after the findings, list the fixes: applied by fix, or available to check"
     )
 
 

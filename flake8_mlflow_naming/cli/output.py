@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING
 
@@ -50,9 +50,19 @@ def cell_of(finding: Finding) -> int | None:
     return getattr(finding, "cell", None)
 
 
-def format_finding(path: str, finding: Finding) -> str:
-    """``path:line:col: CODE message``, as flake8 prints it (``path:cell N:line:col`` in a notebook)."""
-    return f"{location(path, finding.line, finding.col, cell_of(finding))}: {finding.code} {finding.message}"
+def format_finding(path: str, finding: Finding, mark_fixable: bool = False) -> str:
+    """``path:line:col: CODE message``, as flake8 prints it (``path:cell N:line:col`` in a notebook).
+
+    ``mark_fixable`` writes ``CODE [*] message`` for a finding with a safe fix, as Ruff marks
+    what ``--fix`` resolves (the flake8 plugin never marks: flake8 has no fixes).
+    """
+    where = location(path, finding.line, finding.col, cell_of(finding))
+    marker = " [*]" if mark_fixable and _safely_fixable(finding) else ""
+    return f"{where}: {finding.code}{marker} {finding.message}"
+
+
+def _safely_fixable(finding: Finding) -> bool:
+    return finding.fix is not None and finding.fix.applicability.value == "safe"
 
 
 def format_error(path: str, error: FileError) -> str:
@@ -75,11 +85,12 @@ def is_config_error(error: FileError) -> bool:
 _BOLD, _RED, _RESET = "\033[1m", "\033[31m", "\033[0m"
 
 
-def concise(results: Sequence[FileResult], show_source: bool = False, color: bool = False) -> str:
+def concise(results: Sequence[FileResult], show_source: bool = False, color: bool = False, show_fixes: bool = False) -> str:
     """``path:line:col: CODE message`` per finding, ``path:line:col: error: message`` per error.
 
     ``show_source`` adds the offending line and a caret under the column, as ``flake8
-    --show-source`` does; ``color`` highlights the path and the code with ANSI colours.
+    --show-source`` does; ``color`` highlights the path and the code with ANSI colours;
+    ``show_fixes`` adds the fix a finding has, and whether it is safe, under it.
     """
     lines = []
     for result in results:
@@ -89,9 +100,12 @@ def concise(results: Sequence[FileResult], show_source: bool = False, color: boo
             if columns is not None:
                 lines.extend(columns.excerpt(result.error.line, result.error.col, result.error.cell))
         for f in result.findings:
-            lines.append(_colored(format_finding(result.path, f), result.path, f.code, color))
+            lines.append(_colored(format_finding(result.path, f, mark_fixable=True), result.path, f.code, color))
             if columns is not None:
                 lines.extend(columns.excerpt(f.line, f.col, cell_of(f)))
+            if show_fixes and f.fix is not None:
+                needs = "" if f.fix.applicability.value == "safe" else " (unsafe: needs --unsafe-fixes)"
+                lines.append(f"    fix: {f.fix.description}{needs}")
     return "".join(line + "\n" for line in lines)
 
 
@@ -114,7 +128,27 @@ def summary(results: Sequence[FileResult]) -> str:
     text = f"Found {found} finding{'s' if found != 1 else ''}"
     if errors:
         text += f"; {errors} file{'s' if errors != 1 else ''} could not be checked"
-    return text + ".\n"
+    return text + ".\n" + fixable_line(f for r in results for f in r.findings)
+
+
+def fixable_line(findings: Iterable[Finding], fixing: str = "`mlflow-naming fix`") -> str:
+    """``N fixable with `mlflow-naming fix`; M more with `--unsafe-fixes`.`` (empty when nothing is fixable).
+
+    As Ruff's summary: a user learns that a plain ``fix`` applies only the safe fixes, and how
+    many more the unsafe ones would resolve.
+    """
+    from ..lint.findings import Applicability
+
+    safe = unsafe = 0
+    for finding in findings:
+        if finding.fix is not None:
+            if finding.fix.applicability is Applicability.SAFE:
+                safe += 1
+            else:
+                unsafe += 1
+    if not safe and not unsafe:
+        return ""
+    return f"[*] {safe} fixable with {fixing}; {unsafe} more with `--unsafe-fixes`.\n"
 
 
 def json_list(results: Sequence[FileResult]) -> str:
@@ -188,6 +222,7 @@ def sarif(results: Sequence[FileResult]) -> str:
     findings, notifications = [], []
     for result in results:
         columns = _Columns(result)
+        suggested = _sarif_fixes(result)
         artifact = {"uri": _uri(result.path)}
         if result.error is not None:
             problem = result.error
@@ -219,6 +254,8 @@ def sarif(results: Sequence[FileResult]) -> str:
             if cell_of(f) is not None:
                 # SARIF has no notion of notebook cells: the region counts lines within this cell.
                 item["properties"] = {"cell": cell_of(f)}
+            if id(f) in suggested:
+                item["fixes"] = [suggested[id(f)]]
             findings.append(item)
     log = {
         "$schema": SARIF_SCHEMA,
@@ -240,6 +277,56 @@ def sarif(results: Sequence[FileResult]) -> str:
         ],
     }
     return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+
+
+def _sarif_fixes(result: FileResult) -> dict[int, dict]:
+    """SARIF ``fix`` objects for the safe fixes of ``result``'s findings, by ``id`` of the finding.
+
+    Each fix is applied alone to the file's text by the fix layer (LibCST, imported only
+    here: only SARIF output needs it), and the old and new texts are diffed into the smallest
+    replacements (:mod:`..text_diff`, shared with the language server's quick fixes), so a
+    code-scanning tool can show exactly the suggested edit. Unsafe fixes are left out, as
+    ``fix`` leaves them out without ``--unsafe-fixes``; so are fixes in notebooks, whose file
+    is JSON that SARIF replacements would have to edit, and any fix that cannot be applied.
+    """
+    from ..lint.findings import Applicability
+
+    fixable = [f for f in result.findings if f.fix is not None and f.fix.applicability is Applicability.SAFE]
+    if not fixable or result.path.lower().endswith(".ipynb"):
+        return {}
+    source = result.source
+    if source is None:
+        try:
+            source = Path(result.path).read_bytes()
+        except OSError:
+            return {}
+    from ..fix.loop import FixError
+    from ..fix.single import apply_one_fix
+    from ..text_diff import line_and_column, line_starts, replacements, split_lines
+
+    try:
+        before = decode(source)
+    except SourceError:
+        return {}
+    starts = line_starts(split_lines(before))
+    found = {}
+    for finding in fixable:
+        try:
+            after = decode(apply_one_fix(source, result.path, finding.fix))
+        except (FixError, SourceError):
+            continue
+        changes = []
+        for change in replacements(before, after):
+            start_line, start_column = line_and_column(starts, change.start)
+            end_line, end_column = line_and_column(starts, change.end)
+            region = {"startLine": start_line, "startColumn": start_column, "endLine": end_line, "endColumn": end_column}
+            changes.append({"deletedRegion": region, "insertedContent": {"text": change.text}})
+        if changes:
+            found[id(finding)] = {
+                "description": {"text": finding.fix.description},
+                "artifactChanges": [{"artifactLocation": {"uri": _uri(result.path)}, "replacements": changes}],
+            }
+    return found
 
 
 def junit(results: Sequence[FileResult]) -> str:
@@ -301,17 +388,18 @@ def statistics(results: Sequence[FileResult], output_format: str) -> str:
     fixable = {f.code for r in results for f in r.findings if f.fix is not None and f.fix.applicability is Applicability.SAFE}
     rows = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     if output_format == "json":
-        items = [{"code": code, "name": _name(code), "count": count, "fixable": code in fixable} for code, count in rows]
+        items = [{"code": code, "name": rule_name(code), "count": count, "fixable": code in fixable} for code, count in rows]
         import json
 
         return json.dumps(items, indent=2) + "\n"
     errors = concise([FileResult(r.path, error=r.error) for r in results if r.error])
     width = len(str(rows[0][1])) if rows else 1
-    table = "".join(f"{count:>{width}}\t{code}\t{'[*] ' if code in fixable else ''}{_name(code)}\n" for code, count in rows)
+    table = "".join(f"{count:>{width}}\t{code}\t{'[*] ' if code in fixable else ''}{rule_name(code)}\n" for code, count in rows)
     return errors + table
 
 
-def _name(code: str) -> str:
+def rule_name(code: str) -> str:
+    """The rule's name (``run-without-name``) for a code."""
     from ..lint.rules import RULES_BY_CODE
 
     rule = RULES_BY_CODE.get(code)

@@ -81,3 +81,38 @@ def noqa_comment_line(lines: Sequence[str], line: int) -> int:
     except (tokenize.TokenError, SyntaxError):
         pass
     return line
+
+
+def with_noqa_codes(lines: Sequence[str], codes_by_line: dict[int, set[str]]) -> tuple[list[str], int]:
+    """``lines`` with ``# noqa: CODE`` where flake8 and ``check`` honour it for each finding line; and how many lines changed.
+
+    ``codes_by_line`` maps a finding's line to the codes to silence there. Lines of one token
+    run (a multi-line string) share the comment after its last line (:func:`noqa_comment_line`).
+    An existing ``# noqa: OTHER`` gets the codes added to its list (a second ``# noqa`` comment
+    would not be read); a bare ``# noqa`` already silences everything and is left alone.
+    """
+    wanted: dict[int, set[str]] = {}
+    for line, codes in codes_by_line.items():
+        wanted.setdefault(noqa_comment_line(lines, line), set()).update(codes)
+    result, changed = list(lines), 0
+    for number, codes in sorted(wanted.items()):
+        if not 1 <= number <= len(result):
+            continue
+        line = result[number - 1]
+        content = line.rstrip("\r\n")
+        ending = line[len(content) :]
+        match = NOQA_INLINE.search(content)
+        if match is not None and not match.group("codes"):
+            continue
+        if match is not None:
+            present = {c for c in re.split(r"[,\s]+", match.group("codes")) if c}
+            missing = sorted(codes - present)
+            if not missing:
+                continue
+            end = match.start("codes") + len(match.group("codes").rstrip(", \t"))
+            content = f"{content[:end]}, {', '.join(missing)}{content[end:]}"
+        else:
+            content = f"{content.rstrip()}  # noqa: {', '.join(sorted(codes))}"
+        result[number - 1] = content + ending
+        changed += 1
+    return result, changed

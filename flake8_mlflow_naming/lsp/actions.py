@@ -13,7 +13,7 @@ from lsprotocol import types
 
 from ..config import ConfigSource
 from ..lint.findings import Finding
-from ..lint.noqa import NOQA_INLINE, noqa_comment_line
+from ..lint.noqa import NOQA_INLINE, noqa_comment_line, with_noqa_codes
 from ..lint.parse import SourceError
 from ..sources.kinds import ReassemblyError, open_source
 from .documents import SOURCE, Linted, UnitCounter, split_lines
@@ -94,18 +94,10 @@ def noqa_texts(linted: Linted, finding: Finding) -> dict[str, str]:
     number = noqa_comment_line(lines, finding.line)
     if not 1 <= number <= len(lines):
         raise ActionError("the line is gone")
-    line = lines[number - 1]
-    content = line.rstrip("\r\n")
-    ending = line[len(content) :]
-    match = NOQA_INLINE.search(content)
-    if match is not None and match.group("codes"):
-        end = match.start("codes") + len(match.group("codes").rstrip(", \t"))
-        content = f"{content[:end]}, {finding.code}{content[end:]}"
-    elif match is None:
-        content = f"{content.rstrip()}  # noqa: {finding.code}"
-    else:  # a bare ``# noqa`` already silences everything: the finding cannot be here
+    match = NOQA_INLINE.search(lines[number - 1].rstrip("\r\n"))
+    if match is not None and not match.group("codes"):  # a bare noqa comment already silences everything
         raise ActionError("the line already has # noqa")
-    lines[number - 1] = content + ending
+    lines, _changed = with_noqa_codes(lines, {finding.line: {finding.code}})
     return {**snapshot.texts(), uri: "".join(lines)}
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import bisect
 import io
 import json
+import os
 import tokenize
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ from ..check import FileError, FileResult, check_file
 from ..codes import RULE_NAMES
 from ..config import ConfigSource
 from ..lint.findings import Finding
+from ..text_diff import split_lines  # re-exported: LSP breaks lines where SARIF does
 
 #: The ``source`` of every diagnostic, and the prefix of every command and action kind.
 SOURCE = "mlflow-naming"
@@ -159,11 +161,6 @@ def finding_key(finding: Finding) -> dict:
     return {"code": finding.code, "line": finding.line, "col": finding.col, "cell": getattr(finding, "cell", None)}
 
 
-def split_lines(text: str) -> list[str]:
-    """``text``'s lines with their endings, broken where LSP breaks them (``\\n``, ``\\r\\n``, ``\\r``)."""
-    return io.StringIO(text, newline="").readlines()
-
-
 @dataclass
 class Positions:
     """Positions in one document's text, in the client's units."""
@@ -223,7 +220,11 @@ def rule_documentation_url(code: str) -> str | None:
     """Where the rule's documentation page is: the package's ``Rule documentation`` URL, else the checkout's file.
 
     The project URL (``[project.urls]``, a template with ``{code}``) is what a published
-    package links to; a checkout or an editable install links to ``docs/rules/CODE.md``.
+    package links to; a checkout or an editable install links to ``docs/rules/CODE.md``. A
+    normal install without such a URL has neither, so the page is written once per release
+    from the rule's own text (what ``mlflow-naming rule CODE`` prints, the same text as
+    ``docs/rules/CODE.md``) into the user's cache folder, and the link points there: it works
+    offline and stays the same for every diagnostic of that release.
     """
     if code not in RULE_NAMES:
         return None
@@ -231,7 +232,33 @@ def rule_documentation_url(code: str) -> str | None:
     if template:
         return template.replace("{code}", code)
     page = Path(__file__).resolve().parents[2] / "docs" / "rules" / f"{code}.md"
-    return page.as_uri() if page.is_file() else None
+    if page.is_file():
+        return page.as_uri()
+    return _cached_page(code)
+
+
+def rule_pages_folder() -> Path:
+    """Where an installed release keeps its rule pages: ``$XDG_CACHE_HOME/mlflow-naming/VERSION/rules``."""
+    from .. import __version__
+
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "mlflow-naming" / __version__ / "rules"
+
+
+def _cached_page(code: str) -> str | None:
+    """The ``file:`` URI of the rule's page in :func:`rule_pages_folder`, written there if missing."""
+    from ..lint.rules import RULES_BY_CODE
+
+    page = rule_pages_folder() / f"{code}.md"
+    try:
+        if not page.is_file():
+            page.parent.mkdir(parents=True, exist_ok=True)
+            temporary = page.with_name(f".{page.name}.{os.getpid()}.tmp")
+            temporary.write_text(RULES_BY_CODE[code].documentation(), encoding="utf-8")
+            os.replace(temporary, page)  # whole or absent: another server may write it at once
+    except OSError:
+        return None  # a read-only home: no link rather than a broken one
+    return page.as_uri()
 
 
 _TEMPLATE: list[str | None] = []

@@ -14,7 +14,8 @@ def test_findings_exit_1_with_flake8_style_lines(tmp_path):
     assert result.returncode == 1
     lines = result.stdout.decode().splitlines()
     assert len(lines) == 1 and lines[0].startswith("train.py:2:6: MLN001 ")
-    assert result.stderr == b""
+    # The summary goes to standard error even into a pipe, as Ruff's does: MLN001's fix is unsafe.
+    assert result.stderr == b"Found 1 finding.\n[*] 0 fixable with `mlflow-naming fix`; 1 more with `--unsafe-fixes`.\n"
 
 
 def test_clean_exit_0(tmp_path):
@@ -38,8 +39,9 @@ def test_bad_config_is_one_line_exit_2(tmp_path):
     write_project(tmp_path, {"run-name-regex": "([a-z"}, {"train.py": UNNAMED})
     result = run_tool("mlflow-naming", "check", "train.py", cwd=tmp_path)
     assert result.returncode == 2
-    text = (result.stdout + result.stderr).decode()
+    text = result.stdout.decode()
     assert len(text.strip().splitlines()) == 1 and "run-name-regex" in text and "pyproject.toml" in text
+    assert result.stderr == b"Found 0 findings; 1 file could not be checked.\n"  # the summary, nothing else
 
 
 def test_missing_path_and_unknown_option(tmp_path):

@@ -10,7 +10,10 @@ import pytest
 
 from ..helpers import REPO, run_tool
 
-SARIF_SCHEMA = REPO.parent / "shared" / "schemas" / "sarif-schema-2.1.0.json"
+# ../shared/schemas next to the checkout (a git worktree sits one folder deeper).
+SARIF_SCHEMA = next(
+    (p for p in (REPO.parent / "shared", REPO.parent.parent / "shared") if (p / "schemas").is_dir()), REPO.parent / "shared"
+) / "schemas" / "sarif-schema-2.1.0.json"
 
 # Line 4 has a non-ASCII name before the finding: byte and character columns differ there.
 TRAIN = (
@@ -191,3 +194,62 @@ def test_character_columns_survive_worker_processes(project):
     (project / "other.py").write_text(CLEAN)
     result = check(project, "--jobs", "2", "--output-format", "github", ".")
     assert "::error file=train.py,line=4,col=8,endLine=4,endColumn=40,title=MLN005::" in result.stdout.decode()
+
+
+# --- SARIF fixes ---------------------------------------------------------------------------
+
+# A safe fix (MLN006: nested=True) after non-ASCII text on its line, CRLF line breaks, and an
+# unsafe one (MLN003's rename) that SARIF must leave out, as plain ``fix`` does.
+WITH_FIXES = (
+    "import mlflow\r\n"
+    "def train():\r\n"
+    '    with mlflow.start_run(run_name="parent_run"):\r\n'
+    '        é = 1; ctx = mlflow.start_run(run_name="child_run")\r\n'
+    '        with mlflow.start_run(run_name="Bad Name"):\r\n'
+    "            pass\r\n"
+)
+
+
+def apply_sarif_replacements(text: str, replacements: list[dict]) -> str:
+    """``text`` with SARIF replacements applied: 1-based lines, 1-based code point columns."""
+    lines = text.splitlines(keepends=True)
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line))
+
+    def offset(line: int, column: int) -> int:
+        return starts[line - 1] + column - 1
+
+    for change in sorted(replacements, key=lambda c: (c["deletedRegion"]["startLine"], c["deletedRegion"]["startColumn"]), reverse=True):
+        region = change["deletedRegion"]
+        start, end = offset(region["startLine"], region["startColumn"]), offset(region["endLine"], region["endColumn"])
+        text = text[:start] + change["insertedContent"]["text"] + text[end:]
+    return text
+
+
+def test_sarif_carries_each_safe_fix_as_replacements_that_equal_what_fix_writes(tmp_path):
+    (tmp_path / "train.py").write_bytes(WITH_FIXES.encode("utf-8"))
+    result = check(tmp_path, "--output-format", "sarif", "--no-cache", "train.py")
+    log = json.loads(result.stdout)
+    _sarif_validator().validate(log)
+    results = log["runs"][0]["results"]
+    with_fixes = [r for r in results if "fixes" in r]
+    assert {r["ruleId"] for r in results} >= {"MLN003", "MLN006"}
+    assert [r["ruleId"] for r in with_fixes] == ["MLN006", "MLN006"]  # the unsafe rename has none
+    # Applying one suggested fix gives the file ``fix --select`` writes for that finding alone.
+    first = with_fixes[0]["fixes"][0]
+    (change,) = first["artifactChanges"]
+    assert change["artifactLocation"]["uri"] == "train.py" and first["description"]["text"]
+    suggested = apply_sarif_replacements(WITH_FIXES, change["replacements"])
+    (tmp_path / "copy.py").write_bytes(WITH_FIXES.encode("utf-8"))
+    line = with_fixes[0]["locations"][0]["physicalLocation"]["region"]["startLine"]
+    fixed = run_tool("mlflow-naming", "fix", "--select", "MLN006", "copy.py", cwd=tmp_path)
+    assert fixed.returncode in (0, 1), fixed.stderr
+    written = (tmp_path / "copy.py").read_bytes().decode("utf-8")
+    # fix applies both MLN006 fixes; the suggestion is the one on its own line only.
+    assert suggested.splitlines()[line - 1] == written.splitlines()[line - 1]
+    assert suggested.splitlines()[:line - 1] + suggested.splitlines()[line:] == WITH_FIXES.splitlines()[:line - 1] + WITH_FIXES.splitlines()[line:]
+    # The replacement is minimal: an insertion, nothing deleted.
+    (replacement,) = change["replacements"]
+    region = replacement["deletedRegion"]
+    assert (region["startLine"], region["startColumn"]) == (region["endLine"], region["endColumn"])

@@ -33,7 +33,7 @@ def test_safe_fix_only_by_default(tmp_path):
     assert "with mlflow.start_run(nested=True):" in text  # MLN006 is safe
     assert "run_name=f" not in text  # MLN001's invented name is unsafe
     assert result.returncode == 1
-    assert result.stdout.decode().splitlines()[-1] == "1 file changed, 1 fix applied, 1 finding left"
+    assert result.stdout.decode().splitlines()[-1] == "1 file changed, 1 fix applied, 1 finding left; 1 more fixable with `--unsafe-fixes`"
 
 
 def test_unsafe_fixes_and_layout_survives(tmp_path):

@@ -157,12 +157,12 @@ def test_untouched_notebooks_stay_byte_identical(notebooks):
     (notebooks / "clean.ipynb").write_text(notebook("import mlflow", "with mlflow.start_run(run_name='a_b'):\n    pass"))
     stamps = {p.name: (p.read_bytes(), os.stat(p).st_mtime_ns) for p in notebooks.glob("*.ipynb")}
     result = mlflow_naming(notebooks, "fix", ".")  # safe fixes only: nothing here but MLN006 in churn
-    assert result.stdout.decode().splitlines()[-1] == "1 file changed, 1 fix applied, 5 findings left"
+    assert result.stdout.decode().splitlines()[-1] == "1 file changed, 1 fix applied, 5 findings left; 4 more fixable with `--unsafe-fixes`"
     for name in ("clean.ipynb", SWEEP):
         path = notebooks / name
         assert (path.read_bytes(), os.stat(path).st_mtime_ns) == stamps[name]
     again = mlflow_naming(notebooks, "fix", ".")
-    assert again.stdout.decode().splitlines()[-1] == "0 files changed, 0 fixes applied, 5 findings left"
+    assert again.stdout.decode().splitlines()[-1] == "0 files changed, 0 fixes applied, 5 findings left; 4 more fixable with `--unsafe-fixes`"
 
 
 def test_migrate_adds_the_wrapper_import_in_the_first_code_cell(notebooks):
