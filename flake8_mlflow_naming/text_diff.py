@@ -34,7 +34,7 @@ def replacements(before: str, after: str) -> list[Replacement]:
         return []
     old, new = split_lines(before), split_lines(after)
     starts = line_starts(old)
-    found = []
+    found: list[Replacement | None] = []
     matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":

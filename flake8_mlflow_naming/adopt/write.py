@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,6 +66,7 @@ def pyproject_with_settings(path: Path, settings: Mapping[str, object], force: b
     if tool is not None and not isinstance(tool, Mapping):
         raise InitError(f"{path}: 'tool' is not a table; nothing was written")
     existing = tool.get(TABLE) if tool is not None else None
+    assert tool is None or isinstance(tool, MutableMapping)  # a tomlkit table
     if existing is not None and not force:
         raise InitError(f"{path} already has [tool.{TABLE}]; rerun with --force to replace its naming keys, or --dry-run to see the proposal")
     if tool is None:

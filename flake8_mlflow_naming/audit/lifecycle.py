@@ -99,7 +99,7 @@ def plan_policy(
     policy = config.lifecycle
     counts = PolicyCounts()
     referenced, versions = registered_run_ids(client, page_size)
-    for experiment_id, experiment_name in experiments:
+    for experiment_id, _experiment_name in experiments:
         ranked: list[tuple[float, str, bool]] = []  # (metric value, run_id, may be retired)
         for page in iter_runs(client, experiment_id, page_size):
             for run in page:

@@ -66,11 +66,11 @@ def policy_command(client: Any, uri: str, config: Config, args: argparse.Namespa
             report=lambda line: _say(f"registry: {line}"),
         )  # fmt: skip
     except BaseException:
-        if handle is not None:
+        if handle is not None and tmp is not None:
             handle.close()
             tmp.unlink(missing_ok=True)
         raise
-    if handle is not None:
+    if handle is not None and tmp is not None:
         handle.close()
         os.replace(tmp, args.plan)
     _summary(counts, args.plan)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
-import os
+import io
 import sys
 from collections import Counter
 from dataclasses import replace
@@ -53,7 +53,7 @@ def _fix_files(args: argparse.Namespace, options: FixOptions, per_file_summary: 
     # (json, sarif, ...) goes there, the counts go to standard error.
     report = sys.stderr if args.diff or collect else sys.stdout
     quiet = getattr(args, "quiet", False)
-    progress = Progress(open(os.devnull, "w") if quiet else sys.stderr)
+    progress = Progress(io.StringIO() if quiet else sys.stderr)  # not a terminal: a quiet bar draws nothing
     tally = _Tally(
         report,
         progress,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +33,8 @@ def init_command(args: argparse.Namespace) -> int:
         return _error("--dry-run writes nothing, so --force has nothing to allow; use one of them")
     if not root.is_dir():
         return _error(f"{args.path}: not a folder")
-    server, generated = None, 0
+    server: dict[str, Sequence[str]] | None = None
+    generated = 0
     if args.tracking_uri:
         try:
             server, generated = _server_names(args.tracking_uri, args.page_size)
@@ -62,7 +64,7 @@ def _error(message: str) -> int:
     return EXIT_ERROR
 
 
-def _server_names(uri: str, page_size: int) -> tuple[dict[str, list[str]], int]:
+def _server_names(uri: str, page_size: int) -> tuple[dict[str, Sequence[str]], int]:
     """Run, experiment and registered-model names on the tracking server at ``uri``, every page.
 
     Run names MLflow generated for unnamed runs are left out and counted (the second item).
@@ -83,7 +85,8 @@ def _server_names(uri: str, page_size: int) -> tuple[dict[str, list[str]], int]:
     client = mlflow.MlflowClient(tracking_uri=uri)
     experiments = resolve_experiments(client, [], page_size)
     runs = [run.info.run_name for experiment_id, _name in experiments for page in iter_runs(client, experiment_id, page_size) for run in page]
-    models, token = [], None
+    models: list[str] = []
+    token = None
     while True:
         page: Any = client.search_registered_models(max_results=min(page_size, 1000), page_token=token)
         models.extend(model.name for model in page)
@@ -93,7 +96,7 @@ def _server_names(uri: str, page_size: int) -> tuple[dict[str, list[str]], int]:
     generated = _generated_name_test()
     chosen = [name for name in runs if name and not generated(name)]
     # MLflow creates "Default" (id 0) itself: it says nothing about the team's convention.
-    names = {
+    names: dict[str, Sequence[str]] = {
         "run": chosen,
         "experiment": [name for experiment_id, name in experiments if experiment_id != "0"],
         "registered_model": models,

@@ -206,7 +206,7 @@ def _register_audit(commands: OnlyChosen) -> None:
     audit.set_defaults(handler=_lazy("audit", "audit_command"))
 
 
-def _register_init(commands: argparse._SubParsersAction) -> None:
+def _register_init(commands: OnlyChosen) -> None:
     init = commands.add_parser(
         "init", help="propose a configuration from the names the repository (and its tracking server) already uses"
     )

@@ -311,6 +311,8 @@ def _sarif_fixes(result: FileResult) -> dict[int, dict]:
     starts = line_starts(split_lines(before))
     found = {}
     for finding in fixable:
+        if finding.fix is None:
+            continue
         try:
             after = decode(apply_one_fix(source, result.path, finding.fix))
         except (FixError, SourceError):

@@ -121,7 +121,7 @@ class ModuleContext:
         name = self.index.qualified_name(expr.func, scope)
         return name == START_RUN or (name is not None and name in self.config.wrapper_names)
 
-    def enters_run(self, expr: ast.expr, scope, depth: int = 0) -> bool:
+    def enters_run(self, expr: ast.expr, scope: Scope, depth: int = 0) -> bool:
         """True when a ``with`` item ``expr`` enters a run: a run start, the walrus
         ``(run := mlflow.start_run())``, either branch of ``a if c else b`` / ``a or b``, or a
         name that holds a run start where the ``with`` uses it (``run = start_run()`` … ``with run:``)."""
@@ -138,7 +138,7 @@ class ModuleContext:
             return binding is not None and binding.value is not None and self.enters_run(binding.value, scope, depth + 1)
         return self.is_run_start(expr, scope)
 
-    def known_dict(self, expr: object, scope) -> ast.Dict | None:
+    def known_dict(self, expr: object, scope: Scope) -> ast.Dict | None:
         """The dict literal ``expr`` holds, or None when its keys cannot be known.
 
         A dict literal itself, or a name assigned one exactly once (a module constant or a
@@ -157,7 +157,7 @@ class ModuleContext:
             return None
         return resolved[0]
 
-    def dict_sets_run_name(self, tags: ast.Dict, scope) -> bool:
+    def dict_sets_run_name(self, tags: ast.Dict, scope: Scope) -> bool:
         """True when a tags dict literal sets ``mlflow.runName`` (or may, through a ``**`` spread)."""
         return any(key is None or self.index.is_run_name_tag(key, scope) for key in tags.keys)
 
@@ -177,7 +177,7 @@ class ModuleContext:
                 break
             name = self.index.call_name(other)
             if name in ("mlflow.set_tag", CLIENT_PREFIX + "set_tag"):
-                key = self.bind(other, name).get("key")  # type: ignore[arg-type]
+                key = self.bind(other, name).get("key")
                 text = self.key_text(key, other) if isinstance(key, ast.expr) else None
                 if text is None:
                     return None
@@ -210,7 +210,7 @@ class ModuleContext:
         or cannot be known (read as :meth:`known_dict` reads ``start_run(tags=…)``)."""
         name = self.index.call_name(site)
         if name in ("mlflow.set_tag", CLIENT_PREFIX + "set_tag"):
-            key = self.bind(site, name).get("key")  # type: ignore[arg-type]
+            key = self.bind(site, name).get("key")
             if not isinstance(key, ast.expr):
                 return False
             known_key = self._known_key(key, site)

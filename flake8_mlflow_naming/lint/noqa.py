@@ -98,9 +98,9 @@ def with_noqa_codes(lines: Sequence[str], codes_by_line: dict[int, set[str]]) ->
     for number, codes in sorted(wanted.items()):
         if not 1 <= number <= len(result):
             continue
-        line = result[number - 1]
-        content = line.rstrip("\r\n")
-        ending = line[len(content) :]
+        text = result[number - 1]
+        content = text.rstrip("\r\n")
+        ending = text[len(content) :]
         match = NOQA_INLINE.search(content)
         if match is not None and not match.group("codes"):
             continue

@@ -283,7 +283,7 @@ def test_on_a_real_repository_the_schema_accepts_its_consistent_names_and_check_
 # --- names on a tracking server ----------------------------------------------------------------
 
 
-def test_names_on_a_sqlite_store_are_learnt_and_generated_ones_set_aside(tmp_path, sqlite_tracking_uri):
+def test_names_on_a_sqlite_store_are_learnt_and_generated_ones_set_aside(tmp_path, sqlite_tracking_uri):  # noqa: F811 - the fixture
     mlflow = import_mlflow()
     client = mlflow.MlflowClient(tracking_uri=sqlite_tracking_uri)
     experiment = client.create_experiment(f"recsys/ctr_{os.getpid()}_{tmp_path.name[-6:].replace('-', '_').lower()}")

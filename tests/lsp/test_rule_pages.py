@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from flake8_mlflow_naming.codes import ALL_CODES
@@ -39,4 +41,4 @@ def test_a_normal_install_links_to_pages_written_from_the_rules(tmp_path, monkey
     from urllib.parse import unquote, urlparse
 
     page = unquote(urlparse(href).path)
-    assert open(page, encoding="utf-8").read() == run_tool("mlflow-naming", "rule", "MLN003").stdout.decode()
+    assert Path(page).read_text(encoding="utf-8") == run_tool("mlflow-naming", "rule", "MLN003").stdout.decode()

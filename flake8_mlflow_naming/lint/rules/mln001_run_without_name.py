@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from ...naming import NameSchema, TemplateFieldError, fill_name_template, module_fields, shorten, snake_case
 from ..context import ModuleContext, literal_string
 from ..findings import Applicability, Edit, EnumerateLoop, Finding, Fix, NoFix, PositionalToKeyword, SetKeyword, Span
-from ..mlflow_api import MISSING, PROJECTS_RUN_FUNCTIONS, RUN_NAME_TAG, UNKNOWN, BoundCall, bind, is_none_or_empty
+from ..mlflow_api import MISSING, PROJECTS_RUN_FUNCTIONS, RUN_NAME_TAG, UNKNOWN, Argument, BoundCall, bind, is_none_or_empty
 from ..resolve import CallSite
 from .base import VERSION_DEPENDENT_SLOT, WRAPPER_TAKES_NO, Invalid, Rule, Valid
 
@@ -366,7 +366,7 @@ def _span(site: CallSite) -> Span:
     return Span.of(site.node)
 
 
-def _tags_name_the_run(ctx: ModuleContext, site: CallSite, tags) -> bool:
+def _tags_name_the_run(ctx: ModuleContext, site: CallSite, tags: Argument) -> bool:
     """True when ``tags`` may set ``mlflow.runName``: a dict that does (or may, via ``**``),
     or a value whose keys cannot be known. A literal, or a local or module dict assigned once
     and never changed, is known (``ctx.known_dict``, the judgement MLN012 makes of the same

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from ..context import ModuleContext, is_managed_run
 from ..findings import Applicability, Finding, Fix, NoFix, Span, WrapInWith
 from ..mlflow_api import END_RUN, MISSING, START_RUN, is_none_or_empty
-from ..resolve import CallSite, iter_scope_nodes
+from ..resolve import CallSite, Scope, iter_scope_nodes
 from .base import Invalid, Rule, Valid
 
 NOT_ENDED_IN_CLASS = NoFix("the run is started in {method}() and no method of {owner} ends it")
@@ -205,7 +205,7 @@ def _at(ctx: ModuleContext, line: int) -> str:
     return "further down in the notebook" if ctx.path.endswith(".ipynb") else f"on line {line}"
 
 
-def _method_scope(site: CallSite):
+def _method_scope(site: CallSite) -> Scope | None:
     """The scope of the method ``site`` is in (a function directly in a class), or None."""
     owner = site.scope.parent
     if site.scope.kind == "function" and owner is not None and owner.kind == "class":
@@ -235,7 +235,7 @@ def _ended_by_another_method(ctx: ModuleContext, site: CallSite) -> bool:
 _RUN_ENDERS = frozenset({END_RUN, "MlflowClient.set_terminated"})
 
 
-def _ends_a_run(ctx: ModuleContext, node: ast.AST, scope) -> bool:
+def _ends_a_run(ctx: ModuleContext, node: ast.AST, scope: Scope) -> bool:
     """True for a call that ends a run (see ``_RUN_ENDERS``), resolved in ``scope``."""
     if not isinstance(node, ast.Call) or not isinstance(node.func, (ast.Name, ast.Attribute)):
         return False
@@ -244,7 +244,7 @@ def _ends_a_run(ctx: ModuleContext, node: ast.AST, scope) -> bool:
     return ctx.index.qualified_name(node.func, scope) in _RUN_ENDERS
 
 
-def _scope_of(ctx: ModuleContext, function: ast.AST):
+def _scope_of(ctx: ModuleContext, function: ast.AST) -> Scope | None:
     """The resolver's scope of ``function`` (one of its calls knows it), or None."""
     return next((other.scope for other in ctx.index.calls if other.scope.node is function), None)
 
