@@ -55,7 +55,8 @@ KNOWN_WORDS = (
     "MLflow", "MLFlow", "TensorFlow", "TensorBoard", "LightGBM", "OpenAI", "HuggingFace", "LangChain",
     "LlamaIndex", "DeepSpeed", "FastAI", "FastAPI", "OpenCV", "GitHub", "GitLab", "SageMaker",
     "BigQuery", "MongoDB", "DuckDB", "RoBERTa", "DeBERTa", "DistilBERT", "ConvNeXt", "ResNeXt",
-    "GloVe", "Word2Vec", "Doc2Vec", "Seq2Seq", "ReLU", "AdamW", "LoRA", "QLoRA", "ViT",
+    "GloVe", "Word2Vec", "Doc2Vec", "Seq2Seq", "ReLU", "AdamW", "LoRA", "QLoRA", "ViT", "MLlib",
+    "AutoML",
 )  # fmt: skip
 #: A piece of a CamelCase word: a known word, an acronym before a capitalised word (``HTTP`` of
 #: ``HTTPServer``), a word with its digits (``my``, ``Model``, ``Net50``, ``word2vec``), or an

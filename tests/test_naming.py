@@ -230,6 +230,7 @@ def test_registered_model_names_normalise_keeping_the_catalog_prefix(text, expec
         ("ResNet50", "resnet50"),
         ("myBERTModel", "my_bert_model"),
         ("MLflowRunner", "mlflow_runner"),
+        ("SparkMLlib AutoMLModel", "spark_mllib_automl_model"),
         ("LightGBMRegressor", "lightgbm_regressor"),
         ("CatBoostClassifier", "catboost_classifier"),
         ("MobileNetV2", "mobilenet_v2"),
