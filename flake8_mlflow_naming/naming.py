@@ -40,6 +40,94 @@ def looks_generated(name: str) -> bool:
     return GENERATED_NAME.match(name) is not None
 
 
+# --- words: the one normaliser every name fix uses -----------------------------------------
+#
+# Runs (MLN001's invented names, MLN003), experiments (MLN007), registered models (MLN008),
+# ``audit --plan`` and the gate all turn text into snake_case words here, so ``XGBoostModel``
+# becomes ``xgboost_model`` in every one of them.
+
+#: Words written in CamelCase that are one word, kept whole the way Rails registers
+#: ``inflect.acronym`` exceptions: brands and model families whose capitals do not start a new
+#: word. Matched where a word starts, with its first letter in either case. The affix rules of
+#: :func:`name_words` cover the regular families (``PyTorch``, ``ResNet``, ``CatBoost``), so only
+#: irregular spellings are listed.
+KNOWN_WORDS = (
+    "MLflow", "MLFlow", "TensorFlow", "TensorBoard", "LightGBM", "OpenAI", "HuggingFace", "LangChain",
+    "LlamaIndex", "DeepSpeed", "FastAI", "FastAPI", "OpenCV", "GitHub", "GitLab", "SageMaker",
+    "BigQuery", "MongoDB", "DuckDB", "RoBERTa", "DeBERTa", "DistilBERT", "ConvNeXt", "ResNeXt",
+    "GloVe", "Word2Vec", "Doc2Vec", "Seq2Seq", "ReLU", "AdamW", "LoRA", "QLoRA", "ViT", "MLlib",
+    "AutoML",
+)  # fmt: skip
+#: A piece of a CamelCase word: a known word, an acronym before a capitalised word (``HTTP`` of
+#: ``HTTPServer``), a word with its digits (``my``, ``Model``, ``Net50``, ``word2vec``), or an
+#: acronym with at most one lowercase letter after it (``URLs``, ``YOLOv5``, ``GPT2``).
+_PIECE = re.compile(
+    "(?:" + "|".join(f"[{w[0].upper()}{w[0].lower()}]{re.escape(w[1:])}" for w in sorted(KNOWN_WORDS, key=len, reverse=True)) + ")(?![a-z])"
+    r"|[A-Z]+(?=[A-Z][a-z]{2})"
+    r"|[A-Z]?[a-z0-9]+"
+    r"|[A-Z]+(?:[a-z](?![a-z]))?[0-9]*"
+)
+#: Capitalised pieces that end the name the piece before starts: ``ResNet``, ``MobileNetV2``,
+#: ``XGBoost``, ``CatBoost``, ``AdaBoost`` are architectures and libraries, not two words.
+_SUFFIX_PIECE = re.compile(r"(?:Net|Boost)[0-9]*")
+#: ``Py`` is one word with its neighbour: ``PyTorch``, ``PySpark``, ``PyFunc``, ``NumPy``, ``SciPy``.
+_PY = "Py"
+
+
+def _ascii(text: str) -> str:
+    # "café" → "cafe": keep the letters of accented characters, drop only the accents.
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+
+
+def name_words(text: str) -> list[str]:
+    """The lowercase words of ``text``, split at separators and CamelCase humps.
+
+    A hump splits where a lowercase letter or digit meets a capital (``myModel``), and before
+    the last capital of an acronym that a capitalised word follows (``HTTPServer`` → ``http``,
+    ``server``). Digits stay with the word before them (``ResNet50`` → ``resnet50``), an
+    acronym keeps one trailing lowercase letter (``URLs``, ``YOLOv5``), and brands stay one
+    word: :data:`KNOWN_WORDS`, ``Py`` with its neighbour and ``…Net`` / ``…Boost`` with the word
+    before (``PyTorch`` → ``pytorch``; ``XGBoostModel`` → ``xgboost``, ``model``).
+    """
+    words: list[str] = []
+    for chunk in re.findall(r"[A-Za-z0-9]+", _ascii(text)):
+        pieces: list[str] = []
+        for piece in _PIECE.findall(chunk):
+            if pieces and (_SUFFIX_PIECE.fullmatch(piece) or piece == _PY or pieces[-1] == _PY):
+                pieces[-1] += piece
+            else:
+                pieces.append(piece)
+        words += [piece.lower() for piece in pieces]
+    return words
+
+
+def _joined(words: list[str], filler: str, pad: bool) -> str | None:
+    """``words`` in snake_case with a letter first (``filler`` before a digit); two words when ``pad``."""
+    if not words:
+        return None
+    words = list(words)
+    if words[0][0].isdigit():
+        words.insert(0, filler)
+    if pad and len(words) == 1:
+        words.append(filler)
+    return "_".join(words)
+
+
+def snake_case(text: str) -> str | None:
+    """``"ResNet50 v1 lr=0.01"`` → ``"resnet50_v1_lr_0_01"``: at least two words, a letter first; None if no word."""
+    return _joined(name_words(text), "run", pad=True)
+
+
+#: The kinds of names :meth:`NameSchema.normalise` builds; each keeps its own structure.
+RUN, EXPERIMENT, REGISTERED_MODEL = "run", "experiment", "registered model"
+#: Databricks workspace folders an experiment path starts with (``/Users/ana@corp.com/churn``).
+#: The folders exist in the workspace (Databricks refuses a path whose parent is missing), so a
+#: fix keeps them as written and normalises only the experiment's own last component.
+WORKSPACE_ROOTS = re.compile(r"/(?:Workspace/)?(?:Users|Shared|Repos)/")
+#: A Unity Catalog model name has three parts: ``catalog.schema.model``.
+_UNITY_CATALOG_PARTS = 3
+
+
 @dataclass(frozen=True)
 class NameSchema:
     """The configured schema: a regex every name must fullmatch, and a maximum length."""
@@ -49,13 +137,9 @@ class NameSchema:
     #: The configuration keys the messages name (experiment and model schemas have their own).
     regex_key: str = "run-name-regex"
     length_key: str = "run-name-max-length"
-    #: How :meth:`normalise` builds a name. Run names are one snake_case word list padded
-    #: with ``run``; experiment names keep their ``/`` segments, registered models their
-    #: Unity Catalog ``.`` prefix, and both split ``CamelCase`` words.
-    segment_separator: str | None = None
-    split_camel_case: bool = False
-    filler: str = "run"
-    pad_single_word: bool = True
+    #: What the schema names (:data:`RUN`, :data:`EXPERIMENT`, :data:`REGISTERED_MODEL`):
+    #: :meth:`normalise` keeps an experiment's ``/`` segments and a model's ``.`` segments.
+    kind: str = RUN
 
     def problem(self, name: str) -> str | None:
         """Why ``name`` breaks the schema, or None when it is acceptable.
@@ -91,53 +175,59 @@ class NameSchema:
         return None
 
     def normalise(self, text: str) -> str | None:
-        """The snake_case form of ``text`` if that satisfies the schema, else None.
+        """The snake_case form of ``text`` (words of :func:`name_words`) if that satisfies the schema, else None.
 
-        ``"ResNet50 v1 lr=0.01"`` becomes ``"resnet50_v1_lr_0_01"``.
+        ``"ResNet50 v1 lr=0.01"`` becomes ``"resnet50_v1_lr_0_01"``. An experiment keeps its
+        ``/`` segments, and a Databricks workspace folder as written (``/Shared/Churn Model``
+        → ``/Shared/churn_model``); a registered model keeps its ``.`` segments, and a Unity
+        Catalog ``catalog.schema.`` prefix is only lowercased (Unity Catalog folds the case of
+        identifiers, so it still names the same catalog and schema).
         """
-        if self.segment_separator is None and not self.split_camel_case:
-            words = snake_case(text)  # run names: exactly as every other namer builds them
-        else:
-            words = self._segmented(text)
-        if words is None:
+        candidate = self._normalised(text)
+        if candidate is None:
             return None
-        candidate = words[: self.max_length].rstrip("_")
+        candidate = candidate[: self.max_length].rstrip("_")
         return candidate if self.problem(candidate) is None else None
 
-    def _segmented(self, text: str) -> str | None:
-        """The snake_case form keeping ``segment_separator`` segments (experiments, models)."""
-        # "café" → "cafe": keep the letters of accented characters, drop only the accents.
-        ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-        pieces = ascii_text.split(self.segment_separator) if self.segment_separator else [ascii_text]
-        segments = [words for words in map(self._words, pieces) if words]
-        if not segments:
-            return None
-        if segments[0][0][0].isdigit():
-            segments[0].insert(0, self.filler)
-        if self.pad_single_word and len(segments[-1]) == 1:
-            segments[-1].append(self.filler)
-        return (self.segment_separator or "").join("_".join(words) for words in segments)
-
-    def _words(self, text: str) -> list[str]:
-        if self.split_camel_case:
-            # "ElasticnetWineModel" → "Elasticnet Wine Model". Only a lower-to-upper step
-            # splits, so acronyms stay whole: "MLflow" and "XGBoost", not "M Lflow", "XG Boost".
-            text = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", text)
-        return re.findall(r"[a-z0-9]+", text.lower())
+    def _normalised(self, text: str) -> str | None:
+        if self.kind == EXPERIMENT:
+            if WORKSPACE_ROOTS.match(text):
+                folder, _, leaf = text.rpartition("/")
+                leaf_name = _joined(name_words(leaf), "experiment", pad=False)
+                return None if leaf_name is None else f"{folder}/{leaf_name}"
+            return _segments(text.split("/"), "/", "experiment", pad=False)
+        if self.kind == REGISTERED_MODEL:
+            parts = text.split(".")
+            if len(parts) == _UNITY_CATALOG_PARTS and all(p.strip() for p in parts[:2]):
+                model = _joined(name_words(parts[2]), "model", pad=True)
+                return None if model is None else ".".join([*(p.lower() for p in parts[:2]), model])
+            return _segments(parts, ".", "model", pad=True)
+        return snake_case(text)
 
 
-def snake_case(text: str) -> str | None:
-    """``"ResNet50 v1 lr=0.01"`` → ``"resnet50_v1_lr_0_01"``: at least two words, a letter first; None if no word."""
-    # "café" → "cafe": keep the letters of accented characters, drop only the accents.
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    words = re.findall(r"[a-z0-9]+", ascii_text.lower())
-    if not words:
+def _segments(pieces: list[str], separator: str, filler: str, pad: bool) -> str | None:
+    """Each segment that has words in snake_case, joined by ``separator``; ``pad`` applies to the last."""
+    segments = [words for words in map(name_words, pieces) if words]
+    if not segments:
         return None
-    if words[0][0].isdigit():
-        words.insert(0, "run")
-    if len(words) == 1:
-        words.append("run")
-    return "_".join(words)
+    if segments[0][0][0].isdigit():
+        segments[0].insert(0, filler)
+    if pad and len(segments[-1]) == 1:
+        segments[-1].append(filler)
+    return separator.join("_".join(words) for words in segments)
+
+
+def replace_characters(text: str, characters: str | Sequence[str], replacement: str = "_") -> str:
+    """``text`` with every run of ``characters`` (and the ``replacement`` next to it) as one ``replacement``.
+
+    The LoggedModel fix (MLN009) and the gate both build a name MLflow 3 stores this way:
+    ``"models/churn.v2"`` → ``"models_churn_v2"``, ``"a_/b"`` → ``"a_b"``, and nothing else of
+    the name changes (a LoggedModel name has no schema to normalise to).
+    """
+    if not any(character in text for character in characters):
+        return text
+    pattern = "[" + re.escape("".join(characters)) + "]"
+    return re.sub(f"{re.escape(replacement)}*(?:{pattern}{re.escape(replacement)}*)+", replacement, text)
 
 
 # --- names invented for unnamed runs (the MLN001 fix) ---------------------------------------
@@ -333,11 +423,16 @@ def _format_value(value: object, part: _Field) -> str:
         raise ValueError(f"cannot format {part.written} ({error})") from None
 
 
-def fill_name_template(template: str, fields: Mapping[str, object], optional: Collection[str] = ()) -> str:
+def fill_name_template(
+    template: str, fields: Mapping[str, object], optional: Collection[str] = (), distinct_words: bool = False
+) -> str:
     """``template`` filled from ``fields``, each ``{a|b|c}`` taking its first present alternative.
 
     A chain made only of ``optional`` fields fills as empty text when all are missing (the
-    MLN001 fix's ``{class}`` outside a class), instead of raising.
+    MLN001 fix's ``{class}`` outside a class), instead of raising. With ``distinct_words``, a
+    field leaves out the words (with a letter) that the text before it already holds, so an
+    invented name never repeats one: ``{module}_{function}`` of ``train`` in ``train.py`` is
+    ``train_``, ``{experiment}_{tags.model}`` of ``churn`` and ``churn_gbm`` is ``churn_gbm``.
 
     A field is missing when it is absent, None or empty, and also when its text has no letter
     or digit (``"日本"``, ``"---"``): normalising it would leave only words the synthesizer
@@ -345,9 +440,11 @@ def fill_name_template(template: str, fields: Mapping[str, object], optional: Co
     a whole chain is missing, ValueError for a malformed template.
     """
     pieces = []
+    seen: set[str] = set()
     for part in parse_name_template(template):
         if isinstance(part, str):
             pieces.append(part)
+            seen.update(name_words(part))
             continue
         nameless: tuple[str, object] | None = None
         for alternative in part.alternatives:
@@ -357,7 +454,10 @@ def fill_name_template(template: str, fields: Mapping[str, object], optional: Co
             if value is not None and value != "":
                 text = _format_value(value, part)
                 if has_name_characters(text):
+                    if distinct_words:
+                        text = _without_words(text, seen)
                     pieces.append(text)
+                    seen.update(name_words(text))
                     break
                 nameless = nameless or (alternative, value)
         else:
@@ -369,10 +469,16 @@ def fill_name_template(template: str, fields: Mapping[str, object], optional: Co
     return "".join(pieces)
 
 
+def _without_words(text: str, seen: Container[str]) -> str:
+    """``text`` without the words in ``seen`` that hold a letter (unchanged when none repeats)."""
+    words = name_words(text)
+    kept = [word for word in words if word not in seen or word.isdigit()]
+    return text if len(kept) == len(words) else "_".join(kept)
+
+
 def has_name_characters(value: object) -> bool:
     """True when ``value`` keeps at least one letter or digit once normalised (see ``NameSchema.normalise``)."""
-    ascii_text = unicodedata.normalize("NFKD", str(value)).encode("ascii", "ignore").decode("ascii")
-    return re.search(r"[A-Za-z0-9]", ascii_text) is not None
+    return re.search(r"[A-Za-z0-9]", _ascii(str(value))) is not None
 
 
 def run_fields(values: Mapping[str, object], tags: Mapping[str, str] = {}, params: Mapping[str, str] = {}) -> dict[str, object]:
@@ -420,7 +526,7 @@ def base_name(templates: str | Sequence[str], fields: Mapping[str, object], sche
     reasons = []
     for template in chain:
         try:
-            text = fill_name_template(template, fields)
+            text = fill_name_template(template, fields, distinct_words=True)
         except ValueError as error:
             reasons.append(str(error))
             continue

@@ -18,6 +18,8 @@ from flake8_mlflow_naming.naming import (
     check_rename_template,
     fill_name_template,
     looks_generated,
+    name_words,
+    replace_characters,
     run_fields,
     shorten,
     synthesize_name,
@@ -214,3 +216,91 @@ def test_experiment_names_normalise_per_segment(text, expected):
 )
 def test_registered_model_names_normalise_keeping_the_catalog_prefix(text, expected):
     assert Config().registered_model_schema.normalise(text) == expected
+
+
+# --- one normaliser for every name fix (issue 22) ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("XGBoostModel", "xgboost_model"),
+        ("PyTorch", "pytorch"),
+        ("HTTPServer", "http_server"),
+        ("ResNet50", "resnet50"),
+        ("myBERTModel", "my_bert_model"),
+        ("MLflowRunner", "mlflow_runner"),
+        ("SparkMLlib AutoMLModel", "spark_mllib_automl_model"),
+        ("LightGBMRegressor", "lightgbm_regressor"),
+        ("CatBoostClassifier", "catboost_classifier"),
+        ("MobileNetV2", "mobilenet_v2"),
+        ("PySparkJob", "pyspark_job"),
+        ("NumPyArray", "numpy_array"),
+        ("parseURLs", "parse_urls"),
+        ("YOLOv5", "yolov5"),
+        ("T5Model", "t5_model"),
+        ("word2vec Word2Vec", "word2vec_word2vec"),
+        ("KMeans", "k_means"),
+        ("RandomForestClassifier", "random_forest_classifier"),
+        ("VITAL signs", "vital_signs"),  # a known word (ViT) is matched with its own capitals only
+        ("ResNet50 v1 lr=0.01", "resnet50_v1_lr_0_01"),
+    ],
+)
+def test_words_split_at_humps_keeping_acronyms_digits_and_brands_whole(text, words):
+    assert "_".join(name_words(text)) == words
+
+
+@pytest.mark.parametrize(
+    ("schema", "text", "expected"),
+    [
+        (SCHEMA, "XGBoostModel v2", "xgboost_model_v2"),
+        (Config().experiment_schema, "PyTorch Experiments", "pytorch_experiments"),
+        (Config().registered_model_schema, "PyTorchResNet50", "pytorch_resnet50"),
+    ],
+)
+def test_runs_experiments_and_models_split_words_the_same_way(schema, text, expected):
+    assert schema.normalise(text) == expected
+
+
+DATABRICKS = Config(experiment_name_regex=r"^/(Workspace/)?(Users/[^/]+|Shared|Repos/[^/]+/[^/]+)(/[a-z][a-z0-9_]*)+$")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("/Users/ana@corp.com/Churn Model", "/Users/ana@corp.com/churn_model"),
+        ("/Shared/Churn-Prediction", "/Shared/churn_prediction"),
+        ("/Workspace/Users/ana@corp.com/Team Folder/XGBoost Sweep", None),  # the folder is kept as written
+        ("/Repos/ana@corp.com/ml-repo/NightlyTraining", "/Repos/ana@corp.com/ml-repo/nightly_training"),
+    ],
+)
+def test_databricks_experiment_paths_keep_their_folders(text, expected):
+    assert DATABRICKS.experiment_schema.normalise(text) == expected
+
+
+def test_a_databricks_path_is_never_turned_into_a_relative_name():
+    """With the default (non-Databricks) regex, ``/Shared/x`` has no normalised form: not ``shared/x``."""
+    assert Config().experiment_schema.normalise("/Shared/Churn Model") is None
+    assert Config().experiment_schema.normalise("Team/Churn Model") == "team/churn_model"
+
+
+def test_a_unity_catalog_prefix_is_only_lowercased():
+    """Unity Catalog folds identifiers' case: ``RecSys`` is the schema ``recsys``, never ``rec_sys``."""
+    assert Config().registered_model_schema.normalise("Main.RecSys.ChurnModel") == "main.recsys.churn_model"
+    assert Config().registered_model_schema.normalise("my-catalog.ml.Churn") is None
+
+
+def test_a_synthesized_name_never_repeats_a_word():
+    fields = run_fields({"experiment": "churn"}, {"model": "churn_gbm"})
+    assert synthesize_name("{experiment}_{tags.model}", fields, SCHEMA) == "churn_gbm"
+    assert fill_name_template("{experiment}_{tags.model}", fields) == "churn_churn_gbm"  # only invented names drop words
+    dated = run_fields({"experiment": "daily_2024"}, {"day": "2024"})
+    assert synthesize_name("{experiment}_{tags.day}", dated, SCHEMA) == "daily_2024_2024"  # numbers are values, not words
+
+
+def test_logged_model_names_replace_each_run_of_forbidden_characters_once():
+    forbidden = "/:.%\"'"
+    assert replace_characters("models/churn.v2", forbidden) == "models_churn_v2"
+    assert replace_characters("churn_model_/v2", forbidden) == "churn_model_v2"
+    assert replace_characters("chatbot's model", forbidden) == "chatbot_s model"
+    assert replace_characters("fine", forbidden) == "fine"

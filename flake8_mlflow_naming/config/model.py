@@ -175,32 +175,27 @@ class Config:
     @cached_property
     def experiment_schema(self) -> NameSchema:
         """The schema experiment names follow (MLN007, ``tracked_run``, ``audit``)."""
-        from ..naming import NameSchema
+        from ..naming import EXPERIMENT, NameSchema
 
         return NameSchema(
             self.experiment_name_regex,
             MLFLOW_NAME_MAX_LENGTH,
             regex_key="experiment-name-regex",
             length_key="MLflow's limit",
-            segment_separator="/",
-            split_camel_case=True,
-            filler="experiment",
-            pad_single_word=False,
+            kind=EXPERIMENT,
         )
 
     @cached_property
     def registered_model_schema(self) -> NameSchema:
         """The schema registered-model names follow (MLN008)."""
-        from ..naming import NameSchema
+        from ..naming import REGISTERED_MODEL, NameSchema
 
         return NameSchema(
             self.registered_model_name_regex,
             MLFLOW_NAME_MAX_LENGTH,
             regex_key="registered-model-name-regex",
             length_key="MLflow's limit",
-            segment_separator=".",
-            split_camel_case=True,
-            filler="model",
+            kind=REGISTERED_MODEL,
         )
 
     @cached_property

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from ..config import Config
 from ..lint.mlflow_api import LOGGED_MODEL_NAME_FORBIDDEN
-from ..naming import DEFAULT_RENAME_TEMPLATES, UnnamableError, looks_generated, run_fields, synthesize_name
+from ..naming import DEFAULT_RENAME_TEMPLATES, UnnamableError, looks_generated, replace_characters, run_fields, synthesize_name
 from ..uris import mask_credentials
 
 #: What the gate does with a bad run (config key ``gate-mode``).
@@ -118,10 +118,7 @@ class GatePolicy:
             return NameDecision(name, problem)
         if self.mode == REJECT:
             raise GateRefusal(f"{problem}{self._where}")
-        new = name
-        for character in LOGGED_MODEL_NAME_FORBIDDEN:
-            new = new.replace(character, "_")
-        return NameDecision(new, problem, renamed=True)
+        return NameDecision(replace_characters(name, LOGGED_MODEL_NAME_FORBIDDEN), problem, renamed=True)
 
     def missing_tags(self, tags: Mapping[str, str], *, experiment: bool = False) -> str | None:
         """The one-line reason required tags are missing (refused in reject mode), else None.

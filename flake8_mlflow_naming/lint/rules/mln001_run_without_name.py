@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import ast
-import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 
-from ...naming import NameSchema, TemplateFieldError, fill_name_template, module_fields, shorten, snake_case
 from ..context import ModuleContext, literal_string
-from ..findings import Applicability, Edit, EnumerateLoop, Finding, Fix, NoFix, PositionalToKeyword, SetKeyword, Span
+from ..findings import Applicability, Edit, Finding, Fix, NoFix, PositionalToKeyword, SetKeyword, Span
+from ..invent_name import RunNamer
 from ..mlflow_api import MISSING, PROJECTS_RUN_FUNCTIONS, RUN_NAME_TAG, UNKNOWN, Argument, BoundCall, bind, is_none_or_empty
 from ..resolve import CallSite
 from .base import VERSION_DEPENDENT_SLOT, WRAPPER_TAKES_NO, Invalid, Rule, Valid
@@ -75,13 +73,21 @@ class RunWithoutName(Rule):
 
         A missing name is filled from `run-name-template` (default `{module}_{function}`; also
         `{class}`, `{package}`, `{path}`, and fallback chains such as `{class|module}`, the same
-        template grammar as `rename-template` and the runtime gate), normalised to the schema, shortened to
-        `run-name-max-length` (a cut and a 6-digit SHA-1 suffix) and unique within the file:
-        **unsafe**, because it changes what is stored in MLflow. Inside `for` loops each loop
-        adds a field whose every value fits the schema: a non-negative `range` variable or a
-        literal list of words, else a counter (`for i, lr in enumerate(rates):` and
-        `f"train_main_lr_{i}"`). Where no counter can be added (`async for`, a starred target)
-        the finding stays and says why.
+        template grammar as `rename-template` and the runtime gate), normalised to the schema with
+        the words of every name fix (`DataPipeline` → `data_pipeline`, `XGBoostModel` →
+        `xgboost_model`), without a word twice (function `train` in `train.py` gives `train_…`,
+        not `train_train`), shortened to `run-name-max-length` (a cut and a 6-digit SHA-1
+        suffix) and unique within the file: **unsafe**, because it changes what is stored in
+        MLflow.
+
+        Inside a loop each loop adds a field whose every value fits the schema, so every
+        iteration gets its own name: a non-negative `range` variable or a literal list of
+        words (in `for` loops and comprehensions), an `enumerate` counter, a `while` loop's own
+        counter (`epoch = 0` before it, `epoch += 1` in its body), else a counter the fix adds
+        to a `for` loop (`for i, lr in enumerate(rates):` and `f"train_main_lr_{i}"`). Where
+        no counter can be found or added (a `while` without one, an `async for`, a
+        comprehension over unknown values, a starred target) the finding stays and says which
+        counter to add and how to name the run with it.
     """
     options = """
         - `mlflow-version` (default `"3"`): positional arguments are bound with that release's
@@ -181,6 +187,43 @@ class RunWithoutName(Rule):
             unsafe=True,
         ),
         Invalid(
+            "import mlflow\ndef train():\n    for fold in range(5):\n        with mlflow.start_run():\n            pass\n",
+            fixed='import mlflow\ndef train():\n    for fold in range(5):\n        with mlflow.start_run(run_name=f"train_fold_{fold}"):\n            pass\n',
+            path="train.py",  # function train in train.py: no word twice
+            unsafe=True,
+        ),
+        Invalid(
+            "import mlflow\nclass DataPipeline:\n    def train(self):\n        with mlflow.start_run():\n            pass\n",
+            fixed='import mlflow\nclass DataPipeline:\n    def train(self):\n        with mlflow.start_run(run_name="data_pipeline_train"):\n            pass\n',
+            config={"run-name-template": "{class|module}_{function}"},
+            unsafe=True,
+        ),
+        Invalid(
+            "import mlflow\ndef sweep():\n    epoch = 0\n    while epoch < 3:\n        with mlflow.start_run():\n            pass\n"
+            "        epoch += 1\n",
+            fixed="import mlflow\ndef sweep():\n    epoch = 0\n    while epoch < 3:\n"
+            '        with mlflow.start_run(run_name=f"example_sweep_epoch_{epoch}"):\n            pass\n        epoch += 1\n',
+            unsafe=True,
+        ),
+        Invalid(
+            "import mlflow\ndef poll(queue):\n    while queue:\n        with mlflow.start_run():\n            queue.pop()\n",
+            message='`i += 1` as the first line of its body) and name the run f"example_poll_{i}"',
+        ),
+        Invalid(
+            "from mlflow import MlflowClient\nclient = MlflowClient()\nruns = [client.create_run('0') for trial in range(3)]\n",
+            fixed="from mlflow import MlflowClient\nclient = MlflowClient()\n"
+            "runs = [client.create_run('0', run_name=f\"example_main_trial_{trial}\") for trial in range(3)]\n",
+            unsafe=True,
+        ),
+        Invalid(
+            "from mlflow import MlflowClient\nruns = [MlflowClient().create_run('0') for lr in rates]\n",
+            message="write `for i, lr in enumerate(...)`",
+        ),
+        Invalid(
+            "import mlflow\nasync def consume(stream):\n    async for batch in stream:\n        with mlflow.start_run():\n            pass\n",
+            message='(`i = 0` before it, `i += 1` in it) and name the run f"example_consume_batch_{i}"',
+        ),
+        Invalid(
             'import mlflow\nwith mlflow.start_run("baseline_run"):\n    pass\n',
             fixed='import mlflow\nwith mlflow.start_run(run_name="baseline_run"):\n    pass\n',
         ),
@@ -214,7 +257,7 @@ class RunWithoutName(Rule):
     ]
 
     def check(self, ctx: ModuleContext) -> Iterator[Finding]:
-        namer = _RunNamer(ctx)
+        namer = RunNamer(ctx)
         for site in ctx.run_starts():
             if ctx.is_wrapper(site):
                 finding = self._check_start(ctx, site, bind(site.node, ctx.wrapper_parameters), namer, wrapper=True)
@@ -231,7 +274,7 @@ class RunWithoutName(Rule):
             if finding is not None:
                 yield finding
 
-    def _check_project_run(self, ctx: ModuleContext, site: CallSite, namer: _RunNamer) -> Finding | None:
+    def _check_project_run(self, ctx: ModuleContext, site: CallSite, namer: RunNamer) -> Finding | None:
         bound = ctx.bind(site, "mlflow.projects.run")
         run_id, run_name = bound.get("run_id"), bound.get("run_name")
         if run_id is UNKNOWN or (run_id is not MISSING and not is_none_or_empty(run_id)):
@@ -249,7 +292,7 @@ class RunWithoutName(Rule):
         return ctx.report(self.code, site.node, message, self._name_fix(ctx, site, bound, namer))
 
     def _check_start(
-        self, ctx: ModuleContext, site: CallSite, bound: BoundCall, namer: _RunNamer, wrapper: bool
+        self, ctx: ModuleContext, site: CallSite, bound: BoundCall, namer: RunNamer, wrapper: bool
     ) -> Finding | None:
         run_id = bound.get("run_id")
         if not wrapper and bound.position_of("run_id") == 0:
@@ -260,7 +303,7 @@ class RunWithoutName(Rule):
             return None  # resuming an existing run, which already has its name
         return self._missing_name(ctx, site, bound, "started", namer)
 
-    def _check_create_run(self, ctx: ModuleContext, site: CallSite, namer: _RunNamer) -> Finding | None:
+    def _check_create_run(self, ctx: ModuleContext, site: CallSite, namer: RunNamer) -> Finding | None:
         bound = ctx.bind(site, "MlflowClient.create_run")
         if bound.position_of("start_time") == 1:
             value = literal_string(bound.get("start_time"))  # type: ignore[arg-type]
@@ -287,7 +330,7 @@ class RunWithoutName(Rule):
         return ctx.report(self.code, site.node, message, fix)
 
     def _missing_name(
-        self, ctx: ModuleContext, site: CallSite, bound: BoundCall, what: str, namer: _RunNamer
+        self, ctx: ModuleContext, site: CallSite, bound: BoundCall, what: str, namer: RunNamer
     ) -> Finding | None:
         run_name = bound.get("run_name")
         if run_name is UNKNOWN or (run_name is not MISSING and not is_none_or_empty(run_name)):
@@ -308,7 +351,7 @@ class RunWithoutName(Rule):
         message = f"{problem}; {fallback} something like 'clumsy-fish-158'. Pass run_name= following the naming schema"
         return ctx.report(self.code, site.node, message, self._name_fix(ctx, site, bound, namer))
 
-    def _name_fix(self, ctx: ModuleContext, site: CallSite, bound: BoundCall, namer: _RunNamer) -> Fix | NoFix:
+    def _name_fix(self, ctx: ModuleContext, site: CallSite, bound: BoundCall, namer: RunNamer) -> Fix | NoFix:
         """The fix that names the run, or why none can be made."""
         if ctx.is_wrapper(site):
             signature = ctx.config.wrapper_signature
@@ -384,200 +427,3 @@ def _named_in_body(ctx: ModuleContext, site: CallSite) -> bool:
     keys = ctx.tags_set_in_body(site)
     return keys is None or RUN_NAME_TAG in keys
 
-
-#: A counter or ``range`` value is assumed to have at most this many digits (ten billion runs).
-COUNTER_DIGITS = 10
-#: Names for a new loop counter, tried in order (the first one free in the module is used).
-COUNTER_NAMES = ("i", "j", "k", "n", "run_index", "run_index_2", "run_index_3")
-
-
-@dataclass(frozen=True)
-class _Field:
-    """One replacement field of an invented f-string name: ``_{label}_{expression}``."""
-
-    label: str
-    expression: str
-    #: Texts the field can take, the widest included: every one is checked against the schema.
-    samples: tuple[str, ...]
-
-    @property
-    def separator(self) -> str:
-        return f"_{self.label}_" if self.label else "_"
-
-    @property
-    def width(self) -> int:
-        return max(len(sample) for sample in self.samples)
-
-
-def _digits(width: int) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(("0", "7", "10"[: max(width, 1)], "9" * width)))
-
-
-def _label(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
-
-
-class _RunNamer:
-    """Invents schema-valid names, unique within the file, for the MLN001 fix.
-
-    A name is ``run-name-template`` filled from the file and the enclosing function,
-    snake_cased, shortened to fit (:func:`~...naming.shorten`) and made unique in the file
-    with ``_2``, ``_3``. Inside ``for`` loops each loop adds a field, so runs of a sweep get
-    distinct names; a field is used only when every value it can take fits the schema: the
-    variable of a ``range`` or a literal list of fitting words, an ``enumerate`` counter, or
-    else a counter this fix adds (``for i, lr in enumerate(rates):``).
-    """
-
-    def __init__(self, ctx: ModuleContext) -> None:
-        self.ctx = ctx
-        self.used: set[str] = set()
-        for site in ctx.run_starts():
-            for keyword in site.node.keywords:
-                value = literal_string(keyword.value) if keyword.arg == "run_name" else None
-                if value:
-                    self.used.add(json.dumps(value))
-        relative = "-" if ctx.path in ("", "-") else ctx.config.relative(ctx.path)
-        self.file_fields = module_fields(relative)
-
-    def name_for(self, site: CallSite) -> tuple[str, tuple[Edit, ...]] | str:
-        """(Python source of a new name, extra edits) for ``site``, or why no name can be invented."""
-        config = self.ctx.config
-        schema = config.schema
-        # The one template grammar of the package (naming.fill_name_template): fallback chains
-        # such as ``{class|module}`` work here as in ``rename-template`` and the gate.
-        template_fields = {**self.file_fields, "function": site.function or "main", "class": site.class_name}
-        try:
-            raw = fill_name_template(config.run_name_template, template_fields, optional=("class",))
-        except TemplateFieldError as error:
-            return f"run-name-template {config.run_name_template!r} cannot be filled here: {error}"
-        base = snake_case(raw)
-        if base is None:
-            return f"run-name-template {config.run_name_template!r} gives no words here"
-        fields: list[_Field] = []
-        edits: list[Edit] = []
-        counters: set[str] = set()
-        for loop in site.loops:
-            found = self._loop_field(site, loop, counters)
-            if isinstance(found, str):
-                return found
-            fields.append(found[0])
-            edits.extend(found[1])
-        budget = schema.max_length - sum(len(f.separator) + f.width for f in fields)
-        number = 1
-        while True:
-            suffix = "" if number == 1 else f"_{number}"
-            if budget - len(suffix) < 2:
-                return f"the loop fields leave no room within run-name-max-length ({schema.max_length})"
-            static = shorten(base, budget - len(suffix)) + suffix
-            text = static + "".join(f.separator + "{" + f.expression + "}" for f in fields)
-            source = json.dumps(text) if not fields else "f" + json.dumps(text)
-            if source not in self.used:
-                break
-            number += 1
-        problem = _schema_problem(schema, static, fields)
-        if problem is not None:
-            return problem
-        self.used.add(source)
-        return source, tuple(edits)
-
-    def _loop_field(self, site: CallSite, loop: ast.For | ast.AsyncFor, counters: set[str]) -> tuple[_Field, list[Edit]] | str:
-        """The field a loop adds to the name, with the edits it needs, or why there is none."""
-        target, iterable = loop.target, loop.iter
-        if isinstance(target, ast.Name) and self._builtin_call(site, iterable, "range"):
-            width = _range_width(iterable)  # type: ignore[arg-type]
-            if width is not None:
-                return _Field(_label(target.id), target.id, _digits(width)), []
-        if isinstance(iterable, ast.Name):
-            # ``ARCHS = ["resnet50", "mobilenet"]`` assigned once at module level counts as the literal.
-            iterable = self.ctx.index.module_constant(iterable, site.scope) or iterable
-        if isinstance(target, ast.Name) and isinstance(iterable, (ast.List, ast.Tuple, ast.Set)):
-            values = [e.value for e in iterable.elts if isinstance(e, ast.Constant)]
-            if values and len(values) == len(iterable.elts) and all(
-                isinstance(v, (str, int)) and not isinstance(v, bool) and re.fullmatch(r"[a-z0-9]+", str(v)) for v in values
-            ):
-                return _Field(_label(target.id), target.id, tuple(str(v) for v in values)), []
-        if (
-            isinstance(target, ast.Tuple)
-            and len(target.elts) == 2
-            and isinstance(target.elts[0], ast.Name)
-            and self._builtin_call(site, iterable, "enumerate")
-            and _counts_from_zero_up(iterable)  # type: ignore[arg-type]
-        ):
-            item = target.elts[1]
-            return _Field(_label(item.id) if isinstance(item, ast.Name) else "", target.elts[0].id, _digits(COUNTER_DIGITS)), []
-        if isinstance(loop, ast.AsyncFor):
-            return "inside an `async for` no counter can be added; name the run by hand"
-        names = _target_names(target)
-        if names is None:
-            return "the loop target is not a name or a tuple of names, so no counter can be added; name the run by hand"
-        if self.ctx.index.lookup("enumerate", site.scope, (loop.lineno, loop.col_offset)) is not None:
-            return "`enumerate` is rebound in this module, so no counter can be added; name the run by hand"
-        counter = next((c for c in COUNTER_NAMES if c not in self.ctx.identifiers and c not in counters), None)
-        if counter is None:
-            return "no free name for a loop counter; name the run by hand"
-        counters.add(counter)
-        return _Field(_label(names[0]), counter, _digits(COUNTER_DIGITS)), [EnumerateLoop(Span.of(loop), counter)]
-
-    def _builtin_call(self, site: CallSite, node: ast.expr, name: str) -> bool:
-        """True for a call of the builtin ``name`` (not rebound anywhere on the way)."""
-        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == name):
-            return False
-        return self.ctx.index.lookup(name, site.scope, (node.lineno, node.col_offset)) is None
-
-
-def _range_width(call: ast.Call) -> int | None:
-    """Digits of the widest value a ``range`` yields when it yields only non-negative ints, else None."""
-    if call.keywords or not 1 <= len(call.args) <= 3 or any(isinstance(a, ast.Starred) for a in call.args):
-        return None
-    literals = [a.value if isinstance(a, ast.Constant) and type(a.value) is int else None for a in call.args]
-    if len(call.args) == 1:
-        stop = literals[0]
-        return len(str(max(stop - 1, 0))) if stop is not None else COUNTER_DIGITS
-    start, stop = literals[0], literals[1]
-    step = literals[2] if len(call.args) == 3 else 1
-    if start is None or start < 0 or step is None or step <= 0:
-        return None  # a negative value would put "-" in the name
-    return len(str(max(stop - 1, start))) if stop is not None else COUNTER_DIGITS
-
-
-def _counts_from_zero_up(call: ast.Call) -> bool:
-    """True when ``enumerate(...)``'s counter is never negative (``start`` absent or a literal >= 0)."""
-    start = call.args[1] if len(call.args) > 1 else next((k.value for k in call.keywords if k.arg == "start"), None)
-    if start is None:
-        return len(call.args) == 1 and not call.keywords
-    return isinstance(start, ast.Constant) and type(start.value) is int and start.value >= 0
-
-
-def _target_names(target: ast.expr) -> list[str] | None:
-    """The names a plain loop target binds (``x``, ``a, b``, ``(a, (b, c))``), or None."""
-    if isinstance(target, ast.Name):
-        return [target.id]
-    if isinstance(target, ast.Tuple):
-        names: list[str] = []
-        for element in target.elts:
-            inner = _target_names(element)
-            if inner is None:
-                return None
-            names += inner
-        return names
-    return None
-
-
-def _schema_problem(schema: NameSchema, static: str, fields: list[_Field]) -> str | None:
-    """Why some value of the fields would make the name break the schema, or None."""
-    if not fields:
-        problem = schema.problem(static)
-        return None if problem is None else f"the invented name {static!r} {problem}"
-    fillings: list[list[str]] = [[f.samples[0] for f in fields]]
-    for index, field_ in enumerate(fields):
-        for sample in field_.samples:
-            filling = [f.samples[0] for f in fields]
-            filling[index] = sample
-            fillings.append(filling)
-    fillings.append([max(f.samples, key=len) for f in fields])
-    for filling in fillings:
-        name = static + "".join(f.separator + value for f, value in zip(fields, filling))
-        problem = schema.problem(name)
-        if problem is not None:
-            return f"with the loop values filled in, the name {name!r} {problem}"
-    return None

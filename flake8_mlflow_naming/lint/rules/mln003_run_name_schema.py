@@ -55,7 +55,10 @@ class RunNameSchema(Rule):
     """
     fix_safety = """
         **Unsafe**: a plain literal is replaced by its snake_case normalisation when that
-        matches the schema (the stored name changes). f-strings and names that cannot be
+        matches the schema (the stored name changes). Every name fix splits words the same way:
+        at separators and CamelCase humps, acronyms whole (`HTTPServer` → `http_server`),
+        digits with their word (`ResNet50` → `resnet50`) and brands one word (`PyTorch`,
+        `XGBoost`, `MLflow`; see `naming.KNOWN_WORDS`). f-strings and names that cannot be
         normalised have no fix.
     """
     options = """
@@ -89,6 +92,11 @@ class RunNameSchema(Rule):
         Invalid(
             'import mlflow\nwith mlflow.start_run(run_name="ResNet50 v1 lr=0.01"):\n    pass\n',
             fixed='import mlflow\nwith mlflow.start_run(run_name="resnet50_v1_lr_0_01"):\n    pass\n',
+            unsafe=True,
+        ),
+        Invalid(
+            'import mlflow\nwith mlflow.start_run(run_name="XGBoostModel HTTPServer myBERTModel"):\n    pass\n',
+            fixed='import mlflow\nwith mlflow.start_run(run_name="xgboost_model_http_server_my_bert_model"):\n    pass\n',
             unsafe=True,
         ),
         Invalid(

@@ -44,8 +44,13 @@ class ExperimentNameSchema(Rule):
     """
     fix_safety = """
         **Unsafe**, and `migrate` leaves it out unless `--select` names this rule: a plain literal is replaced by its normalised form (each `/` segment in
-        snake_case) when that matches the schema. Runs then go to a different experiment
-        (a new one if none has that name). f-strings have no fix.
+        snake_case, words split as in every name fix, see MLN003) when that matches the schema.
+        A Databricks workspace path (`/Users/…/`, `/Shared/`, `/Workspace/…`, `/Repos/…`)
+        keeps its folders as written and only its last component is normalised
+        (`/Users/ana@corp.com/Churn Model` → `/Users/ana@corp.com/churn_model`): the folders
+        exist in the workspace, and Databricks refuses an experiment whose folder does not.
+        Runs then go to a different experiment (a new one if none has that name). f-strings
+        have no fix.
     """
     options = """
         - `experiment-name-regex` (default
@@ -110,6 +115,14 @@ class ExperimentNameSchema(Rule):
             unsafe=True,
             message="experiment name 'nyc-taxi-123' does not match experiment-name-regex `^",
         ),
+        Invalid(
+            'import mlflow\nmlflow.set_experiment("/Users/ana@corp.com/Churn Model")\n',
+            fixed='import mlflow\nmlflow.set_experiment("/Users/ana@corp.com/churn_model")\n',
+            config={"experiment-name-regex": "^/(Users/[^/]+|Shared)/[a-z][a-z0-9_]*$"},
+            unsafe=True,
+        ),
+        Invalid('import mlflow\nmlflow.set_experiment("/Shared/Churn Model")\n'),  # "shared/churn_model" would leave the workspace
+
     ]
 
     def check(self, ctx: ModuleContext) -> Iterator[Finding]:

@@ -45,8 +45,12 @@ class RegisteredModelNameSchema(Rule):
     """
     fix_safety = """
         **Unsafe**, and `migrate` leaves it out unless `--select` names this rule: a plain literal is replaced by its normalised snake_case form
-        (`ElasticnetWineModel` → `elasticnet_wine_model`) when that matches the schema. The
-        model is then registered under a new name, apart from its earlier versions.
+        (`ElasticnetWineModel` → `elasticnet_wine_model`, `PyTorchResNet50` →
+        `pytorch_resnet50`: words split as in every name fix, see MLN003) when that matches the
+        schema. A Unity Catalog `catalog.schema.` prefix is only lowercased, since Unity Catalog
+        folds identifiers' case (`main.RecSys.ChurnModel` → `main.recsys.churn_model`, still
+        the schema `recsys`). The model is then registered under a new name, apart from its
+        earlier versions.
     """
     options = """
         - `registered-model-name-regex` (default
@@ -68,6 +72,16 @@ class RegisteredModelNameSchema(Rule):
         Invalid(
             'import mlflow\nmlflow.sklearn.log_model(m, name="model", registered_model_name="ElasticnetWineModel")\n',
             fixed='import mlflow\nmlflow.sklearn.log_model(m, name="model", registered_model_name="elasticnet_wine_model")\n',
+            unsafe=True,
+        ),
+        Invalid(
+            'import mlflow\nmlflow.pytorch.log_model(m, name="model", registered_model_name="PyTorchResNet50")\n',
+            fixed='import mlflow\nmlflow.pytorch.log_model(m, name="model", registered_model_name="pytorch_resnet50")\n',
+            unsafe=True,
+        ),
+        Invalid(
+            'import mlflow\nmlflow.register_model(uri, "main.RecSys.ChurnModel")\n',
+            fixed='import mlflow\nmlflow.register_model(uri, "main.recsys.churn_model")\n',
             unsafe=True,
         ),
         Invalid(

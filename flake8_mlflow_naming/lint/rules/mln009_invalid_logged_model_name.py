@@ -6,6 +6,7 @@ import ast
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from ...naming import replace_characters
 from ..context import ModuleContext, literal_string, template_parts
 from ..findings import Applicability, Edit, Finding, Fix, PositionalToKeyword, RenameKeyword, ReplaceString, Span
 from ..mlflow_api import (
@@ -69,7 +70,8 @@ class InvalidLoggedModelName(Rule):
         mlflow.sklearn.log_model(model, name="churn_v2")
     """
     fix_safety = """
-        The forbidden characters are replaced with `_`. **Safe** when the argument is already
+        Each run of forbidden characters is replaced with one `_` (`models/churn.v2` →
+        `models_churn_v2`), exactly as the gate renames a LoggedModel. **Safe** when the argument is already
         `name=` (the call could only raise before). **Unsafe** otherwise, because
         `artifact_path=` (or the positional slot) is turned into `name=` too, which moves the
         model to a new place in the artifacts; and whenever the name is a module constant that
@@ -92,6 +94,10 @@ class InvalidLoggedModelName(Rule):
             'import mlflow\nmlflow.sklearn.log_model(model, name="models/churn")\n',
             fixed='import mlflow\nmlflow.sklearn.log_model(model, name="models_churn")\n',
             message="'/'",
+        ),
+        Invalid(
+            'import mlflow\nmlflow.sklearn.log_model(model, name="churn_model_/v2")\n',
+            fixed='import mlflow\nmlflow.sklearn.log_model(model, name="churn_model_v2")\n',
         ),
         Invalid(
             'import mlflow\nmlflow.xgboost.log_model(model, artifact_path="model.v1")\n',
@@ -153,9 +159,7 @@ def _finding(ctx: ModuleContext, code: str, argument: _NameArgument, node: ast.e
         shown = "".join("{…}" if p is None else p for p in parts or ())
         message = f'LoggedModel name f"{shown}" contains {listed}: MLflow 3 raises in {argument.function} for any of {_SHOWN}'
         return ctx.report(code, node, message)
-    better = text
-    for character in LOGGED_MODEL_NAME_FORBIDDEN:
-        better = better.replace(character, "_")
+    better = replace_characters(text, LOGGED_MODEL_NAME_FORBIDDEN)
     message = f"LoggedModel name {text!r} contains {listed}: MLflow 3 raises in {argument.function} for any of {_SHOWN}; use name={better!r}"
     edits: list[Edit] = [ReplaceString(Span.of(node), better)]
     call = Span.of(argument.site.node)
