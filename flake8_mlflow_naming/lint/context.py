@@ -57,12 +57,7 @@ class ModuleContext:
         interesting = set(self.api_names)
         interesting.update(name.rsplit(".", 1)[-1] for name in self.config.wrapper_names)
         grouped: dict[str, list[CallSite]] = {}
-        for site in self.index.calls:
-            func = site.node.func
-            if isinstance(func, ast.Attribute) and func.attr not in interesting:
-                continue
-            if not isinstance(func, (ast.Name, ast.Attribute)):
-                continue
+        for site in self.index.calls_named(interesting):
             name = self.index.call_name(site)
             if name is not None:
                 grouped.setdefault(name, []).append(site)

@@ -11,8 +11,10 @@ while ``from hydraflow import start_run`` or a local ``def start_run`` do not ma
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from operator import attrgetter
+from typing import Any
 
 from .mlflow_api import CLIENT_CLASS, CLIENT_PREFIX, RUN_NAME_TAG, RUN_NAME_TAG_CONSTANT, canonical
 
@@ -79,7 +81,18 @@ class ModuleIndex:
         #: Modules that re-export mlflow (``mlflow-aliases``): ``mlflow_extend.x`` is ``mlflow.x``.
         self.mlflow_aliases = tuple(mlflow_aliases)
         self.module_scope = Scope("module", tree, None)
-        self.calls: list[CallSite] = []
+        #: One tuple of :class:`CallSite`'s fields per call, in walk order: a module has
+        #: hundreds of calls and the rules ask for a few, so sites are built on demand.
+        self._call_records: list[tuple[Any, ...]] = []  # CallSite's fields, in order
+        self._call_sites: dict[int, CallSite] = {}
+        self._all_calls: list[CallSite] | None = None
+        #: Local name -> the last parts of what imports (or ``importlib.import_module``…) bind
+        #: it to, anywhere: ``sr`` -> {``start_run``} for ``from mlflow import start_run as sr``.
+        #: A call of a bare name resolves to one of these (or, through an mlflow star import,
+        #: to the name itself).
+        self.imported_names: dict[str, set[str]] = {}
+        #: Scopes holding a ``from … import *``.
+        self._star_scopes: list[Scope] = []
         #: Parents of ``IfExp``/``BoolOp`` nodes, to find what consumes a call inside one.
         self.pass_through_parents: dict[int, ast.AST] = {}
         self.client_attributes: set[str] = set()
@@ -88,6 +101,46 @@ class ModuleIndex:
         self.nonlocal_names: set[str] = set()
         _Walker(self).walk(tree)
         self._call_names: dict[int, str | None] = {}
+
+    # --- calls ---------------------------------------------------------------------------
+
+    @property
+    def calls(self) -> list[CallSite]:
+        """Every call in the module, in walk order (pre-order: a call before the calls in its arguments)."""
+        if self._all_calls is None:
+            self._all_calls = [self._site(number) for number in range(len(self._call_records))]
+        return self._all_calls
+
+    def _site(self, number: int) -> CallSite:
+        site = self._call_sites.get(number)
+        if site is None:
+            site = self._call_sites[number] = CallSite(*self._call_records[number])
+        return site
+
+    def calls_named(self, last_names: frozenset[str] | set[str]) -> Iterator[CallSite]:
+        """The calls, in walk order, that can resolve to a dotted name ending in one of ``last_names``.
+
+        ``x.<last>(…)`` for an attribute in ``last_names``, and a bare name an import binds to
+        something ending in one of them (``sr()`` after ``from mlflow import start_run as
+        sr``). Only these are built and resolved: the rules ask for a few APIs by name
+        (``Rule.apis``), and a module makes hundreds of other calls.
+        """
+        bare = {name for name, lasts in self.imported_names.items() if not lasts.isdisjoint(last_names)}
+        if self._has_mlflow_star_import():
+            bare.update(last_names)  # ``from mlflow import *`` supplies every unbound name
+        if "mlflow" in last_names:
+            bare.add("mlflow")  # a notebook's bare ``mlflow``
+        for number, record in enumerate(self._call_records):
+            func = record[0].func
+            cls = type(func)
+            if cls is ast.Attribute:
+                if func.attr in last_names:
+                    yield self._site(number)
+            elif cls is ast.Name and func.id in bare:
+                yield self._site(number)
+
+    def _has_mlflow_star_import(self) -> bool:
+        return any(self._star_import(site_scope) is not None for site_scope in self._star_scopes)
 
     # --- names ---------------------------------------------------------------------------
 
@@ -292,16 +345,33 @@ def _child_fields(cls: type) -> tuple[str, ...]:
     return fields
 
 
-def _child_nodes(node: ast.AST) -> list[ast.AST]:
-    """The direct child nodes of ``node`` that can hold calls or bindings, in field order."""
-    found: list[ast.AST] = []
-    for name in _child_fields(type(node)):
-        value = getattr(node, name, None)
-        if isinstance(value, ast.AST):
-            found.append(value)
-        elif isinstance(value, list):
-            found.extend(item for item in value if isinstance(item, ast.AST))
-    return found
+#: What the walk never descends into: names and constants (a third of all nodes) and the
+#: plain values of fields (identifiers, numbers, None).
+_LEAVES = frozenset({ast.Name, ast.Constant, str, int, bool, type(None)})
+#: Node type -> a function giving its walkable fields' values, last field first (the order
+#: an explicit stack pushes them), as a tuple; built once per type.
+_FIELD_GETTERS: dict[type, Callable[[ast.AST], tuple[Any, ...]]] = {}
+
+
+def _no_fields(node: ast.AST) -> tuple[Any, ...]:
+    return ()
+
+
+def _field_getter(cls: type) -> Callable[[ast.AST], tuple[Any, ...]]:
+    """The getter of :data:`_FIELD_GETTERS` for ``cls`` (one C-level call per node)."""
+    fields = tuple(reversed(_child_fields(cls))) if issubclass(cls, ast.AST) else ()
+    getter: Callable[[ast.AST], tuple[Any, ...]]
+    if not fields:
+        getter = _no_fields
+    elif len(fields) == 1:
+        single = attrgetter(fields[0])
+
+        def getter(node: ast.AST) -> tuple[Any, ...]:
+            return (single(node),)
+    else:
+        getter = attrgetter(*fields)
+    _FIELD_GETTERS[cls] = getter
+    return getter
 
 
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
@@ -335,11 +405,12 @@ class _Walker:
             self.visit(statement, tree)
 
     def visit(self, node: ast.AST, parent: ast.AST) -> None:
-        handler = _DISPATCH.get(type(node))
+        cls = type(node)
+        handler = _DISPATCH.get(cls)
         if handler is not None:
             handler(self, node, parent)
-        else:
-            if isinstance(node, _PASS_THROUGH):
+        elif cls not in _LEAVES:
+            if cls is ast.IfExp or cls is ast.BoolOp:
                 self.index.pass_through_parents[id(node)] = parent
             self.children(node)
 
@@ -347,37 +418,71 @@ class _Walker:
         # Nodes without a handler are walked with an explicit stack, in the same pre-order
         # as recursion would, so long expressions (``a + a + ...``, hundreds of terms) that
         # Python itself compiles do not exhaust the recursion limit here.
-        stack = [(child, node) for child in reversed(_child_nodes(node))]
         dispatch = _DISPATCH
-        while stack:
-            child, parent = stack.pop()
-            cls = type(child)
-            handler = dispatch.get(cls)
-            if handler is not None:
-                handler(self, child, parent)
-                continue
-            if cls is ast.IfExp or cls is ast.BoolOp:
-                self.index.pass_through_parents[id(child)] = parent
-            fields = _CHILD_FIELDS.get(cls) or _child_fields(cls)
-            for name in reversed(fields):
-                value = getattr(child, name, None)
-                if isinstance(value, ast.AST):
-                    stack.append((value, child))
-                elif value and isinstance(value, list):
-                    stack.extend((item, child) for item in reversed(value) if isinstance(item, ast.AST))
+        getters = _FIELD_GETTERS
+        leaves = _LEAVES
+        pass_through = self.index.pass_through_parents
+        stack: list[tuple[ast.AST, ast.AST]] = []
+        push = stack.append
+        pop = stack.pop
+        current = node
+        while True:
+            cls = type(current)
+            getter = getters.get(cls) or _field_getter(cls)
+            try:
+                values = getter(current)
+            except AttributeError:  # a hand-built node without some optional field
+                values = tuple(getattr(current, name, None) for name in reversed(_child_fields(cls)))
+            for value in values:
+                kind = type(value)
+                if kind is list:
+                    for item in reversed(value):
+                        if type(item) not in leaves:
+                            push((item, current))
+                elif kind not in leaves and isinstance(value, ast.AST):
+                    push((value, current))
+            while stack:
+                current, parent = pop()
+                cls = type(current)
+                handler = dispatch.get(cls)
+                if handler is None:
+                    if cls is ast.IfExp or cls is ast.BoolOp:
+                        pass_through[id(current)] = parent
+                    break
+                handler(self, current, parent)
+            else:
+                return
 
     # --- bindings ------------------------------------------------------------------------
 
-    def bind(self, name: str, node: ast.AST, **details: object) -> None:
+    def bind(
+        self,
+        name: str,
+        node: ast.AST,
+        imported: str | None = None,
+        value: ast.expr | None = None,
+        annotation: ast.expr | None = None,
+        import_form: tuple[str, str | None, str | None] | None = None,
+        walrus: bool = False,
+    ) -> None:
         scope = self.scope
         if name in scope.global_names:
             scope = self.index.module_scope
-        elif scope.kind == "comprehension" and details.get("walrus"):
+        elif walrus and scope.kind == "comprehension":
             while scope.kind == "comprehension" and scope.parent is not None:
                 scope = scope.parent
-        details.pop("walrus", None)
+        if imported is not None:
+            lasts = self.index.imported_names.get(name)
+            if lasts is None:
+                lasts = self.index.imported_names[name] = set()
+            lasts.add(imported.rpartition(".")[2])
         position = (getattr(node, "lineno", 0), getattr(node, "col_offset", 0))
-        scope.bind(name, Binding(position, fallback=self.fallback, **details))  # type: ignore[arg-type]
+        binding = Binding(position, imported, value, annotation, self.fallback, import_form)
+        bindings = scope.bindings.get(name)
+        if bindings is None:
+            scope.bindings[name] = [binding]
+        else:
+            bindings.append(binding)
 
     def bind_target(self, target: ast.AST, value: ast.expr | None, statement: ast.AST) -> None:
         if isinstance(target, ast.Name):
@@ -411,6 +516,7 @@ class _Walker:
         for alias in node.names:
             if alias.name == "*":
                 self.scope.star_imports.append(self.index.as_mlflow(node.module))
+                self.index._star_scopes.append(self.scope)
             else:
                 form = (node.module, alias.name, alias.asname)
                 imported = self.index.as_mlflow(f"{node.module}.{alias.name}")
@@ -625,10 +731,8 @@ class _Walker:
         child, consumer = node, parent
         while isinstance(consumer, _PASS_THROUGH) and not (isinstance(consumer, ast.IfExp) and consumer.test is child):
             child, consumer = consumer, self.index.pass_through_parents.get(id(consumer))  # type: ignore[assignment]
-        self.index.calls.append(
-            CallSite(
-                node, parent, self.scope, self.withs, with_item, self.loops, self.function, self.class_name, consumer, child
-            )
+        self.index._call_records.append(
+            (node, parent, self.scope, self.withs, with_item, self.loops, self.function, self.class_name, consumer, child)
         )
         saved, self.with_item = self.with_item, None
         self.children(node)
