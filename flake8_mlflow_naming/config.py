@@ -13,6 +13,7 @@ import ast
 import fnmatch
 import os
 import re
+import stat
 import sys
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -26,6 +27,11 @@ from .wrapper_signature import DEFAULT_SIGNATURE, SignatureError, WrapperSignatu
 
 if TYPE_CHECKING:
     from .naming import NameSchema
+
+try:  # BLAKE2 without hashlib, whose import loads OpenSSL: a few ms of every start-up
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - another Python implementation
+    from hashlib import blake2b
 
 # tomllib and the regex package are imported when first needed (a pyproject is found, a
 # regex is validated): starting ``check`` on one file in a folder without one costs neither.
@@ -120,6 +126,9 @@ class Config:
     wrapper_signature: WrapperSignature = field(default=DEFAULT_SIGNATURE, init=False, compare=False, repr=False)
     #: Other dotted names of the wrapper found in its package's ``__init__`` re-exports.
     wrapper_reexports: tuple[str, ...] = field(default=(), init=False, compare=False, repr=False)
+    #: Every file the wrapper lookup read or looked for, with the BLAKE2 digest of what it read
+    #: (b"": present, not read; None: absent): the findings cache keys on them.
+    wrapper_inputs: tuple[tuple[str, bytes | None], ...] = field(default=(), init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         # ``run-wrapper`` may list re-exports: the first name is the one fixes call.
@@ -128,9 +137,11 @@ class Config:
             object.__setattr__(self, "run_wrapper", first)
             object.__setattr__(self, "run_wrapper_aliases", tuple(dict.fromkeys((*rest, *self.run_wrapper_aliases))))
         if self.run_wrapper:
-            signature, found = _locate_wrapper(self)
+            inputs: dict[str, bytes | None] = {}
+            signature, found = _locate_wrapper(self, inputs)
             object.__setattr__(self, "wrapper_signature", signature)
             object.__setattr__(self, "wrapper_reexports", found)
+            object.__setattr__(self, "wrapper_inputs", tuple(inputs.items()))
 
     @cached_property
     def wrapper_names(self) -> tuple[str, ...]:
@@ -285,25 +296,26 @@ def matches_any(relative_posix: str, patterns: Iterable[str]) -> bool:
 _MAX_REEXPORTS = 4
 
 
-def _locate_wrapper(config: Config) -> tuple[WrapperSignature, tuple[str, ...]]:
+def _locate_wrapper(config: Config, inputs: dict[str, bytes | None]) -> tuple[WrapperSignature, tuple[str, ...]]:
     """The wrapper's signature and the other dotted names it is re-exported under.
 
     A declared ``run-wrapper-signature`` wins. Otherwise the wrapper's module is looked for
     below the configuring pyproject's folder (and its ``src/``), or at ``wrapper-source``,
-    and its ``def`` is read with ``ast``: the checked code is never imported.
+    and its ``def`` is read with ``ast``: the checked code is never imported. Every file
+    read or looked for is recorded in ``inputs``.
     """
     aliases: list[str] = []
     learnt: WrapperSignature | None = None
     if config.wrapper_source:
         path = config.root / config.wrapper_source
-        tree = _parse_file(path)
+        tree = _parse_file(path, inputs)
         definition = find_definition(tree, config.run_wrapper.rsplit(".", 1)[1]) if tree else None  # type: ignore[union-attr]
         if definition is not None:
             learnt = _signature_of(definition, path)
     for dotted in (config.run_wrapper, *config.run_wrapper_aliases):
-        signature = _follow(config, dotted, aliases)
+        signature = _follow(config, dotted, aliases, inputs)
         learnt = learnt or signature
-        aliases.extend(_package_reexports(config, dotted))
+        aliases.extend(_package_reexports(config, dotted, inputs))
     if config.run_wrapper_signature:
         return parse_signature(config.run_wrapper_signature), tuple(aliases)
     return learnt or DEFAULT_SIGNATURE, tuple(aliases)
@@ -313,15 +325,15 @@ def _signature_of(definition: ast.FunctionDef | ast.AsyncFunctionDef, path: Path
     return signature_of(definition, str(path))
 
 
-def _follow(config: Config, dotted: str, aliases: list[str]) -> WrapperSignature | None:
+def _follow(config: Config, dotted: str, aliases: list[str], inputs: dict[str, bytes | None]) -> WrapperSignature | None:
     """Find ``dotted``'s ``def``, following package re-exports; record the names passed through."""
     for _ in range(_MAX_REEXPORTS):
         module, _, name = dotted.rpartition(".")
-        found = _module_file(config, module)
+        found = _module_file(config, module, inputs)
         if found is None:
             return None
         path, is_package = found
-        tree = _parse_file(path)
+        tree = _parse_file(path, inputs)
         if tree is None:
             return None
         definition = find_definition(tree, name)
@@ -335,37 +347,62 @@ def _follow(config: Config, dotted: str, aliases: list[str]) -> WrapperSignature
     return None
 
 
-def _package_reexports(config: Config, dotted: str) -> list[str]:
+def _package_reexports(config: Config, dotted: str, inputs: dict[str, bytes | None]) -> list[str]:
     """``pkg.fn`` for each enclosing package whose ``__init__`` re-exports ``pkg.mod.fn``."""
     module, _, name = dotted.rpartition(".")
     parts = module.split(".")
     found = []
     for end in range(len(parts) - 1, 0, -1):
         package = ".".join(parts[:end])
-        located = _module_file(config, package)
+        located = _module_file(config, package, inputs)
         if located is None or not located[1]:
             continue
-        tree = _parse_file(located[0])
+        tree = _parse_file(located[0], inputs)
         if tree is not None and find_reexport(tree, name, package) == dotted:
             found.append(f"{package}.{name}")
     return found
 
 
-def _module_file(config: Config, module: str) -> tuple[Path, bool] | None:
+def _module_file(config: Config, module: str, inputs: dict[str, bytes | None]) -> tuple[Path, bool] | None:
     """The file of ``module`` below the config's root or its ``src/``, and whether it is a package."""
     relative = Path(*module.split("."))
     for base in (config.root, config.root / "src"):
-        if (base / relative / "__init__.py").is_file():
-            return base / relative / "__init__.py", True
-        if (base / relative).with_suffix(".py").is_file():
-            return (base / relative).with_suffix(".py"), False
+        for candidate, is_package in ((base / relative / "__init__.py", True), ((base / relative).with_suffix(".py"), False)):
+            present = candidate.is_file()
+            inputs.setdefault(str(candidate), b"" if present else None)
+            if present:
+                return candidate, is_package
     return None
 
 
-def _parse_file(path: Path) -> ast.Module | None:
+#: Larger "wrapper modules" are not read: a repository's configuration must not make the tool
+#: read a huge or endless file (``wrapper-source = "/dev/zero"``).
+_MAX_WRAPPER_FILE_SIZE = 4 << 20
+
+
+def _parse_file(path: Path, inputs: dict[str, bytes | None]) -> ast.Module | None:
     try:
-        return ast.parse(path.read_bytes(), str(path))
-    except (OSError, SyntaxError, ValueError):
+        # O_NONBLOCK: a FIFO named by the configuration must not hang the open.
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        inputs[str(path)] = None
+        return None
+    try:
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode) or status.st_size > _MAX_WRAPPER_FILE_SIZE:
+            inputs[str(path)] = b""
+            return None
+        with os.fdopen(os.dup(descriptor), "rb") as handle:
+            raw = handle.read(_MAX_WRAPPER_FILE_SIZE + 1)
+    except OSError:
+        inputs[str(path)] = None
+        return None
+    finally:
+        os.close(descriptor)
+    inputs[str(path)] = blake2b(raw, digest_size=16).digest()
+    try:
+        return ast.parse(raw, str(path))
+    except (SyntaxError, ValueError):
         return None
 
 
@@ -506,8 +543,10 @@ def _wrapper_arguments(key: str, value: object) -> tuple[tuple[str, str, str], .
             raise ValueError(f'{parameter} must be "module:expression", such as "team.runs:RunConfig.from_env()"')
         head = re.match(r"\s*([A-Za-z_]\w*)", expression)
         try:
-            compile(expression.strip(), "<wrapper-arguments>", "eval")
-        except SyntaxError:
+            # Only parsed, to check it is an expression: it is text the fix inserts into code,
+            # never evaluated by the tool (tests/test_trust.py scans the package for that).
+            ast.parse(expression.strip(), "<wrapper-arguments>", "eval")
+        except (SyntaxError, ValueError):
             head = None
         if head is None:
             raise ValueError(f"{parameter}: {expression.strip()!r} is not an expression starting with a name from {module.strip()}")

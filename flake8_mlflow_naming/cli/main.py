@@ -65,6 +65,7 @@ def build_parser(chosen: str | None = None) -> argparse.ArgumentParser:
     check.add_argument(
         "--no-cache", action="store_true", help="neither read nor write the findings cache (.mlflow_naming_cache/)"
     )
+    check.add_argument("--cache-dir", metavar="DIR", help="keep the findings cache in DIR (beats MLFLOW_NAMING_CACHE_DIR and cache-dir)")
     check.add_argument(
         "--output-format",
         choices=OUTPUT_FORMATS,
