@@ -33,7 +33,7 @@ from __future__ import annotations
 import os
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 from .folder import CacheFolder, CacheLocation, FolderRefused
 
@@ -110,7 +110,7 @@ class FindingsCache:
         self.file_name = f"findings-{blake2b(str(location.root).encode('utf-8', 'surrogateescape'), digest_size=8).hexdigest()}.json"
         self._entries: dict[str, Any] = self._read()
         self._new: dict[str, list] = {}
-        self._config_keys: dict[int, tuple[object, str]] = {}
+        self._config_keys: dict[tuple[int, frozenset[str] | None], tuple[object, str]] = {}
 
     def _read(self) -> dict[str, Any]:
         """The entries on disk, or none when the file is missing, torn, foreign or not signed with our key."""
@@ -143,16 +143,15 @@ class FindingsCache:
     def _sign(self, body: bytes) -> bytes:
         return blake2b(body, key=self._key, digest_size=32, person=b"findings-cache").hexdigest().encode()
 
-    def config_key(self, config: Config, codes: Iterable[str] | None) -> str:
-        """The key of what decides a file's findings besides its bytes (see :mod:`.key`)."""
-        cached = self._config_keys.get(id(config))
-        if cached is not None and cached[0] is config and codes is None:
+    def config_key(self, config: Config, codes: frozenset[str] | None) -> str:
+        """The key of what decides a file's findings besides its bytes (see :mod:`.key`), computed once per configuration."""
+        cached = self._config_keys.get((id(config), codes))
+        if cached is not None and cached[0] is config:
             return cached[1]
         from .key import config_key
 
         key = config_key(config, codes)
-        if codes is None:
-            self._config_keys[id(config)] = (config, key)
+        self._config_keys[(id(config), codes)] = (config, key)
         return key
 
     def lookup(self, path: str, stat: os.stat_result, config_key: str, raw: bytes | None = None) -> list[Finding] | None:
