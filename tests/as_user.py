@@ -29,6 +29,11 @@ def main() -> int:
     import regex  # noqa: F401 - likewise (the venv may sit where the user cannot read)
 
     import flake8_mlflow_naming.cache  # noqa: F401
+    import flake8_mlflow_naming.cache.codec  # noqa: F401
+    import flake8_mlflow_naming.cache.key
+    import flake8_mlflow_naming.cache.secret  # noqa: F401
+    import flake8_mlflow_naming.sources.write  # noqa: F401
+    import json  # noqa: F401
     import flake8_mlflow_naming.cli.check  # noqa: F401
     import flake8_mlflow_naming.lint.engine  # noqa: F401
     import flake8_mlflow_naming.cli.fix  # noqa: F401
@@ -36,6 +41,7 @@ def main() -> int:
     from flake8_mlflow_naming.cli.main import main as tool
 
     libcst.parse_module("x = 1\n").code  # loads the native parser and code generator
+    flake8_mlflow_naming.cache.key.tool_fingerprint()  # stats the package files, which the user may not reach
     uid = int(sys.argv[1])
     os.setgroups([])
     os.setgid(65534)

@@ -439,3 +439,36 @@ def test_two_projects_sharing_one_cache_folder_never_mix(tmp_path):
     check(two, "t.py", env=shared)
     assert len(cache_files(tmp_path / "shared")) == 2
     assert check(other, "t.py", env=shared).stdout == result.stdout
+
+
+# --- the same rules for every input a repository supplies -----------------------------------
+
+
+def test_wrapper_arguments_are_text_inserted_into_code_never_evaluated(tmp_path):
+    sentinel = tmp_path / "RAN"
+    hostile = f"__import__('os').system('touch {sentinel}') or exec('open(r\"{sentinel}\", \"w\")')"
+    project = write_project(
+        tmp_path / "p",
+        {"run-wrapper": "team.production_run", "wrapper-arguments": {"config": f"team.runs:{hostile}"}},
+        {
+            "team/__init__.py": "from .runs import production_run\n",
+            "team/runs.py": "def production_run(config, run_name, **kwargs):\n    pass\n",
+            "u.py": "import mlflow\nwith mlflow.start_run(run_name='a_b'):\n    pass\n",
+        },
+    )
+    env = _env(tmp_path)
+    assert b"MLN002" in check(project, "u.py", env=env).stdout
+    fixed = run_tool("mlflow-naming", "fix", "--unsafe-fixes", "u.py", cwd=project, env=env)
+    assert fixed.returncode == 0, fixed
+    assert "config=team___import__('os').system(" in (project / "u.py").read_text()
+    assert not sentinel.exists()
+
+
+def test_the_language_server_never_reads_or_writes_a_findings_cache():
+    """Its workspace is a repository: it lints open documents in memory and writes nothing itself."""
+    imported = set()
+    for path in (PACKAGE / "lsp").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                imported.add(("." * node.level) + (node.module or ""))
+    assert imported and not any(name.lstrip(".").startswith("cache") for name in imported)
