@@ -32,8 +32,9 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any
 
 from .folder import CacheFolder, CacheLocation, FolderRefused
 
@@ -75,7 +76,7 @@ def cache_location(project: Config, command_line: str | None = None, environment
     return CacheLocation(Path(os.path.abspath(root / (project.cache_dir or CACHE_FOLDER))), root, False)
 
 
-def open_cache(location: CacheLocation, environment: Mapping[str, str] = os.environ) -> "FindingsCache":
+def open_cache(location: CacheLocation, environment: Mapping[str, str] = os.environ) -> FindingsCache:
     """The cache of one run; :class:`CacheUnavailable` when it may not be used."""
     from .secret import KeyRefused, user_key
 
@@ -158,9 +159,9 @@ class FindingsCache:
         """The cached findings of ``path``, or None; ``raw`` (the bytes) lets a changed mtime still hit."""
         absolute = os.path.abspath(path)
         entry = self._entries.get(absolute)
-        if not _is_entry(entry) or entry[4] != config_key:
+        if not _is_entry(entry) or entry[4] != config_key:  # type: ignore[index]
             return None
-        size, mtime_ns, ctime_ns, content_digest, _, racy, findings = entry
+        size, mtime_ns, ctime_ns, content_digest, _, racy, findings = entry  # type: ignore[misc]
         if size == stat.st_size and mtime_ns == stat.st_mtime_ns and ctime_ns == stat.st_ctime_ns and not racy:
             return _findings(findings)
         if raw is not None and size == len(raw) and content_digest == digest(raw).hex():

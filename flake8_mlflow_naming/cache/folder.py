@@ -55,7 +55,7 @@ class CacheFolder:
         self.descriptor = descriptor
 
     @classmethod
-    def open(cls, location: CacheLocation, create: bool) -> "CacheFolder | None":
+    def open(cls, location: CacheLocation, create: bool) -> CacheFolder | None:
         """The open folder; None when it does not exist and ``create`` is false; :class:`FolderRefused` when unsafe."""
         location.check_inside_root()
         path = location.path
@@ -73,10 +73,10 @@ class CacheFolder:
             if create:
                 raise
             return None
-        except OSError as error:
+        except OSError:
             if os.path.islink(path):
                 raise FolderRefused("is a symbolic link") from None
-            raise error
+            raise
         try:
             status = os.fstat(descriptor)
             if create and created and status.st_mode & 0o022 and status.st_uid == os.geteuid():
@@ -124,7 +124,9 @@ class CacheFolder:
 
     def replace(self, name: str, data: bytes) -> None:
         """Replace ``name`` with ``data`` atomically (a link at ``name`` is replaced, not followed)."""
-        from ..sources.write import write_atomically  # only a run that stores something needs it
+        from ..sources.write import (
+            write_atomically,  # only a run that stores something needs it
+        )
 
         write_atomically(self.descriptor, name, data, mode=0o644, durable=False)
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 import stat
-from typing import Mapping
+from collections.abc import Mapping
 
 try:  # BLAKE2 without hashlib, whose import loads OpenSSL: a few ms of every start-up
     from _blake2 import blake2b

@@ -12,8 +12,15 @@ from pathlib import Path
 
 import pytest
 
-from ..mlflow_fixtures import *  # noqa: F401,F403 - the fixtures, which pytest finds by name
-from .test_audit import _bad_experiment, _names, _plan, _quick_failures, audit, client  # noqa: F401 - fixtures too
+from ..mlflow_fixtures import *  # the fixtures, which pytest finds by name
+from ..mlflow_fixtures import import_mlflow
+from .test_audit import _bad_experiment, _names, _plan, _quick_failures, audit  # noqa: F401 - _quick_failures is an autouse fixture
+
+
+@pytest.fixture(scope="module")
+def client(mlflow_server):
+    """A REST client of the session's server."""
+    return import_mlflow().MlflowClient(tracking_uri=mlflow_server.url)
 
 
 def _rows(plan: Path) -> tuple[list[str], list[list[str]]]:
@@ -73,7 +80,7 @@ def test_a_tampered_plan_is_refused_and_nothing_is_renamed(mlflow_server, client
 
 
 def test_a_tampered_undo_file_is_refused_and_nothing_is_restored(mlflow_server, client, capsys, tmp_path):
-    experiment_id, before = _bad_experiment(client, count=3)
+    experiment_id, _ = _bad_experiment(client, count=3)
     other_experiment, others = _bad_experiment(client, count=1)
     plan = _plan(mlflow_server, experiment_id, tmp_path, capsys)
     assert audit("--tracking-uri", mlflow_server.url, "--apply", str(plan), capsys=capsys)[0] == 0
@@ -93,7 +100,7 @@ def test_an_undo_file_that_is_a_link_is_never_written_through(mlflow_server, cli
     victim = tmp_path / "bashrc"
     victim.write_text("export PATH=/usr/bin\n")
     Path(f"{plan}.undo.csv").symlink_to(victim)  # planted next to a plan in a repository
-    code, out, err = audit("--tracking-uri", mlflow_server.url, "--apply", str(plan), capsys=capsys)
+    code, _, err = audit("--tracking-uri", mlflow_server.url, "--apply", str(plan), capsys=capsys)
     assert code == 2 and "is a symbolic link; nothing renamed" in err and err.count("\n") == 1
     assert victim.read_text() == "export PATH=/usr/bin\n"
     assert _names(client, experiment_id) == before
