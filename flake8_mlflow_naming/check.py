@@ -132,7 +132,7 @@ class _Pending:
 
     path: str
     stat: os.stat_result | None
-    config_key: str | None
+    config_key: bytes | None
 
 
 def _triage(path: str, config_source: ConfigSource, codes: frozenset[str] | None, cache: FindingsCache | None) -> FileResult | _Pending:

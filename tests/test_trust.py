@@ -14,6 +14,7 @@ import json
 import os
 import pickle
 import shutil
+import struct
 import subprocess
 import sys
 from hashlib import blake2b
@@ -60,14 +61,44 @@ def user_key(tmp_path: Path) -> bytes:
     return (tmp_path / "xdg" / "mlflow-naming" / "key").read_bytes()
 
 
-def sign(key: bytes, content: object) -> bytes:
-    """A cache file of format 3 as the tool writes it: magic, keyed BLAKE2b of the body, JSON body."""
-    body = json.dumps(content, separators=(",", ":")).encode()
-    return b"mlflow-naming-cache 3 " + blake2b(body, key=key, digest_size=32, person=b"findings-cache").hexdigest().encode() + b"\n" + body
+#: The cache file layout (format 4), written out here as the specification the tests check against.
+MAGIC = b"mlflow-naming-cache 4\n"
+HEADER = struct.Struct("<16sIIII")
+RECORD = struct.Struct("<QqqB16s16sII")
 
 
-def read_signed(path: Path) -> dict:
-    return json.loads(path.read_bytes().split(b"\n", 1)[1])
+def sign(key: bytes, body: bytes) -> bytes:
+    """A cache file as the tool writes it: magic, keyed BLAKE2b of the body, the body."""
+    return MAGIC + blake2b(body, key=key, digest_size=32, person=b"findings-cache").digest() + body
+
+
+def pack(tool: bytes, root: bytes, entries: dict[str, list], findings_area: bytes | None = None) -> bytes:
+    """A body: header, root, NUL-separated paths, records (size, mtime, ctime, racy, digest, key, offset, length), findings."""
+    records, findings = b"", b""
+    for fields in entries.values():
+        *head, blob = fields
+        records += RECORD.pack(*head, len(findings), len(blob))
+        findings += blob
+    if findings_area is not None:
+        findings = findings_area
+    paths = "\0".join(entries).encode()
+    return HEADER.pack(tool, len(root), len(entries), len(paths), len(findings)) + root + paths + records + findings
+
+
+def unpack(data: bytes) -> tuple[bytes, bytes, dict[str, list]]:
+    """(tool, root, path -> [size, mtime, ctime, racy, digest, key, findings bytes]) of a cache file."""
+    body = data[len(MAGIC) + 32 :]
+    tool, root_length, count, paths_length, _ = HEADER.unpack_from(body)
+    start = HEADER.size
+    root = body[start : start + root_length]
+    paths = body[start + root_length : start + root_length + paths_length].decode().split("\0")
+    records = start + root_length + paths_length
+    area = body[records + count * RECORD.size :]
+    entries = {}
+    for index, path in enumerate(paths):
+        *head, offset, length = RECORD.unpack_from(body, records + index * RECORD.size)
+        entries[path] = [*head, area[offset : offset + length]]
+    return tool, root, entries
 
 
 # --- nothing in the package deserialises or evaluates ---------------------------------------
@@ -168,9 +199,9 @@ def _forge_clean(folder: Path, target: Path, root: Path, attacker_key: bytes) ->
         else:
             from flake8_mlflow_naming.cache.key import config_key, tool_fingerprint
 
-            entry = [status.st_size, status.st_mtime_ns, status.st_ctime_ns, content_digest.hex(), config_key(config, codes), False, []]
-            content = {"tool": tool_fingerprint(), "project": str(root), "entries": {str(target): entry}}
-            path.write_bytes(sign(attacker_key, content))
+            entry = [status.st_size, status.st_mtime_ns, status.st_ctime_ns, 0, content_digest, config_key(config, codes), b""]
+            body = pack(tool_fingerprint(), str(root).encode(), {str(target): entry})
+            path.write_bytes(sign(attacker_key, body))
 
 
 def test_a_forged_clean_entry_with_the_right_digest_is_a_miss(tmp_path):
@@ -237,21 +268,25 @@ def test_a_key_from_the_environment_shares_a_cache_between_users(tmp_path):
 
 # --- wrong-shaped entries are misses --------------------------------------------------------
 
-#: Shapes of an entry (or of the whole file) the tool never writes.
-WRONG_SHAPES = {
-    "pair": lambda entry: [1, 2],
-    "string": lambda entry: "x",
-    "findings_not_findings": lambda entry: entry[:6] + [[1, "x"]],
-    "unknown_class": lambda entry: entry[:6] + [[["os.system", "touch x"]]],
-    "field_of_wrong_type": lambda entry: entry[:6] + [[["Finding", "2", 5, "MLN001", "m", 2, 23, None]]],
-    "bool_for_int": lambda entry: entry[:6] + [[["Finding", True, 5, "MLN001", "m", 2, 23, None]]],
-    "too_few_fields": lambda entry: entry[:6] + [[["Finding", 2, 5]]],
-    "deep": lambda entry: entry[:6] + [[["Finding", 2, 5, "MLN001", "m", 2, 23, ["Fix", "d", "safe", [[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]],
-    "bad_enum": lambda entry: entry[:6] + [[["Finding", 2, 5, "MLN001", "m", 2, 23, ["Fix", "d", "maybe", []]]]],
+def _finding(*fields: object) -> bytes:
+    return json.dumps([["Finding", *fields]]).encode()
+
+
+#: Entries the tool never writes: findings that are not findings, records pointing out of bounds.
+WRONG_FINDINGS = {
+    "findings_not_findings": json.dumps([1, "x"]).encode(),
+    "unknown_class": json.dumps([["os.system", "touch x"]]).encode(),
+    "field_of_wrong_type": _finding("2", 5, "MLN001", "m", 2, 23, None),
+    "bool_for_int": _finding(True, 5, "MLN001", "m", 2, 23, None),
+    "too_few_fields": _finding(2, 5),
+    "deep": _finding(2, 5, "MLN001", "m", 2, 23, ["Fix", "d", "safe", [[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]),
+    "bad_enum": _finding(2, 5, "MLN001", "m", 2, 23, ["Fix", "d", "maybe", []]),
+    "not_json": b"\x80\x04\x95 not json",
+    "not_utf8": b"[\xff]",
 }
 
 
-@pytest.mark.parametrize("shape", sorted(WRONG_SHAPES))
+@pytest.mark.parametrize("shape", [*sorted(WRONG_FINDINGS), "racy_not_bool", "offset_out_of_bounds"])
 def test_a_wrong_shaped_entry_is_a_miss_with_the_right_findings(tmp_path, shape):
     project = write_project(tmp_path / "p", {}, {"t.py": UNNAMED, "u.py": UNNAMED.replace("start_run()", "start_run(run_name='Bad')")})
     age(project / "t.py", project / "u.py")
@@ -262,22 +297,44 @@ def test_a_wrong_shaped_entry_is_a_miss_with_the_right_findings(tmp_path, shape)
         if path.suffix == ".pickle":  # the shapes of the issue, in the old format
             path.write_bytes(pickle.dumps({"format": 2, "entries": {str(project / "t.py"): (1, 2)}}, protocol=4))
             continue
-        content = read_signed(path)
-        for name, entry in content["entries"].items():
-            content["entries"][name] = WRONG_SHAPES[shape](entry)
-        path.write_bytes(sign(user_key(tmp_path), content))
+        tool, root, entries = unpack(path.read_bytes())
+        assert set(entries) == {str(project / "t.py"), str(project / "u.py")}
+        for entry in entries.values():
+            if shape == "racy_not_bool":
+                entry[3] = 7
+            elif shape in WRONG_FINDINGS:
+                entry[6] = WRONG_FINDINGS[shape]
+        body = pack(tool, root, entries, findings_area=b"" if shape == "offset_out_of_bounds" else None)
+        if shape == "offset_out_of_bounds":  # the header must still add up: only the offsets lie
+            assert all(entry[6] for entry in entries.values())
+        path.write_bytes(sign(user_key(tmp_path), body))
     result = check(project, ".", env=env)
     assert (result.returncode, result.stdout) == (1, truth)
 
 
-@pytest.mark.parametrize("content", [[1, "x"], {"tool": 1}, {"entries": []}, "x", None])
-def test_a_wrong_shaped_file_is_a_miss(tmp_path, content):
+#: Whole files the tool never writes (each signed with the user's key, so only the layout checks stop them).
+WRONG_FILES = {
+    "empty": lambda body: b"",
+    "json": lambda body: b'{"entries": []}',
+    "truncated": lambda body: body[:-7],
+    "longer": lambda body: body + b"\0",
+    "count_too_high": lambda body: body[:20] + struct.pack("<I", 5) + body[24:],
+    "header_only": lambda body: body[: HEADER.size],
+}
+
+
+@pytest.mark.parametrize("shape", sorted(WRONG_FILES))
+def test_a_wrong_shaped_file_is_a_miss(tmp_path, shape):
     project = write_project(tmp_path / "p", {}, {"t.py": UNNAMED})
     env = _env(tmp_path)
     truth = fresh(project, "t.py", env=env)
     check(project, "t.py", env=env)
     for path in cache_files(project / ".mlflow_naming_cache"):
-        path.write_bytes(pickle.dumps(content, protocol=4) if path.suffix == ".pickle" else sign(user_key(tmp_path), content))
+        if path.suffix == ".pickle":
+            path.write_bytes(pickle.dumps([1, "x"], protocol=4))
+            continue
+        body = path.read_bytes()[len(MAGIC) + 32 :]
+        path.write_bytes(sign(user_key(tmp_path), WRONG_FILES[shape](body)))
     result = check(project, "t.py", env=env)
     assert (result.returncode, result.stdout) == (1, truth)
 

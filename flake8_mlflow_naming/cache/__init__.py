@@ -8,8 +8,10 @@ never committed, and can be moved (``--cache-dir``, ``MLFLOW_NAMING_CACHE_DIR``,
 A repository is hostile, and so is any cache that came with it. Therefore (docs/robustness.md,
 "Trust"):
 
-- the cache file is data only: JSON, read with size, type and shape checks; anything
-  unexpected is a miss, never an error, never code (:mod:`.codec`);
+- the cache file is data only: a fixed binary layout (:data:`_HEADER`, :data:`_RECORD`) read
+  with bounds checks, whose findings are JSON checked value by value (:mod:`.codec`);
+  anything unexpected is a miss, never an error, never code. (Not all JSON: ``json`` is
+  imported only when a file has findings, so a run over clean files does without it);
 - the whole file is authenticated with a per-user key kept outside every repository
   (:mod:`.secret`), so a cache that arrived with a checkout is ignored as a whole;
 - the folder and its files are opened without following links, and a folder that is a
@@ -31,10 +33,11 @@ never see a torn file.
 from __future__ import annotations
 
 import os
+import struct
 import time
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .folder import CacheFolder, CacheLocation, FolderRefused
 
@@ -51,9 +54,16 @@ CACHE_FOLDER = ".mlflow_naming_cache"
 ENVIRONMENT_VARIABLE = "MLFLOW_NAMING_CACHE_DIR"
 #: Seconds after a file's modification during which size + mtime do not prove it unchanged.
 RACY_SECONDS = 2.0
-_FORMAT = 3
-_MAGIC = b"mlflow-naming-cache %d " % _FORMAT
+_FORMAT = 4
+_MAGIC = b"mlflow-naming-cache %d\n" % _FORMAT
+_MAC_SIZE = 32
 _GITIGNORE = b"# Automatically created by mlflow-naming.\n*\n"
+#: The body's header: tool fingerprint, then the lengths of the root, the entry count, the
+#: paths and the findings.
+_HEADER = struct.Struct("<16sIIII")
+#: One entry: size, mtime_ns, ctime_ns, racy, content digest, configuration key, and where its
+#: findings (JSON, empty for none) are in the findings area.
+_RECORD = struct.Struct("<QqqB16s16sII")
 
 __all__ = ["CACHE_FOLDER", "ENVIRONMENT_VARIABLE", "CacheLocation", "CacheUnavailable", "FindingsCache", "cache_location", "digest", "open_cache"]
 
@@ -108,43 +118,26 @@ class FindingsCache:
         self._key = key
         self._folder = folder
         self._tool = tool_fingerprint()
-        self.file_name = f"findings-{blake2b(str(location.root).encode('utf-8', 'surrogateescape'), digest_size=8).hexdigest()}.json"
-        self._entries: dict[str, Any] = self._read()
-        self._new: dict[str, list] = {}
-        self._config_keys: dict[tuple[int, frozenset[str] | None], tuple[object, str]] = {}
+        self._root = str(location.root).encode("utf-8", "surrogateescape")
+        self.file_name = f"findings-{blake2b(self._root, digest_size=8).hexdigest()}.bin"
+        self._entries = self._read()
+        self._new: dict[str, tuple[bytes, bytes]] = {}
+        self._config_keys: dict[tuple[int, frozenset[str] | None], tuple[object, bytes]] = {}
 
-    def _read(self) -> dict[str, Any]:
-        """The entries on disk, or none when the file is missing, torn, foreign or not signed with our key."""
-        if self._folder is None:
-            return {}
-        data = self._folder.read(self.file_name)
-        if data is None or not data.startswith(_MAGIC):
-            return {}
-        header_end = data.find(b"\n")
-        if header_end != len(_MAGIC) + 64:
-            return {}
-        body = data[header_end + 1 :]
-        if not _compare_digest(data[len(_MAGIC) : header_end], self._sign(body)):
-            return {}
-        import json
-
-        try:
-            content = json.loads(body)
-        except (ValueError, RecursionError):
-            return {}
-        if (
-            not isinstance(content, dict)
-            or content.get("tool") != self._tool
-            or content.get("project") != str(self.location.root)
-            or not isinstance(content.get("entries"), dict)
-        ):
-            return {}
-        return content["entries"]
+    def _read(self) -> _Entries:
+        """The entries on disk; none when the file is missing, torn, foreign or not signed with our key."""
+        data = None if self._folder is None else self._folder.read(self.file_name)
+        if data is None or not data.startswith(_MAGIC) or len(data) < len(_MAGIC) + _MAC_SIZE + _HEADER.size:
+            return _Entries()
+        mac, body = data[len(_MAGIC) : len(_MAGIC) + _MAC_SIZE], data[len(_MAGIC) + _MAC_SIZE :]
+        if not _compare_digest(mac, self._sign(body)):
+            return _Entries()
+        return _Entries.parse(body, self._tool, self._root)
 
     def _sign(self, body: bytes) -> bytes:
-        return blake2b(body, key=self._key, digest_size=32, person=b"findings-cache").hexdigest().encode()
+        return blake2b(body, key=self._key, digest_size=_MAC_SIZE, person=b"findings-cache").digest()
 
-    def config_key(self, config: Config, codes: frozenset[str] | None) -> str:
+    def config_key(self, config: Config, codes: frozenset[str] | None) -> bytes:
         """The key of what decides a file's findings besides its bytes (see :mod:`.key`), computed once per configuration."""
         cached = self._config_keys.get((id(config), codes))
         if cached is not None and cached[0] is config:
@@ -155,32 +148,39 @@ class FindingsCache:
         self._config_keys[(id(config), codes)] = (config, key)
         return key
 
-    def lookup(self, path: str, stat: os.stat_result, config_key: str, raw: bytes | None = None) -> list[Finding] | None:
+    def lookup(self, path: str, stat: os.stat_result, config_key: bytes, raw: bytes | None = None) -> list[Finding] | None:
         """The cached findings of ``path``, or None; ``raw`` (the bytes) lets a changed mtime still hit."""
         absolute = os.path.abspath(path)
         entry = self._entries.get(absolute)
-        if not _is_entry(entry) or entry[4] != config_key:  # type: ignore[index]
+        if entry is None:
             return None
-        size, mtime_ns, ctime_ns, content_digest, _, racy, findings = entry  # type: ignore[misc]
+        record, findings = entry
+        size, mtime_ns, ctime_ns, racy, content_digest, entry_key, _, _ = _RECORD.unpack(record)
+        if entry_key != config_key:
+            return None
         if size == stat.st_size and mtime_ns == stat.st_mtime_ns and ctime_ns == stat.st_ctime_ns and not racy:
             return _findings(findings)
-        if raw is not None and size == len(raw) and content_digest == digest(raw).hex():
+        if raw is not None and size == len(raw) and content_digest == digest(raw):
             decoded = _findings(findings)
             if decoded is not None:
-                self._new[absolute] = [size, stat.st_mtime_ns, stat.st_ctime_ns, content_digest, config_key, _is_racy(stat), findings]
+                self._new[absolute] = (_record(stat, content_digest, config_key), findings)
             return decoded
         return None
 
-    def store(self, path: str, stat: os.stat_result, config_key: str, raw: bytes, findings: list[Finding]) -> None:
+    def store(self, path: str, stat: os.stat_result, config_key: bytes, raw: bytes, findings: list[Finding]) -> None:
         """Remember the findings of ``path`` as it was read (``stat`` taken before reading)."""
         self.store_digest(path, stat, config_key, digest(raw), findings)
 
-    def store_digest(self, path: str, stat: os.stat_result, config_key: str, content_digest: bytes, findings: list[Finding]) -> None:
+    def store_digest(self, path: str, stat: os.stat_result, config_key: bytes, content_digest: bytes, findings: list[Finding]) -> None:
         """:meth:`store` when only the digest of the bytes linted is at hand (from a worker process)."""
-        from .codec import encode
+        blob = b""
+        if findings:
+            import json
 
-        entry = [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, content_digest.hex(), config_key, _is_racy(stat), encode(list(findings))]
-        self._new[os.path.abspath(path)] = entry
+            from .codec import encode
+
+            blob = json.dumps(encode(list(findings)), separators=(",", ":")).encode("utf-8", "surrogatepass")
+        self._new[os.path.abspath(path)] = (_record(stat, content_digest, config_key), blob)
 
     def save(self) -> None:
         """Merge the new entries into the cache file and replace it atomically; problems are ignored."""
@@ -194,15 +194,11 @@ class FindingsCache:
                 return
             if not folder.is_regular_file(".gitignore"):
                 folder.replace(".gitignore", _GITIGNORE)
-            entries = {path: entry for path, entry in self._read().items() if _is_entry(entry)}  # what concurrent runs stored
+            entries = self._read().all()  # what concurrent runs stored since this one started
             entries.update(self._new)
-            import json
-
-            body = json.dumps(
-                {"tool": self._tool, "project": str(self.location.root), "entries": entries}, separators=(",", ":"), ensure_ascii=False
-            ).encode("utf-8", "surrogatepass")
-            folder.replace(self.file_name, _MAGIC + self._sign(body) + b"\n" + body)
-        except (OSError, FolderRefused, ValueError):
+            body = _Entries.serialise(entries, self._tool, self._root)
+            folder.replace(self.file_name, _MAGIC + self._sign(body) + body)
+        except (OSError, FolderRefused, ValueError, struct.error):
             pass  # a read-only tree, a folder that turned unsafe: the run still succeeds, only slower next time
         self._new = {}
 
@@ -213,30 +209,83 @@ class FindingsCache:
             self._folder = None
 
 
-def _is_entry(entry: object) -> bool:
-    """True for an entry of this format: ``[size, mtime_ns, ctime_ns, digest, config key, racy, findings]``."""
-    return (
-        type(entry) is list
-        and len(entry) == 7
-        and type(entry[0]) is int
-        and type(entry[1]) is int
-        and type(entry[2]) is int
-        and type(entry[3]) is str
-        and type(entry[4]) is str
-        and type(entry[5]) is bool
-        and type(entry[6]) is list
-    )
+class _Entries:
+    """The entries of a cache file: path -> (record bytes, findings JSON), decoded only on lookup."""
+
+    def __init__(self, paths: list[str] | None = None, records: bytes = b"", findings: bytes = b"") -> None:
+        self._index = dict(zip(paths or (), range(len(paths or ()))))
+        self._records = records
+        self._findings = findings
+
+    @classmethod
+    def parse(cls, body: bytes, tool: bytes, root: bytes) -> _Entries:
+        """The entries of ``body``; none when its layout does not add up or it is another tool's or project's."""
+        try:
+            file_tool, root_length, count, paths_length, findings_length = _HEADER.unpack_from(body)
+        except struct.error:
+            return cls()
+        start = _HEADER.size
+        records_start = start + root_length + paths_length
+        if (
+            file_tool != tool
+            or body[start : start + root_length] != root
+            or len(body) != records_start + count * _RECORD.size + findings_length
+        ):
+            return cls()
+        paths = body[start + root_length : records_start].decode("utf-8", "surrogateescape").split("\0") if count else []
+        if len(paths) != count or len(set(paths)) != count:
+            return cls()
+        records_end = records_start + count * _RECORD.size
+        return cls(paths, body[records_start:records_end], body[records_end:])
+
+    def get(self, path: str) -> tuple[bytes, bytes] | None:
+        """The record of ``path`` and its findings bytes; None when absent or pointing out of bounds."""
+        index = self._index.get(path)
+        if index is None:
+            return None
+        record = self._records[index * _RECORD.size : (index + 1) * _RECORD.size]
+        *_, racy, _, _, offset, length = _RECORD.unpack(record)
+        if racy > 1 or offset + length > len(self._findings):
+            return None
+        return record, self._findings[offset : offset + length]
+
+    def all(self) -> dict[str, tuple[bytes, bytes]]:
+        """Every well-formed entry, for merging."""
+        found = {}
+        for path in self._index:
+            entry = self.get(path)
+            if entry is not None:
+                found[path] = entry
+        return found
+
+    @staticmethod
+    def serialise(entries: dict[str, tuple[bytes, bytes]], tool: bytes, root: bytes) -> bytes:
+        """The body of a cache file holding ``entries``."""
+        records, findings = bytearray(), bytearray()
+        for record, blob in entries.values():
+            size, mtime_ns, ctime_ns, racy, content_digest, config_key, _, _ = _RECORD.unpack(record)
+            records += _RECORD.pack(size, mtime_ns, ctime_ns, racy, content_digest, config_key, len(findings), len(blob))
+            findings += blob
+        paths = "\0".join(entries).encode("utf-8", "surrogateescape")
+        header = _HEADER.pack(tool, len(root), len(entries), len(paths), len(findings))
+        return b"".join((header, root, paths, records, findings))
 
 
-def _findings(value: list) -> list[Finding] | None:
-    """An entry's findings (decoded only on a hit); a value that is not findings is a miss."""
-    if not value:
+def _record(stat: os.stat_result, content_digest: bytes, config_key: bytes) -> bytes:
+    return _RECORD.pack(stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, _is_racy(stat), content_digest, config_key, 0, 0)
+
+
+def _findings(blob: bytes) -> list[Finding] | None:
+    """An entry's findings (decoded only on a hit); bytes that are not findings are a miss."""
+    if not blob:
         return []
+    import json
+
     from .codec import InvalidFindings, decode
 
     try:
-        return decode(value)
-    except (InvalidFindings, RecursionError):
+        return decode(json.loads(blob))
+    except (ValueError, InvalidFindings, RecursionError):  # JSONDecodeError and UnicodeDecodeError are ValueErrors
         return None
 
 

@@ -28,10 +28,10 @@ try:  # BLAKE2 without hashlib, whose import loads OpenSSL: a few ms of every st
 except ImportError:  # pragma: no cover - another Python implementation
     from hashlib import blake2b
 
-_TOOL: list[str] = []
+_TOOL: list[bytes] = []
 
 
-def tool_fingerprint() -> str:
+def tool_fingerprint() -> bytes:
     """A digest of the running tool: its package files (by path, size, ``mtime_ns``), version and Python.
 
     Stat-based like git's index rather than reading the code: one ``scandir`` per package
@@ -59,11 +59,11 @@ def tool_fingerprint() -> str:
                     hasher.update(f"{relative}\0{status.st_size}\0{status.st_mtime_ns}\n".encode("utf-8", "surrogateescape"))
                 elif entry.name != "__pycache__" and entry.is_dir(follow_symlinks=False):
                     folders.append(entry.path)
-        _TOOL.append(hasher.hexdigest())
+        _TOOL.append(hasher.digest())
     return _TOOL[0]
 
 
-def config_key(config: Config, codes: Iterable[str] | None) -> str:
+def config_key(config: Config, codes: Iterable[str] | None) -> bytes:
     """The key of everything besides the bytes that decides a file's findings under ``config``."""
     text = repr(
         (
@@ -75,7 +75,7 @@ def config_key(config: Config, codes: Iterable[str] | None) -> str:
             config.wrapper_inputs,
         )
     )
-    return blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+    return blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 def _without_sets(value: object) -> tuple:
