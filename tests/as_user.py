@@ -19,6 +19,7 @@ def main() -> int:
     import configparser  # noqa: F401
     import difflib  # noqa: F401
     import hashlib  # noqa: F401
+    import json  # noqa: F401
     import multiprocessing.synchronize  # noqa: F401
 
     import libcst
@@ -28,13 +29,18 @@ def main() -> int:
     import tomllib  # noqa: F401
 
     import flake8_mlflow_naming.cache
+    import flake8_mlflow_naming.cache.codec
+    import flake8_mlflow_naming.cache.key
+    import flake8_mlflow_naming.cache.secret
     import flake8_mlflow_naming.cli.check
     import flake8_mlflow_naming.cli.fix
     import flake8_mlflow_naming.fix.apply
-    import flake8_mlflow_naming.lint.engine  # noqa: F401
+    import flake8_mlflow_naming.lint.engine
+    import flake8_mlflow_naming.sources.write
     from flake8_mlflow_naming.cli.main import main as tool
 
     libcst.parse_module("x = 1\n").code  # noqa: B018 - the attribute access loads the native parser and code generator
+    flake8_mlflow_naming.cache.key.tool_fingerprint()  # stats the package files, which the user may not reach
     uid = int(sys.argv[1])
     os.setgroups([])
     os.setgid(65534)

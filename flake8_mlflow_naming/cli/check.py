@@ -89,7 +89,7 @@ def check_command(args: argparse.Namespace) -> int:
 
 def _report(args: argparse.Namespace, source: ConfigSource, codes: frozenset[str], out: IO[str]) -> int:
     progress = Progress(open(os.devnull, "w") if args.quiet else sys.stderr)  # noqa: SIM115 - lives as long as the command
-    cache = None if args.no_cache or (STDIN in args.paths and len(args.paths) == 1) else _open_cache(source)
+    cache = None if args.no_cache or (STDIN in args.paths and len(args.paths) == 1) else _open_cache(source, getattr(args, "cache_dir", None))
     color = args.output_format == "concise" and use_color(out)
     if args.output_format == "concise" and not args.statistics:
         results = []
@@ -116,6 +116,7 @@ def _report(args: argparse.Namespace, source: ConfigSource, codes: frozenset[str
             out.write(output.FORMATS[args.output_format](results))
     if cache is not None:
         cache.save()
+        cache.close()
     found_any = any(r.findings or r.error is not None for r in results)
     if args.output_format == "concise" and not args.statistics and not args.quiet and (found_any or _is_terminal(sys.stderr)):
         # On standard error, so it is seen when the findings are piped (``| grep``, CI logs)
@@ -128,16 +129,21 @@ def _report(args: argparse.Namespace, source: ConfigSource, codes: frozenset[str
     return EXIT_FINDINGS if found and not args.exit_zero else EXIT_CLEAN
 
 
-def _open_cache(source: ConfigSource):
-    """The findings cache of the project this run is in (None when the configuration is broken)."""
-    from ..cache import FindingsCache, cache_folder
+def _open_cache(source: ConfigSource, folder: str | None):
+    """The findings cache of the project this run is in; None when it is not to be used (said once on stderr when unsafe)."""
+    from ..cache import CacheUnavailable, cache_location, open_cache
     from ..config import ConfigError
 
     try:
         project = source.for_path(None)
     except ConfigError:
         return None  # reported once per file below
-    return FindingsCache(cache_folder(project))
+    try:
+        return open_cache(cache_location(project, folder))
+    except CacheUnavailable as why:
+        if str(why):
+            sys.stderr.write(f"mlflow-naming: warning: cache not used: {why}\n")
+        return None
 
 
 def _show_files(args: argparse.Namespace, source: ConfigSource) -> int:

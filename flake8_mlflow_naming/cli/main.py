@@ -66,6 +66,7 @@ def build_parser(chosen: str | None = None) -> argparse.ArgumentParser:
     check.add_argument(
         "--add-noqa", action="store_true", help="silence every finding with a `# noqa: CODE` comment on its line, as Ruff's --add-noqa"
     )
+    check.add_argument("--cache-dir", metavar="DIR", help="keep the findings cache in DIR (beats MLFLOW_NAMING_CACHE_DIR and cache-dir)")
     check.set_defaults(handler=_lazy("check", "check_command"))
 
     rule = commands.add_parser("rule", help="show a rule's documentation")

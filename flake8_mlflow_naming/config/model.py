@@ -150,6 +150,9 @@ class Config:
     wrapper_signature: WrapperSignature = field(default=DEFAULT_SIGNATURE, compare=False, repr=False)
     #: Other dotted names of the wrapper found in its package's ``__init__`` re-exports (the loader's too).
     wrapper_reexports: tuple[str, ...] = field(default=(), compare=False, repr=False)
+    #: Every file the wrapper lookup read or looked for, with the BLAKE2 digest of what it read
+    #: (b"": present, not read; None: absent): the findings cache keys on them.
+    wrapper_inputs: tuple[tuple[str, bytes | None], ...] = field(default=(), compare=False, repr=False)
 
     def __post_init__(self) -> None:
         # ``run-wrapper`` may list re-exports: the first name is the one fixes call.
@@ -221,6 +224,7 @@ class Config:
         if WRAPPER_FIELDS & values.keys():
             values.setdefault("wrapper_signature", DEFAULT_SIGNATURE)
             values.setdefault("wrapper_reexports", ())
+            values.setdefault("wrapper_inputs", ())
         return replace(self, **values)
 
     @cached_property

@@ -135,8 +135,10 @@ def _wrapper_arguments(key: str, value: object) -> tuple[tuple[str, str, str], .
             raise ValueError(f'{parameter} must be "module:expression", such as "team.runs:RunConfig.from_env()"')
         head = re.match(r"\s*([A-Za-z_]\w*)", expression)
         try:
-            compile(expression.strip(), "<wrapper-arguments>", "eval")
-        except SyntaxError:
+            # Only parsed, to check it is an expression: it is text the fix inserts into code,
+            # never evaluated by the tool (tests/test_trust.py scans the package for that).
+            ast.parse(expression.strip(), "<wrapper-arguments>", "eval")
+        except (SyntaxError, ValueError):
             head = None
         if head is None:
             raise ValueError(f"{parameter}: {expression.strip()!r} is not an expression starting with a name from {module.strip()}")

@@ -9,9 +9,16 @@ stored on the :class:`.model.Config`, so ``lint/`` never touches the file system
 from __future__ import annotations
 
 import ast
+import os
 import re
+import stat
 from dataclasses import replace
 from pathlib import Path
+
+try:  # BLAKE2 without hashlib, whose import loads OpenSSL: a few ms of every start-up
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - another Python implementation
+    from hashlib import blake2b
 
 from ..wrapper_signature import (
     DEFAULT_SIGNATURE,
@@ -32,33 +39,35 @@ def with_wrapper_located(config: Config) -> Config:
     """
     if not config.run_wrapper:
         return config
-    signature, reexports = _locate_wrapper(config)
-    return replace(config, wrapper_signature=signature, wrapper_reexports=reexports)
+    inputs: dict[str, bytes | None] = {}
+    signature, reexports = _locate_wrapper(config, inputs)
+    return replace(config, wrapper_signature=signature, wrapper_reexports=reexports, wrapper_inputs=tuple(inputs.items()))
 
 
 #: How many re-exports (``from .runs import production_run`` in an ``__init__``) are followed.
 _MAX_REEXPORTS = 4
 
 
-def _locate_wrapper(config: Config) -> tuple[WrapperSignature, tuple[str, ...]]:
+def _locate_wrapper(config: Config, inputs: dict[str, bytes | None]) -> tuple[WrapperSignature, tuple[str, ...]]:
     """The wrapper's signature and the other dotted names it is re-exported under.
 
     A declared ``run-wrapper-signature`` wins. Otherwise the wrapper's module is looked for
     below the configuring pyproject's folder (and its ``src/``), or at ``wrapper-source``,
-    and its ``def`` is read with ``ast``: the checked code is never imported.
+    and its ``def`` is read with ``ast``: the checked code is never imported. Every file
+    read or looked for is recorded in ``inputs`` (the findings cache keys on them).
     """
     assert config.run_wrapper is not None
     aliases: list[str] = []
     learnt: WrapperSignature | None = None
     if config.wrapper_source:
         path = config.root / config.wrapper_source
-        definition = find_definition(_named_file(config, path), config.run_wrapper.rsplit(".", 1)[1])
+        definition = find_definition(_named_file(config, path, inputs), config.run_wrapper.rsplit(".", 1)[1])
         if definition is not None:
             learnt = _signature_of(definition, path)
     for dotted in (config.run_wrapper, *config.run_wrapper_aliases):
-        signature = _follow(config, dotted, aliases)
+        signature = _follow(config, dotted, aliases, inputs)
         learnt = learnt or signature
-        aliases.extend(_package_reexports(config, dotted))
+        aliases.extend(_package_reexports(config, dotted, inputs))
     if config.run_wrapper_signature:
         return parse_signature(config.run_wrapper_signature), tuple(aliases)
     return learnt or DEFAULT_SIGNATURE, tuple(aliases)
@@ -68,15 +77,15 @@ def _signature_of(definition: ast.FunctionDef | ast.AsyncFunctionDef, path: Path
     return signature_of(definition, str(path))
 
 
-def _follow(config: Config, dotted: str, aliases: list[str]) -> WrapperSignature | None:
+def _follow(config: Config, dotted: str, aliases: list[str], inputs: dict[str, bytes | None]) -> WrapperSignature | None:
     """Find ``dotted``'s ``def``, following package re-exports; record the names passed through."""
     for _ in range(_MAX_REEXPORTS):
         module, _, name = dotted.rpartition(".")
-        found = _module_file(config, module)
+        found = _module_file(config, module, inputs)
         if found is None:
             return None
         path, is_package = found
-        tree = _parse_file(path)
+        tree = _parse_file(path, inputs)
         if tree is None:
             return None
         definition = find_definition(tree, name)
@@ -90,50 +99,88 @@ def _follow(config: Config, dotted: str, aliases: list[str]) -> WrapperSignature
     return None
 
 
-def _package_reexports(config: Config, dotted: str) -> list[str]:
+def _package_reexports(config: Config, dotted: str, inputs: dict[str, bytes | None]) -> list[str]:
     """``pkg.fn`` for each enclosing package whose ``__init__`` re-exports ``pkg.mod.fn``."""
     module, _, name = dotted.rpartition(".")
     parts = module.split(".")
     found = []
     for end in range(len(parts) - 1, 0, -1):
         package = ".".join(parts[:end])
-        located = _module_file(config, package)
+        located = _module_file(config, package, inputs)
         if located is None or not located[1]:
             continue
-        tree = _parse_file(located[0])
+        tree = _parse_file(located[0], inputs)
         if tree is not None and find_reexport(tree, name, package) == dotted:
             found.append(f"{package}.{name}")
     return found
 
 
-def _module_file(config: Config, module: str) -> tuple[Path, bool] | None:
+def _module_file(config: Config, module: str, inputs: dict[str, bytes | None]) -> tuple[Path, bool] | None:
     """The file of ``module`` below the config's root or its ``src/``, and whether it is a package."""
     relative = Path(*module.split("."))
     for base in (config.root, config.root / "src"):
-        if (base / relative / "__init__.py").is_file():
-            return base / relative / "__init__.py", True
-        if (base / relative).with_suffix(".py").is_file():
-            return (base / relative).with_suffix(".py"), False
+        for candidate, is_package in ((base / relative / "__init__.py", True), ((base / relative).with_suffix(".py"), False)):
+            present = candidate.is_file()
+            inputs.setdefault(str(candidate), b"" if present else None)
+            if present:
+                return candidate, is_package
     return None
 
 
-def _parse_file(path: Path) -> ast.Module | None:
+#: Larger "wrapper modules" are not read: a repository's configuration must not make the tool
+#: read a huge or endless file (``wrapper-source = "/dev/zero"``).
+_MAX_WRAPPER_FILE_SIZE = 4 << 20
+
+
+def _read_bounded(path: Path, inputs: dict[str, bytes | None]) -> bytes:
+    """The bytes of the regular file ``path`` (at most 4 MiB), recorded in ``inputs`` by digest.
+
+    Raises OSError for a missing or unreadable file, ValueError for one that is not a regular
+    file or is too large: a FIFO or device named by a repository's configuration never blocks."""
+    try:
+        # O_NONBLOCK: a FIFO named by the configuration must not hang the open.
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        inputs[str(path)] = None
+        raise
+    try:
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode) or status.st_size > _MAX_WRAPPER_FILE_SIZE:
+            inputs[str(path)] = b""
+            raise ValueError("is not a regular file of at most 4 MiB")
+        with os.fdopen(os.dup(descriptor), "rb") as handle:
+            raw = handle.read(_MAX_WRAPPER_FILE_SIZE + 1)
+    except OSError:
+        inputs[str(path)] = None
+        raise
+    finally:
+        os.close(descriptor)
+    inputs[str(path)] = blake2b(raw, digest_size=16).digest()
+    return raw
+
+
+def _parse_file(path: Path, inputs: dict[str, bytes | None]) -> ast.Module | None:
     """A module found by searching (it may not be the wrapper's): None when it cannot be read."""
     try:
-        return ast.parse(path.read_bytes(), str(path))
+        return ast.parse(_read_bounded(path, inputs), str(path))
     except (OSError, SyntaxError, ValueError):
         return None
 
 
-def _named_file(config: Config, path: Path) -> ast.Module:
+def _named_file(config: Config, path: Path, inputs: dict[str, bytes | None]) -> ast.Module:
     """The module ``wrapper-source`` names: it must exist and parse, or the configuration is wrong."""
     problem = None
     try:
-        return ast.parse(path.read_bytes(), str(path))
+        raw = _read_bounded(path, inputs)
     except OSError as error:
         problem = f"cannot be read ({error.strerror or error})"
-    except (SyntaxError, ValueError) as error:
-        problem = f"is not valid Python ({str(error).splitlines()[0]})"
+    except ValueError as error:
+        problem = str(error)
+    else:
+        try:
+            return ast.parse(raw, str(path))
+        except (SyntaxError, ValueError) as error:
+            problem = f"is not valid Python ({str(error).splitlines()[0]})"
     raise ConfigError(f"[tool.{TABLE}] wrapper-source {config.wrapper_source!r} ({path}) {problem}", config.source, key="wrapper-source")
 
 

@@ -23,10 +23,9 @@ Why this method is chosen over the alternatives is in ``docs/robustness.md``.
 from __future__ import annotations
 
 import errno
-import hashlib
 import os
 import stat
-import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from .read import Snapshot
@@ -134,29 +133,91 @@ def _replace_by_rename(target: str, data: bytes, descriptor: int, status: os.sta
     if not os.access(folder, os.W_OK | os.X_OK):
         return False
     try:
-        temporary_descriptor, temporary = tempfile.mkstemp(prefix=f".{os.path.basename(target)}.", suffix=TEMPORARY_SUFFIX, dir=folder)
+        folder_descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     except OSError:
         return False
-    try:
-        with os.fdopen(temporary_descriptor, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            if not _copy_identity(descriptor, handle.fileno(), status):
-                os.unlink(temporary)
-                return False
-            os.fsync(handle.fileno())
+
+    def last_look() -> None:
         # The last look before the rename: an editor that saved since the check above wins.
         if not _same_file(target, status) or os.fstat(descriptor).st_mtime_ns != status.st_mtime_ns:
             raise ChangedWhileFixing("changed while fixing; left unchanged")
-        os.replace(temporary, target)
+
+    try:
+        return write_atomically(
+            folder_descriptor,
+            os.path.basename(target),
+            data,
+            prepare=lambda temporary: _copy_identity(descriptor, temporary, status),
+            before_rename=last_look,
+        )
+    finally:
+        os.close(folder_descriptor)
+
+
+def write_atomically(
+    folder: int,
+    name: str,
+    data: bytes,
+    mode: int = 0o600,
+    prepare: Callable[[int], bool] | None = None,
+    before_rename: Callable[[], None] | None = None,
+    durable: bool = True,
+) -> bool:
+    """Replace ``name`` in the open folder ``folder`` with a file holding ``data``, all at once.
+
+    The one atomic write of the package (fixes and the findings cache): the bytes go to a new
+    file beside the target, created with ``O_CREAT | O_EXCL | O_NOFOLLOW`` under a name no
+    other process uses, then one ``rename`` replaces the target. Readers see the old file or
+    the new one, never part of either, and nothing is ever written *through* a symbolic link:
+    the temporary file is new, and ``rename`` replaces a link at ``name`` instead of following
+    it. Working relative to a folder descriptor means a folder swapped for a link after it was
+    opened is not followed either.
+
+    ``prepare(descriptor)`` may give the temporary file an identity (owner, mode); when it
+    returns False nothing is renamed and False is returned. ``before_rename()`` may raise to
+    stop at the last moment. ``durable`` syncs the file and the folder (a fix must survive a
+    power cut; a cache may be lost). Raises OSError on failure, having left no temporary file.
+    """
+    for _ in range(8):
+        temporary = f".{name}.{os.urandom(6).hex()}{TEMPORARY_SUFFIX}"
+        try:
+            handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, mode, dir_fd=folder)
+            break
+        except FileExistsError:
+            continue
+    else:  # pragma: no cover - eight random 48-bit names all taken
+        raise FileExistsError(errno.EEXIST, "no free temporary name", name)
+    try:
+        try:
+            _write_all_sequentially(handle, data)
+            if prepare is not None and not prepare(handle):
+                os.unlink(temporary, dir_fd=folder)
+                return False
+            if durable:
+                os.fsync(handle)
+        finally:
+            os.close(handle)
+        if before_rename is not None:
+            before_rename()
+        os.replace(temporary, name, src_dir_fd=folder, dst_dir_fd=folder)
     except BaseException:
         try:
-            os.unlink(temporary)
+            os.unlink(temporary, dir_fd=folder)
         except OSError:
             pass
         raise
-    _sync_folder(folder)
+    if durable:
+        try:
+            os.fsync(folder)  # make the rename itself durable (best effort: some file systems refuse)
+        except OSError:
+            pass
     return True
+
+
+def _write_all_sequentially(descriptor: int, data: bytes) -> None:
+    view, offset = memoryview(data), 0
+    while offset < len(data):
+        offset += os.write(descriptor, view[offset:])
 
 
 def _copy_identity(source: int, destination: int, status: os.stat_result) -> bool:
@@ -212,22 +273,8 @@ def _write_all(descriptor: int, data: bytes) -> None:
         offset += os.pwrite(descriptor, view[offset:], offset)
 
 
-def _sync_folder(folder: str) -> None:
-    """Make the rename itself durable (best effort: some file systems refuse fsync on folders)."""
-    try:
-        descriptor = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(descriptor)
-    except OSError:
-        pass
-    finally:
-        os.close(descriptor)
-
-
 def _check_reads_back(target: str, data: bytes) -> None:
     with open(target, "rb") as handle:
         written = handle.read()
-    if hashlib.sha256(written).digest() != hashlib.sha256(data).digest():
+    if written != data:
         raise WriteError("the written file does not read back as written; check the disk")
