@@ -12,10 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from ..mlflow_fixtures import (
-    import_mlflow,
-    mlflow_server,  # noqa: F401 - a fixture pytest finds by name
-)
+from ..mlflow_fixtures import *  # noqa: F403 - the fixtures, which pytest finds by name
+from ..mlflow_fixtures import import_mlflow
 from .test_audit import _bad_experiment, _names, _plan, _quick_failures, audit  # noqa: F401 - _quick_failures is an autouse fixture
 
 
