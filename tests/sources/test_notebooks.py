@@ -147,9 +147,10 @@ def test_string_sources_stay_strings(notebooks):
     mlflow_naming(notebooks, "fix", "--unsafe-fixes", SWEEP)
     cell = json.loads((notebooks / SWEEP).read_text())["cells"][2]
     assert cell["source"] == (
-        # Floats such as 0.001 cannot appear in a name: the runs are numbered.
+        # Floats such as 0.001 cannot appear in a name: the runs are numbered. The loop's label
+        # "lr" is already the notebook's first word (lr_sweep), and invented names never repeat one.
         'rates = [0.001, 0.01, 0.1]\nfiles = !ls data/\nfor i, lr in enumerate(rates):\n'
-        '    with mf.start_run(run_name=f"lr_sweep_main_lr_{i}"):\n        mf.log_param("lr", lr)'
+        '    with mf.start_run(run_name=f"lr_sweep_main_{i}"):\n        mf.log_param("lr", lr)'
     )
 
 
